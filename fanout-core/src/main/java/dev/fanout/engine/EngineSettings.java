@@ -1,0 +1,92 @@
+package dev.fanout.engine;
+
+import java.time.Duration;
+
+/**
+ * How the engine behaves. Immutable; derive changed copies with the {@code with} methods.
+ *
+ * @param appId the application id, part of each lease owner id
+ * @param workerEnabled whether this instance executes runs (it can always send)
+ * @param concurrency the most runs executed at once
+ * @param pollInterval how often to look for due work that no local signal announced
+ * @param leaseDuration how long a claim holds a run without a heartbeat
+ * @param shutdownTimeout how long a stop waits for running steps
+ * @param backoff the default delays between attempts
+ * @param dedupWindow how long an event id suppresses a repeat
+ * @param limits the size limits
+ */
+public record EngineSettings(String appId, boolean workerEnabled, int concurrency, Duration pollInterval,
+		Duration leaseDuration, Duration shutdownTimeout, Backoff backoff, Duration dedupWindow, Limits limits) {
+
+	public EngineSettings {
+		if (concurrency < 1) {
+			throw new IllegalArgumentException("fanout.worker.concurrency must be at least 1, not " + concurrency);
+		}
+		requirePositive("fanout.worker.poll-interval", pollInterval);
+		requirePositive("fanout.worker.lease-duration", leaseDuration);
+		if (leaseDuration.compareTo(Duration.ofSeconds(1)) < 0) {
+			throw new IllegalArgumentException("fanout.worker.lease-duration must be at least 1s, not " + leaseDuration);
+		}
+		if (shutdownTimeout.isNegative() || dedupWindow.isNegative()) {
+			throw new IllegalArgumentException("fanout.worker.shutdown-timeout and fanout.events.dedup-window must not "
+					+ "be negative");
+		}
+	}
+
+	private static void requirePositive(String name, Duration value) {
+		if (value.isNegative() || value.isZero()) {
+			throw new IllegalArgumentException(name + " must be positive, not " + value);
+		}
+	}
+
+	/**
+	 * The defaults, for the given application id.
+	 * @param appId the application id
+	 * @return the settings
+	 */
+	public static EngineSettings defaults(String appId) {
+		return new EngineSettings(appId, true, 16, Duration.ofSeconds(1), Duration.ofSeconds(30),
+				Duration.ofSeconds(30), Backoff.defaults(), Duration.ofHours(24), Limits.defaults());
+	}
+
+	public EngineSettings withConcurrency(int concurrency) {
+		return new EngineSettings(this.appId, this.workerEnabled, concurrency, this.pollInterval, this.leaseDuration,
+				this.shutdownTimeout, this.backoff, this.dedupWindow, this.limits);
+	}
+
+	public EngineSettings withPollInterval(Duration pollInterval) {
+		return new EngineSettings(this.appId, this.workerEnabled, this.concurrency, pollInterval, this.leaseDuration,
+				this.shutdownTimeout, this.backoff, this.dedupWindow, this.limits);
+	}
+
+	public EngineSettings withLeaseDuration(Duration leaseDuration) {
+		return new EngineSettings(this.appId, this.workerEnabled, this.concurrency, this.pollInterval, leaseDuration,
+				this.shutdownTimeout, this.backoff, this.dedupWindow, this.limits);
+	}
+
+	public EngineSettings withShutdownTimeout(Duration shutdownTimeout) {
+		return new EngineSettings(this.appId, this.workerEnabled, this.concurrency, this.pollInterval,
+				this.leaseDuration, shutdownTimeout, this.backoff, this.dedupWindow, this.limits);
+	}
+
+	public EngineSettings withBackoff(Backoff backoff) {
+		return new EngineSettings(this.appId, this.workerEnabled, this.concurrency, this.pollInterval,
+				this.leaseDuration, this.shutdownTimeout, backoff, this.dedupWindow, this.limits);
+	}
+
+	public EngineSettings withDedupWindow(Duration dedupWindow) {
+		return new EngineSettings(this.appId, this.workerEnabled, this.concurrency, this.pollInterval,
+				this.leaseDuration, this.shutdownTimeout, this.backoff, dedupWindow, this.limits);
+	}
+
+	public EngineSettings withLimits(Limits limits) {
+		return new EngineSettings(this.appId, this.workerEnabled, this.concurrency, this.pollInterval,
+				this.leaseDuration, this.shutdownTimeout, this.backoff, this.dedupWindow, limits);
+	}
+
+	public EngineSettings withWorkerEnabled(boolean workerEnabled) {
+		return new EngineSettings(this.appId, workerEnabled, this.concurrency, this.pollInterval, this.leaseDuration,
+				this.shutdownTimeout, this.backoff, this.dedupWindow, this.limits);
+	}
+
+}

@@ -1,0 +1,43 @@
+package dev.fanout.engine;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+
+import org.jspecify.annotations.Nullable;
+
+import dev.fanout.RetryAfterException;
+
+/**
+ * How errors are recorded: a one-line summary and a bounded stack trace.
+ */
+final class Errors {
+
+	private static final int MAX_STACK = 16 * 1024;
+
+	private Errors() {
+	}
+
+	static String describe(Throwable error) {
+		return error.getClass().getName() + ": " + error.getMessage();
+	}
+
+	static String stack(Throwable error) {
+		StringWriter out = new StringWriter();
+		error.printStackTrace(new PrintWriter(out));
+		String stack = out.toString();
+		return (stack.length() > MAX_STACK) ? stack.substring(0, MAX_STACK) + "\n\t... (truncated)" : stack;
+	}
+
+	static @Nullable RetryAfterException retryAfter(Throwable error) {
+		for (Throwable current = error; current != null; current = current.getCause()) {
+			if (current instanceof RetryAfterException retryAfter) {
+				return retryAfter;
+			}
+			if (current.getCause() == current) {
+				break;
+			}
+		}
+		return null;
+	}
+
+}

@@ -1,0 +1,163 @@
+package dev.fanout.engine;
+
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+
+import javax.sql.DataSource;
+
+import org.springframework.transaction.PlatformTransactionManager;
+import org.springframework.transaction.TransactionDefinition;
+import org.springframework.transaction.support.TransactionTemplate;
+
+import dev.fanout.EventSender;
+import dev.fanout.FanoutAdmin;
+import dev.fanout.json.JacksonPayloadSerializer;
+import dev.fanout.spi.PayloadSerializer;
+import dev.fanout.store.RunStore;
+import dev.fanout.store.jdbc.JdbcRunStore;
+
+/**
+ * Wires the engine's parts together on a {@link DataSource}: the sender, the admin view and the
+ * worker. The Spring Boot auto-configuration builds one; plain Java code and tests can too.
+ */
+public final class FanoutEngine {
+
+	private final FunctionRegistry registry;
+
+	private final DefaultEventSender sender;
+
+	private final FanoutAdmin admin;
+
+	private final Worker worker;
+
+	private final EngineSettings settings;
+
+	private FanoutEngine(Builder builder) {
+		this.settings = builder.settings;
+		RunStore store = JdbcRunStore.create(builder.dataSource, builder.tablePrefix);
+		this.registry = new FunctionRegistry(builder.functions);
+		TransactionTemplate joining = new TransactionTemplate(builder.transactionManager);
+		TransactionTemplate own = new TransactionTemplate(builder.transactionManager);
+		own.setPropagationBehavior(TransactionDefinition.PROPAGATION_REQUIRES_NEW);
+		this.sender = new DefaultEventSender(this.registry, store, joining, builder.serializer, this.settings,
+				builder.clock, this::wakeWorker);
+		this.worker = new Worker(this.registry, store, own, builder.retry, builder.serializer, this.settings,
+				builder.clock, this.sender);
+		this.admin = new StoreFanoutAdmin(store);
+	}
+
+	/**
+	 * Start building an engine.
+	 * @param dataSource the database holding the fanout tables
+	 * @param transactionManager the transaction manager of that data source, shared with the
+	 * application so that sends join its transactions
+	 * @return a builder
+	 */
+	public static Builder builder(DataSource dataSource, PlatformTransactionManager transactionManager) {
+		return new Builder(dataSource, transactionManager);
+	}
+
+	private void wakeWorker() {
+		if (this.settings.workerEnabled()) {
+			this.worker.wake();
+		}
+	}
+
+	/**
+	 * Start the worker, unless it is disabled.
+	 */
+	public void start() {
+		if (this.settings.workerEnabled() && !this.registry.ids().isEmpty()) {
+			this.worker.start();
+		}
+	}
+
+	/**
+	 * Stop the worker: no new claims, running steps finish within the shutdown timeout, held runs are
+	 * handed back.
+	 */
+	public void stop() {
+		this.worker.stop();
+	}
+
+	public EventSender sender() {
+		return this.sender;
+	}
+
+	public FanoutAdmin admin() {
+		return this.admin;
+	}
+
+	public Worker worker() {
+		return this.worker;
+	}
+
+	public FunctionRegistry registry() {
+		return this.registry;
+	}
+
+	/**
+	 * Builds a {@link FanoutEngine}.
+	 */
+	public static final class Builder {
+
+		private final DataSource dataSource;
+
+		private final PlatformTransactionManager transactionManager;
+
+		private final List<FunctionDefinition> functions = new ArrayList<>();
+
+		private EngineSettings settings = EngineSettings.defaults("fanout");
+
+		private PayloadSerializer serializer = new JacksonPayloadSerializer();
+
+		private Clock clock = Clock.systemUTC();
+
+		private RetrySupport retry = RetrySupport.defaults();
+
+		private String tablePrefix = "fanout_";
+
+		private Builder(DataSource dataSource, PlatformTransactionManager transactionManager) {
+			this.dataSource = dataSource;
+			this.transactionManager = transactionManager;
+		}
+
+		public Builder settings(EngineSettings settings) {
+			this.settings = settings;
+			return this;
+		}
+
+		public Builder serializer(PayloadSerializer serializer) {
+			this.serializer = serializer;
+			return this;
+		}
+
+		public Builder clock(Clock clock) {
+			this.clock = clock;
+			return this;
+		}
+
+		public Builder retry(RetrySupport retry) {
+			this.retry = retry;
+			return this;
+		}
+
+		public Builder tablePrefix(String tablePrefix) {
+			this.tablePrefix = tablePrefix;
+			return this;
+		}
+
+		public Builder functions(Collection<FunctionDefinition> functions) {
+			this.functions.addAll(functions);
+			return this;
+		}
+
+		public FanoutEngine build() {
+			return new FanoutEngine(this);
+		}
+
+	}
+
+}

@@ -1,0 +1,99 @@
+package dev.fanout.engine;
+
+import java.lang.reflect.Method;
+import java.util.Arrays;
+import java.util.List;
+
+import org.jspecify.annotations.Nullable;
+import org.springframework.expression.Expression;
+import org.springframework.util.StringUtils;
+
+import dev.fanout.EventFunction;
+import dev.fanout.spi.PayloadSerializer;
+
+/**
+ * Builds {@link FunctionDefinition}s from {@link EventFunction} methods, failing with a message that
+ * names the bean, the method and the function id.
+ */
+public final class FunctionDefinitions {
+
+	private FunctionDefinitions() {
+	}
+
+	/**
+	 * Per-function settings that override the annotation.
+	 *
+	 * @param retries the retries, or {@code null} to keep the annotation's
+	 * @param backoff the backoff, or {@code null} for the default
+	 */
+	public record Overrides(@Nullable Integer retries, @Nullable Backoff backoff) {
+
+		/** No overrides. */
+		public static final Overrides NONE = new Overrides(null, null);
+
+	}
+
+	/**
+	 * Build the definition of an annotated method.
+	 * @param beanName the bean name, for messages
+	 * @param bean the bean to call (a proxy, if any)
+	 * @param method the method, invocable on the bean
+	 * @param annotation the method's annotation
+	 * @param overrides per-function settings
+	 * @param defaultBackoff the backoff when none is set for the function
+	 * @param serializer the payload serializer
+	 * @return the definition
+	 * @throws IllegalStateException if the declaration is invalid, saying why
+	 */
+	public static FunctionDefinition of(String beanName, Object bean, Method method, EventFunction annotation,
+			Overrides overrides, Backoff defaultBackoff, PayloadSerializer serializer) {
+		String id = annotation.id();
+		String source = "bean '" + beanName + "' method " + method.getDeclaringClass().getSimpleName() + "."
+				+ method.getName() + "()";
+		try {
+			return build(bean, method, annotation, overrides, defaultBackoff, serializer, source);
+		}
+		catch (IllegalArgumentException ex) {
+			throw new IllegalStateException(
+					"Invalid @EventFunction '" + id + "' on " + source + ": " + ex.getMessage(), ex);
+		}
+	}
+
+	private static FunctionDefinition build(Object bean, Method method, EventFunction annotation, Overrides overrides,
+			Backoff defaultBackoff, PayloadSerializer serializer, String source) {
+		String id = annotation.id();
+		if (!StringUtils.hasText(id) || id.length() > 128) {
+			throw new IllegalArgumentException("id must be 1 to 128 characters");
+		}
+		List<String> triggers = Arrays.stream(annotation.event()).map(String::trim).toList();
+		if (triggers.isEmpty() || triggers.stream().anyMatch((t) -> !StringUtils.hasText(t))) {
+			throw new IllegalArgumentException("it has no trigger: set event = \"...\" (cron arrives in a later release)");
+		}
+		for (String trigger : triggers) {
+			if (trigger.indexOf('*') >= 0 && trigger.indexOf('*') != trigger.length() - 1) {
+				throw new IllegalArgumentException(
+						"event '" + trigger + "' has a '*' that is not at the end; only a trailing '*' (prefix) is supported");
+			}
+		}
+		int retries = (overrides.retries() != null) ? overrides.retries() : annotation.retries();
+		if (retries < 0 || retries > 20) {
+			throw new IllegalArgumentException("retries must be between 0 and 20, not " + retries);
+		}
+		Expression filter = StringUtils.hasText(annotation.filter()) ? filter(annotation.filter()) : null;
+		String name = StringUtils.hasText(annotation.name()) ? annotation.name() : id;
+		Backoff backoff = (overrides.backoff() != null) ? overrides.backoff() : defaultBackoff;
+		return new FunctionDefinition(id, name, triggers, filter, retries,
+				RetrySupport.retryableClassifier(List.of(annotation.noRetryFor())), backoff,
+				FunctionInvoker.of(bean, method, serializer), source);
+	}
+
+	private static Expression filter(String source) {
+		try {
+			return EventExpressions.parse(source);
+		}
+		catch (IllegalArgumentException ex) {
+			throw new IllegalArgumentException("filter " + ex.getMessage(), ex);
+		}
+	}
+
+}

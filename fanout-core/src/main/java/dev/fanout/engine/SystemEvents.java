@@ -1,0 +1,56 @@
+package dev.fanout.engine;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+import org.jspecify.annotations.Nullable;
+
+import dev.fanout.Event;
+
+/**
+ * The events the engine sends about runs. Runs triggered by a system event send none, so a failure
+ * handler that fails cannot start an endless chain.
+ */
+public final class SystemEvents {
+
+	/** Sent when a run fails for good. */
+	public static final String FUNCTION_FAILED = "fanout/function.failed";
+
+	/** Sent when a run completes. */
+	public static final String FUNCTION_FINISHED = "fanout/function.finished";
+
+	/** The prefix of every system event name; user events may not use it. */
+	public static final String PREFIX = "fanout/";
+
+	private SystemEvents() {
+	}
+
+	static boolean isSystemEvent(String name) {
+		return name.startsWith(PREFIX);
+	}
+
+	static Event failed(String functionId, String runId, Event trigger, Throwable error, String stack) {
+		Map<String, Object> errorData = new LinkedHashMap<>();
+		errorData.put("name", error.getClass().getName());
+		errorData.put("message", String.valueOf(error.getMessage()));
+		errorData.put("stack", stack);
+		Map<String, Object> data = base(functionId, runId, trigger);
+		data.put("error", errorData);
+		return Event.of(FUNCTION_FAILED, data);
+	}
+
+	static Event finished(String functionId, String runId, Event trigger, @Nullable Object result) {
+		Map<String, Object> data = base(functionId, runId, trigger);
+		data.put("result", result);
+		return Event.of(FUNCTION_FINISHED, data);
+	}
+
+	private static Map<String, Object> base(String functionId, String runId, Event trigger) {
+		Map<String, Object> data = new LinkedHashMap<>();
+		data.put("function_id", functionId);
+		data.put("run_id", runId);
+		data.put("event", EventExpressions.asMap(trigger));
+		return data;
+	}
+
+}

@@ -1,0 +1,266 @@
+package dev.fanout.engine;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.transaction.support.TransactionTemplate;
+
+import dev.fanout.spi.PayloadSerializer;
+import dev.fanout.store.ClaimedRun;
+import dev.fanout.store.RunStore;
+
+/**
+ * Claims due runs and executes them on a bounded pool, one thread per run, so a slow or failing
+ * function never holds up another. A dispatcher thread claims as many runs as there are free
+ * threads whenever it is woken (by a local commit, a freed thread or a due retry) or the poll
+ * interval passes; a heartbeat extends the leases of the runs in progress.
+ */
+public final class Worker {
+
+	private static final Logger logger = LoggerFactory.getLogger(Worker.class);
+
+	private final FunctionRegistry registry;
+
+	private final RunStore store;
+
+	private final TransactionTemplate transaction;
+
+	private final RetrySupport retry;
+
+	private final EngineSettings settings;
+
+	private final Clock clock;
+
+	private final String owner;
+
+	private final RunExecutor executor;
+
+	private final Semaphore slots;
+
+	private final Set<String> active = ConcurrentHashMap.newKeySet();
+
+	private final Object signal = new Object();
+
+	private boolean woken;
+
+	private volatile boolean backlog;
+
+	private volatile boolean stopping;
+
+	private ExecutorService pool;
+
+	private ScheduledExecutorService timer;
+
+	private Thread dispatcher;
+
+	Worker(FunctionRegistry registry, RunStore store, TransactionTemplate transaction, RetrySupport retry,
+			PayloadSerializer serializer, EngineSettings settings, Clock clock, DefaultEventSender systemEvents) {
+		this.registry = registry;
+		this.store = store;
+		this.transaction = transaction;
+		this.retry = retry;
+		this.settings = settings;
+		this.clock = clock;
+		this.owner = settings.appId() + ":" + UUID.randomUUID();
+		this.slots = new Semaphore(settings.concurrency());
+		this.executor = new RunExecutor(registry, store, transaction, retry, serializer, settings, clock, systemEvents,
+				this);
+	}
+
+	/**
+	 * Start claiming and executing runs.
+	 */
+	public synchronized void start() {
+		if (this.dispatcher != null) {
+			return;
+		}
+		this.stopping = false;
+		this.pool = Executors.newFixedThreadPool(this.settings.concurrency(), threads("fanout-run-"));
+		this.timer = Executors.newSingleThreadScheduledExecutor(threads("fanout-timer-"));
+		long heartbeat = Math.max(this.settings.leaseDuration().toMillis() / 3, 100);
+		this.timer.scheduleWithFixedDelay(this::heartbeat, heartbeat, heartbeat, TimeUnit.MILLISECONDS);
+		this.dispatcher = threads("fanout-dispatcher-").newThread(this::dispatch);
+		this.dispatcher.start();
+	}
+
+	/**
+	 * Stop claiming, let running steps finish within the shutdown timeout, and hand every run still
+	 * held back to the queue so another instance (or the next start) picks it up at once.
+	 */
+	public synchronized void stop() {
+		if (this.dispatcher == null) {
+			return;
+		}
+		this.stopping = true;
+		wake();
+		try {
+			this.dispatcher.join(this.settings.shutdownTimeout().toMillis() + 1000);
+			this.pool.shutdown();
+			if (!this.pool.awaitTermination(this.settings.shutdownTimeout().toMillis(), TimeUnit.MILLISECONDS)) {
+				logger.warn("Runs {} did not finish their steps within {}; interrupting them", this.active,
+						this.settings.shutdownTimeout());
+				this.pool.shutdownNow();
+				this.pool.awaitTermination(1, TimeUnit.SECONDS);
+			}
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+		}
+		finally {
+			this.timer.shutdownNow();
+			releaseHeld();
+			this.dispatcher = null;
+		}
+	}
+
+	private void releaseHeld() {
+		if (!this.active.isEmpty()) {
+			try {
+				this.retry.onTransientFailure(() -> this.transaction
+					.execute((status) -> this.store.release(this.owner, List.copyOf(this.active), now())));
+			}
+			catch (RuntimeException ex) {
+				logger.warn("Could not hand back runs {}; they are claimable again when their lease expires", this.active,
+						ex);
+			}
+		}
+	}
+
+	/**
+	 * Look for due runs now rather than at the next poll.
+	 */
+	public void wake() {
+		synchronized (this.signal) {
+			this.woken = true;
+			this.signal.notifyAll();
+		}
+	}
+
+	void wakeAt(Instant due) {
+		Duration delay = Duration.between(now(), due);
+		if (delay.isNegative() || delay.isZero()) {
+			wake();
+		}
+		else if (delay.compareTo(Duration.ofMinutes(10)) <= 0 && !this.stopping) {
+			this.timer.schedule(this::wake, delay.toMillis(), TimeUnit.MILLISECONDS);
+		}
+	}
+
+	private void dispatch() {
+		while (!this.stopping) {
+			int free = this.slots.availablePermits();
+			int claimed = (free > 0) ? claimAndSubmit(free) : 0;
+			this.backlog = (free > 0 && claimed == free) || free == 0;
+			if (!this.backlog || claimed == 0) {
+				await(this.settings.pollInterval());
+			}
+		}
+	}
+
+	private int claimAndSubmit(int free) {
+		List<ClaimedRun> runs;
+		try {
+			runs = this.retry.onTransientFailure(() -> this.transaction.execute((status) -> this.store
+				.claim(this.owner, this.registry.ids(), free, now(), now().plus(this.settings.leaseDuration()))));
+		}
+		catch (RuntimeException ex) {
+			logger.warn("Could not claim runs; trying again at the next poll", ex);
+			return 0;
+		}
+		for (ClaimedRun run : runs) {
+			this.slots.acquireUninterruptibly();
+			this.active.add(run.id());
+			this.pool.execute(() -> execute(run));
+		}
+		return runs.size();
+	}
+
+	private void execute(ClaimedRun run) {
+		try {
+			this.executor.execute(run);
+		}
+		catch (RuntimeException | Error ex) {
+			logger.error("Run {} of {} could not record its outcome; it runs again once its lease expires", run.id(),
+					run.functionId(), ex);
+		}
+		finally {
+			this.active.remove(run.id());
+			this.slots.release();
+			if (this.backlog) {
+				wake();
+			}
+		}
+	}
+
+	private void heartbeat() {
+		if (this.active.isEmpty()) {
+			return;
+		}
+		try {
+			this.transaction.execute((status) -> this.store.extendLeases(this.owner, List.copyOf(this.active),
+					now().plus(this.settings.leaseDuration())));
+		}
+		catch (RuntimeException ex) {
+			logger.warn("Could not extend the leases of runs {}", this.active, ex);
+		}
+	}
+
+	private void await(Duration timeout) {
+		synchronized (this.signal) {
+			if (!this.woken && !this.stopping) {
+				try {
+					this.signal.wait(timeout.toMillis());
+				}
+				catch (InterruptedException ex) {
+					Thread.currentThread().interrupt();
+					this.stopping = true;
+				}
+			}
+			this.woken = false;
+		}
+	}
+
+	boolean isStopping() {
+		return this.stopping;
+	}
+
+	String owner() {
+		return this.owner;
+	}
+
+	/**
+	 * How many runs this worker is executing now.
+	 * @return the number of runs in progress
+	 */
+	public int activeRuns() {
+		return this.active.size();
+	}
+
+	private Instant now() {
+		return this.clock.instant();
+	}
+
+	private static ThreadFactory threads(String prefix) {
+		AtomicInteger count = new AtomicInteger();
+		return (runnable) -> {
+			Thread thread = new Thread(runnable, prefix + count.incrementAndGet());
+			thread.setDaemon(true);
+			return thread;
+		};
+	}
+
+}

@@ -1,0 +1,241 @@
+package dev.fanout.store.jdbc;
+
+import java.sql.Connection;
+import java.sql.DatabaseMetaData;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.Function;
+
+import javax.sql.DataSource;
+
+import org.jspecify.annotations.Nullable;
+import org.springframework.dao.DuplicateKeyException;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.support.JdbcUtils;
+import org.springframework.jdbc.support.MetaDataAccessException;
+
+import dev.fanout.RunInfo;
+import dev.fanout.RunStatus;
+import dev.fanout.StepInfo;
+import dev.fanout.store.ClaimedRun;
+import dev.fanout.store.NewEvent;
+import dev.fanout.store.NewRun;
+import dev.fanout.store.RunStore;
+import dev.fanout.store.StoredStep;
+
+import static dev.fanout.store.jdbc.Rows.nullableTime;
+import static dev.fanout.store.jdbc.Rows.time;
+
+/**
+ * The {@link RunStore} on JDBC, for H2 and PostgreSQL.
+ */
+public final class JdbcRunStore implements RunStore {
+
+	/** Rows per multi-row insert, well under PostgreSQL's limit of 32767 bound parameters. */
+	private static final int ROWS_PER_INSERT = 500;
+
+	private final JdbcTemplate jdbc;
+
+	private final Statements statements;
+
+	private JdbcRunStore(JdbcTemplate jdbc, Statements statements) {
+		this.jdbc = jdbc;
+		this.statements = statements;
+	}
+
+	/**
+	 * Create a store for the database behind the data source.
+	 * @param dataSource the data source
+	 * @param tablePrefix the table name prefix, {@code fanout_} by default
+	 * @return the store
+	 * @throws IllegalStateException if the database is neither H2 nor PostgreSQL
+	 */
+	public static JdbcRunStore create(DataSource dataSource, String tablePrefix) {
+		String product = databaseProduct(dataSource);
+		Statements statements = switch (product) {
+			case "H2" -> new H2Statements(tablePrefix);
+			case "PostgreSQL" -> new PostgresStatements(tablePrefix);
+			default -> throw new IllegalStateException(
+					"fanout supports H2 and PostgreSQL; this DataSource is " + product);
+		};
+		return new JdbcRunStore(new JdbcTemplate(dataSource), statements);
+	}
+
+	private static String databaseProduct(DataSource dataSource) {
+		try {
+			return JdbcUtils.extractDatabaseMetaData(dataSource, DatabaseMetaData::getDatabaseProductName);
+		}
+		catch (MetaDataAccessException ex) {
+			throw new IllegalStateException("Cannot tell which database the fanout DataSource is", ex);
+		}
+	}
+
+	@Override
+	public Set<String> acceptNewEventIds(Collection<String> ids, Instant now, Instant windowStart) {
+		String batch = this.statements.acceptEventIds();
+		if (batch != null) {
+			return new HashSet<>(
+					this.jdbc.queryForList(batch, String.class, new SqlArray(ids), time(now), time(windowStart)));
+		}
+		Set<String> fresh = new HashSet<>();
+		for (String id : ids) {
+			if (acceptOne(id, now, windowStart)) {
+				fresh.add(id);
+			}
+		}
+		return fresh;
+	}
+
+	private boolean acceptOne(String id, Instant now, Instant windowStart) {
+		if (this.jdbc.update(sql(Statements.REFRESH_EVENT_ID), time(now), id, time(windowStart)) == 1) {
+			return true;
+		}
+		try {
+			return this.jdbc.update(sql(Statements.INSERT_EVENT_ID), id, time(now)) == 1;
+		}
+		catch (DuplicateKeyException ex) {
+			return false;
+		}
+	}
+
+	@Override
+	public void insert(List<NewEvent> events, List<NewRun> runs) {
+		insertRows("fanout_events", Statements.EVENT_COLUMNS, events,
+				(e) -> new Object[] { e.seq(), e.id(), e.name(), e.data(), e.user(), time(e.ts()), e.v(),
+						time(e.receivedAt()), e.duplicate() });
+		insertRows("fanout_runs", Statements.RUN_COLUMNS, runs, (r) -> new Object[] { r.id(), r.functionId(),
+				r.eventSeq(), r.eventId(), RunStatus.QUEUED.name(), 0, 0, 0, time(r.dueAt()), time(r.createdAt()) });
+	}
+
+	private <T> void insertRows(String table, String columns, List<T> rows, Function<T, Object[]> values) {
+		int width = columns.split(",").length;
+		for (int from = 0; from < rows.size(); from += ROWS_PER_INSERT) {
+			List<T> chunk = rows.subList(from, Math.min(rows.size(), from + ROWS_PER_INSERT));
+			String row = "(" + "?, ".repeat(width - 1) + "?)";
+			String sql = "INSERT INTO " + table + " (" + columns + ") VALUES " + String.join(", ",
+					java.util.Collections.nCopies(chunk.size(), row));
+			List<Object> args = new ArrayList<>(chunk.size() * width);
+			for (T item : chunk) {
+				args.addAll(java.util.Arrays.asList(values.apply(item)));
+			}
+			this.jdbc.update(sql(sql), args.toArray());
+		}
+	}
+
+	@Override
+	public List<ClaimedRun> claim(String owner, Collection<String> functionIds, int limit, Instant now,
+			Instant leaseUntil) {
+		if (functionIds.isEmpty() || limit <= 0) {
+			return List.of();
+		}
+		return this.statements.claim(this.jdbc, new SqlArray(functionIds), limit, owner, time(now), time(leaseUntil));
+	}
+
+	@Override
+	public List<StoredStep> steps(String runId) {
+		return this.jdbc.query(sql(Statements.SELECT_STEPS), Rows.STEP, runId);
+	}
+
+	@Override
+	public boolean saveStep(String runId, String owner, StoredStep step, Instant leaseUntil) {
+		// Extending the lease first both checks ownership and locks the run row until commit, so no
+		// other owner can record this run's steps concurrently.
+		if (!holdsLease(runId, owner, leaseUntil)) {
+			return false;
+		}
+		if (this.statements.hasUpsert()) {
+			this.jdbc.update(this.statements.upsertStep(), runId, step.key(), step.position(), step.status().name(),
+					step.output(), step.outputType(), step.error(), step.errorStack(), step.attempts(),
+					time(step.startedAt()), nullableTime(step.endedAt()));
+			return true;
+		}
+		int updated = this.jdbc.update(sql(Statements.UPDATE_STEP), step.status().name(), step.output(),
+				step.outputType(), step.error(), step.errorStack(), step.attempts(), nullableTime(step.endedAt()), runId,
+				step.key());
+		if (updated == 0) {
+			try {
+				this.jdbc.update(sql(Statements.INSERT_STEP), runId, step.key(), step.position(), step.status().name(),
+						step.output(), step.outputType(), step.error(), step.errorStack(), step.attempts(),
+						time(step.startedAt()), nullableTime(step.endedAt()));
+			}
+			catch (DuplicateKeyException ex) {
+				// The step is already completed: recording stays exactly-once.
+			}
+		}
+		return true;
+	}
+
+	private boolean holdsLease(String runId, String owner, Instant leaseUntil) {
+		return this.jdbc.update(sql(Statements.EXTEND_LEASE), time(leaseUntil), runId, owner) == 1;
+	}
+
+	@Override
+	public boolean requeue(String runId, String owner, Instant dueAt, int failures, int retryAttempt,
+			@Nullable String error) {
+		return this.jdbc.update(sql(Statements.REQUEUE), time(dueAt), failures, retryAttempt, error, runId,
+				owner) == 1;
+	}
+
+	@Override
+	public boolean finish(String runId, String owner, RunStatus status, @Nullable String output,
+			@Nullable String error, @Nullable String errorStack, Instant endedAt) {
+		return this.jdbc.update(sql(Statements.FINISH), status.name(), output, error, errorStack, time(endedAt), runId,
+				owner) == 1;
+	}
+
+	@Override
+	public int extendLeases(String owner, Collection<String> runIds, Instant leaseUntil) {
+		if (runIds.isEmpty()) {
+			return 0;
+		}
+		return this.jdbc.update(sql(Statements.EXTEND_LEASES), time(leaseUntil), owner, new SqlArray(runIds));
+	}
+
+	@Override
+	public int release(String owner, Collection<String> runIds, Instant now) {
+		if (runIds.isEmpty()) {
+			return 0;
+		}
+		return this.jdbc.update(sql(Statements.RELEASE), time(now), owner, new SqlArray(runIds));
+	}
+
+	@Override
+	public Optional<RunInfo> run(String runId) {
+		return withSteps(this.jdbc.query(sql(Statements.SELECT_RUN), Rows.RUN, runId)).stream().findFirst();
+	}
+
+	@Override
+	public List<RunInfo> runsForEvent(String eventId) {
+		return withSteps(this.jdbc.query(sql(Statements.SELECT_RUNS_OF_EVENT), Rows.RUN, eventId));
+	}
+
+	private List<RunInfo> withSteps(List<Rows.RunRow> runs) {
+		if (runs.isEmpty()) {
+			return List.of();
+		}
+		Map<String, List<StepInfo>> steps = new LinkedHashMap<>();
+		runs.forEach((run) -> steps.put(run.id(), new ArrayList<>()));
+		this.jdbc.query(sql(Statements.SELECT_STEPS_OF_RUNS), (rs) -> {
+			StoredStep step = Rows.STEP.mapRow(rs, 0);
+			steps.get(rs.getString("run_id")).add(new StepInfo(step.key(), step.status(), step.output(), step.error(),
+					step.attempts(), step.startedAt(), step.endedAt()));
+		}, new SqlArray(steps.keySet()));
+		return runs.stream()
+			.map((r) -> new RunInfo(r.id(), r.functionId(), r.eventId(), r.status(), r.attempts(), r.output(),
+					r.error(), r.createdAt(), r.startedAt(), r.endedAt(), steps.get(r.id())))
+			.toList();
+	}
+
+	private String sql(String statement) {
+		return this.statements.sql(statement);
+	}
+
+}

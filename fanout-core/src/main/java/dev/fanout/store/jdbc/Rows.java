@@ -1,0 +1,68 @@
+package dev.fanout.store.jdbc;
+
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+
+import org.jspecify.annotations.Nullable;
+import org.springframework.jdbc.core.RowMapper;
+
+import dev.fanout.RunStatus;
+import dev.fanout.StepStatus;
+import dev.fanout.store.ClaimedRun;
+import dev.fanout.store.StoredStep;
+
+/**
+ * Row mappers and time conversions shared by the JDBC store.
+ */
+final class Rows {
+
+	static final RowMapper<ClaimedRun> CLAIMED_RUN = (rs, n) -> new ClaimedRun(rs.getString("id"),
+			rs.getString("function_id"), rs.getInt("attempts"), rs.getInt("failures"), rs.getInt("retry_attempt"),
+			rs.getString("event_id"), rs.getString("name"), rs.getString("data"), rs.getString("user_data"),
+			instant(rs, "ts"), rs.getString("v"));
+
+	static final RowMapper<StoredStep> STEP = (rs, n) -> new StoredStep(rs.getString("step_key"), rs.getInt("position"),
+			StepStatus.valueOf(rs.getString("status")), rs.getString("output"), rs.getString("output_type"),
+			rs.getString("error"), rs.getString("error_stack"), rs.getInt("attempts"), instant(rs, "started_at"),
+			nullableInstant(rs, "ended_at"));
+
+	static final RowMapper<RunRow> RUN = (rs, n) -> new RunRow(rs.getString("id"), rs.getString("function_id"),
+			rs.getString("event_id"), RunStatus.valueOf(rs.getString("status")), rs.getInt("attempts"),
+			rs.getString("output"), rs.getString("error"), instant(rs, "created_at"), nullableInstant(rs, "started_at"),
+			nullableInstant(rs, "ended_at"));
+
+	private Rows() {
+	}
+
+	static OffsetDateTime time(Instant instant) {
+		return instant.atOffset(ZoneOffset.UTC);
+	}
+
+	static @Nullable OffsetDateTime nullableTime(@Nullable Instant instant) {
+		return (instant != null) ? time(instant) : null;
+	}
+
+	static Instant instant(ResultSet rs, String column) throws SQLException {
+		Instant instant = nullableInstant(rs, column);
+		if (instant == null) {
+			throw new SQLException("Column " + column + " is null");
+		}
+		return instant;
+	}
+
+	static @Nullable Instant nullableInstant(ResultSet rs, String column) throws SQLException {
+		OffsetDateTime time = rs.getObject(column, OffsetDateTime.class);
+		return (time != null) ? time.toInstant() : null;
+	}
+
+	/**
+	 * A run row before its steps are attached.
+	 */
+	record RunRow(String id, String functionId, String eventId, RunStatus status, int attempts, @Nullable String output,
+			@Nullable String error, Instant createdAt, @Nullable Instant startedAt, @Nullable Instant endedAt) {
+	}
+
+}

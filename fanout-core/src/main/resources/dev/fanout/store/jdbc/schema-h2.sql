@@ -1,0 +1,54 @@
+-- fanout schema for H2. Table names start with the configured prefix (fanout_ by default).
+create table if not exists fanout_events (
+    seq varchar(26) primary key,
+    id varchar(128) not null,
+    name varchar(256) not null,
+    data text not null,
+    user_data text,
+    ts timestamp with time zone not null,
+    v varchar(64),
+    received_at timestamp with time zone not null,
+    duplicate boolean not null
+);
+create index if not exists fanout_events_id_idx on fanout_events (id);
+
+create table if not exists fanout_event_ids (
+    id varchar(128) primary key,
+    seen_at timestamp with time zone not null
+);
+
+create table if not exists fanout_runs (
+    id varchar(26) primary key,
+    function_id varchar(128) not null,
+    event_seq varchar(26) not null,
+    event_id varchar(128) not null,
+    status varchar(16) not null,
+    attempts integer not null,
+    failures integer not null,
+    retry_attempt integer not null,
+    due_at timestamp with time zone not null,
+    lease_owner varchar(128),
+    output text,
+    error text,
+    error_stack text,
+    created_at timestamp with time zone not null,
+    started_at timestamp with time zone,
+    ended_at timestamp with time zone
+);
+create index if not exists fanout_runs_due_idx on fanout_runs (status, due_at);
+create index if not exists fanout_runs_event_idx on fanout_runs (event_id);
+
+create table if not exists fanout_steps (
+    run_id varchar(26) not null,
+    step_key varchar(300) not null,
+    position integer not null,
+    status varchar(16) not null,
+    output text,
+    output_type varchar(512),
+    error text,
+    error_stack text,
+    attempts integer not null,
+    started_at timestamp with time zone not null,
+    ended_at timestamp with time zone,
+    primary key (run_id, step_key)
+);
