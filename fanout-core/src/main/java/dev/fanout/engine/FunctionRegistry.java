@@ -11,15 +11,12 @@ import java.util.Set;
 import dev.fanout.Event;
 
 /**
- * The functions of this application, by id. Filled once at startup, read concurrently after.
+ * The functions of this application, by id. Functions are registered at startup; lookups read an
+ * immutable snapshot, so they need no locking.
  */
 public final class FunctionRegistry {
 
-	private final Map<String, FunctionDefinition> functions = new LinkedHashMap<>();
-
-	private final Map<String, List<FunctionDefinition>> byExactTrigger = new LinkedHashMap<>();
-
-	private final List<FunctionDefinition> withPrefixTrigger = new ArrayList<>();
+	private volatile Snapshot snapshot = new Snapshot(Map.of());
 
 	/**
 	 * Create a registry of the given functions.
@@ -27,21 +24,22 @@ public final class FunctionRegistry {
 	 * @throws IllegalStateException if two share an id, naming both
 	 */
 	public FunctionRegistry(Collection<FunctionDefinition> definitions) {
-		for (FunctionDefinition definition : definitions) {
-			FunctionDefinition existing = this.functions.putIfAbsent(definition.id(), definition);
-			if (existing != null) {
-				throw new IllegalStateException("Duplicate @EventFunction id '" + definition.id() + "' on "
-						+ existing.source() + " and " + definition.source() + ": function ids must be unique");
-			}
-			for (String trigger : definition.triggers()) {
-				if (trigger.endsWith("*")) {
-					this.withPrefixTrigger.add(definition);
-				}
-				else {
-					this.byExactTrigger.computeIfAbsent(trigger, (key) -> new ArrayList<>()).add(definition);
-				}
-			}
+		definitions.forEach(this::register);
+	}
+
+	/**
+	 * Add a function.
+	 * @param definition the function
+	 * @throws IllegalStateException if a function with the same id is registered, naming both
+	 */
+	public synchronized void register(FunctionDefinition definition) {
+		Map<String, FunctionDefinition> functions = new LinkedHashMap<>(this.snapshot.functions);
+		FunctionDefinition existing = functions.putIfAbsent(definition.id(), definition);
+		if (existing != null) {
+			throw new IllegalStateException("Duplicate @EventFunction id '" + definition.id() + "' on "
+					+ existing.source() + " and on " + definition.source() + ": function ids must be unique");
 		}
+		this.snapshot = new Snapshot(functions);
 	}
 
 	/**
@@ -50,8 +48,9 @@ public final class FunctionRegistry {
 	 * @return the functions, in registration order
 	 */
 	public List<FunctionDefinition> triggeredBy(Event event) {
-		List<FunctionDefinition> candidates = new ArrayList<>(this.byExactTrigger.getOrDefault(event.name(), List.of()));
-		for (FunctionDefinition definition : this.withPrefixTrigger) {
+		Snapshot current = this.snapshot;
+		List<FunctionDefinition> candidates = new ArrayList<>(current.byExactTrigger.getOrDefault(event.name(), List.of()));
+		for (FunctionDefinition definition : current.withPrefixTrigger) {
 			if (!candidates.contains(definition)) {
 				candidates.add(definition);
 			}
@@ -66,7 +65,8 @@ public final class FunctionRegistry {
 	 * @return whether some trigger matches the name
 	 */
 	public boolean hasTriggerFor(String eventName) {
-		return this.byExactTrigger.containsKey(eventName) || this.withPrefixTrigger.stream()
+		Snapshot current = this.snapshot;
+		return current.byExactTrigger.containsKey(eventName) || current.withPrefixTrigger.stream()
 			.anyMatch((d) -> d.triggers().stream().anyMatch((t) -> FunctionDefinition.matches(t, eventName)));
 	}
 
@@ -76,7 +76,7 @@ public final class FunctionRegistry {
 	 * @return the function
 	 */
 	public Optional<FunctionDefinition> get(String id) {
-		return Optional.ofNullable(this.functions.get(id));
+		return Optional.ofNullable(this.snapshot.functions.get(id));
 	}
 
 	/**
@@ -84,7 +84,7 @@ public final class FunctionRegistry {
 	 * @return the ids
 	 */
 	public Set<String> ids() {
-		return this.functions.keySet();
+		return this.snapshot.functions.keySet();
 	}
 
 	/**
@@ -92,7 +92,33 @@ public final class FunctionRegistry {
 	 * @return the functions, in registration order
 	 */
 	public Collection<FunctionDefinition> all() {
-		return this.functions.values();
+		return this.snapshot.functions.values();
+	}
+
+	private static final class Snapshot {
+
+		private final Map<String, FunctionDefinition> functions;
+
+		private final Map<String, List<FunctionDefinition>> byExactTrigger = new LinkedHashMap<>();
+
+		private final List<FunctionDefinition> withPrefixTrigger = new ArrayList<>();
+
+		Snapshot(Map<String, FunctionDefinition> functions) {
+			this.functions = java.util.Collections.unmodifiableMap(functions);
+			for (FunctionDefinition definition : functions.values()) {
+				for (String trigger : definition.triggers()) {
+					if (trigger.endsWith("*")) {
+						if (!this.withPrefixTrigger.contains(definition)) {
+							this.withPrefixTrigger.add(definition);
+						}
+					}
+					else {
+						this.byExactTrigger.computeIfAbsent(trigger, (key) -> new ArrayList<>()).add(definition);
+					}
+				}
+			}
+		}
+
 	}
 
 }

@@ -1,0 +1,120 @@
+package dev.fanout.autoconfigure;
+
+import java.util.Objects;
+
+import javax.sql.DataSource;
+
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.config.ConfigurableListableBeanFactory;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnSingleCandidate;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration;
+import org.springframework.boot.jdbc.autoconfigure.DataSourceTransactionManagerAutoConfiguration;
+import org.springframework.boot.sql.init.dependency.DependsOnDatabaseInitialization;
+import org.springframework.context.annotation.Bean;
+import org.springframework.core.env.Environment;
+import org.springframework.jdbc.support.JdbcTransactionManager;
+import org.springframework.transaction.PlatformTransactionManager;
+import org.springframework.util.StringUtils;
+import org.springframework.util.unit.DataSize;
+import tools.jackson.databind.json.JsonMapper;
+
+import dev.fanout.EventSender;
+import dev.fanout.FanoutAdmin;
+import dev.fanout.engine.Backoff;
+import dev.fanout.engine.EngineSettings;
+import dev.fanout.engine.FanoutEngine;
+import dev.fanout.engine.Limits;
+import dev.fanout.json.JacksonPayloadSerializer;
+import dev.fanout.spi.PayloadSerializer;
+
+/**
+ * Auto-configuration for fanout: on the application's {@link DataSource}, an {@link EventSender}, a
+ * {@link FanoutAdmin}, the worker and the schema. Backs off when {@code fanout.enabled=false} or
+ * there is no single {@code DataSource}.
+ *
+ * @since 0.1.0
+ */
+@AutoConfiguration(after = { DataSourceAutoConfiguration.class, DataSourceTransactionManagerAutoConfiguration.class },
+		afterName = "org.springframework.boot.jackson.autoconfigure.JacksonAutoConfiguration")
+@ConditionalOnClass(FanoutEngine.class)
+@ConditionalOnSingleCandidate(DataSource.class)
+@ConditionalOnBooleanProperty(name = "fanout.enabled", matchIfMissing = true)
+@EnableConfigurationProperties(FanoutProperties.class)
+public final class FanoutAutoConfiguration {
+
+	@Bean
+	@ConditionalOnMissingBean
+	PayloadSerializer fanoutPayloadSerializer(ObjectProvider<JsonMapper> jsonMapper) {
+		return new JacksonPayloadSerializer(jsonMapper.getIfAvailable(() -> JsonMapper.builder().build()));
+	}
+
+	@Bean
+	@ConditionalOnMissingBean(FanoutDataSourceScriptDatabaseInitializer.class)
+	FanoutDataSourceScriptDatabaseInitializer fanoutDataSourceScriptDatabaseInitializer(DataSource dataSource,
+			FanoutProperties properties) {
+		return new FanoutDataSourceScriptDatabaseInitializer(dataSource, properties.getJdbc());
+	}
+
+	@Bean(destroyMethod = "stop")
+	@ConditionalOnMissingBean
+	@DependsOnDatabaseInitialization
+	FanoutEngine fanoutEngine(DataSource dataSource, ObjectProvider<PlatformTransactionManager> transactionManager,
+			PayloadSerializer serializer, FanoutProperties properties, Environment environment) {
+		PlatformTransactionManager transactions = transactionManager
+			.getIfUnique(() -> new JdbcTransactionManager(dataSource));
+		return FanoutEngine.builder(dataSource, transactions)
+			.settings(settings(properties, environment))
+			.serializer(serializer)
+			.tablePrefix(properties.getJdbc().getTablePrefix())
+			.build();
+	}
+
+	@Bean
+	EventFunctionScanner fanoutEventFunctionScanner(ConfigurableListableBeanFactory beanFactory, FanoutEngine engine,
+			FanoutProperties properties, PayloadSerializer serializer) {
+		return new EventFunctionScanner(beanFactory, engine, properties, serializer);
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	EventSender fanoutEventSender(FanoutEngine engine) {
+		return engine.sender();
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	FanoutAdmin fanoutAdmin(FanoutEngine engine) {
+		return engine.admin();
+	}
+
+	@Bean
+	@ConditionalOnBooleanProperty(name = "fanout.worker.enabled", matchIfMissing = true)
+	FanoutWorkerLifecycle fanoutWorkerLifecycle(FanoutEngine engine) {
+		return new FanoutWorkerLifecycle(engine);
+	}
+
+	static EngineSettings settings(FanoutProperties properties, Environment environment) {
+		FanoutProperties.Worker worker = properties.getWorker();
+		FanoutProperties.Limits limits = properties.getLimits();
+		FanoutProperties.Events events = properties.getEvents();
+		String appId = StringUtils.hasText(properties.getAppId()) ? properties.getAppId()
+				: environment.getProperty("spring.application.name", "application");
+		return new EngineSettings(Objects.requireNonNull(appId), worker.isEnabled(), worker.getConcurrency(),
+				worker.getPollInterval(), worker.getLeaseDuration(), worker.getShutdownTimeout(),
+				new Backoff(properties.getRetry().getBackoff(), properties.getRetry().getJitter()),
+				events.getDedupWindow(),
+				new Limits(bytes(events.getMaxPayloadSize()), events.getMaxBatchSize(),
+						bytes(limits.getMaxStepOutputSize()), limits.getMaxStepsPerRun(),
+						limits.getMaxEventNameLength()));
+	}
+
+	private static long bytes(DataSize size) {
+		return size.toBytes();
+	}
+
+}

@@ -1,0 +1,364 @@
+package dev.fanout.autoconfigure;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import org.jspecify.annotations.Nullable;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.jdbc.init.DatabaseInitializationProperties;
+import org.springframework.util.unit.DataSize;
+
+import dev.fanout.engine.Backoff;
+
+/**
+ * Configuration of fanout, under the {@code fanout} prefix.
+ *
+ * @since 0.1.0
+ */
+@ConfigurationProperties("fanout")
+public class FanoutProperties {
+
+	/**
+	 * Whether fanout is enabled.
+	 */
+	private boolean enabled = true;
+
+	/**
+	 * Id of this application among those sharing the database. Defaults to
+	 * spring.application.name.
+	 */
+	private @Nullable String appId;
+
+	private final Worker worker = new Worker();
+
+	private final Retry retry = new Retry();
+
+	/**
+	 * Per-function settings, by function id.
+	 */
+	private final Map<String, Function> functions = new LinkedHashMap<>();
+
+	private final Events events = new Events();
+
+	private final Limits limits = new Limits();
+
+	private final Jdbc jdbc = new Jdbc();
+
+	public boolean isEnabled() {
+		return this.enabled;
+	}
+
+	public void setEnabled(boolean enabled) {
+		this.enabled = enabled;
+	}
+
+	public @Nullable String getAppId() {
+		return this.appId;
+	}
+
+	public void setAppId(@Nullable String appId) {
+		this.appId = appId;
+	}
+
+	public Worker getWorker() {
+		return this.worker;
+	}
+
+	public Retry getRetry() {
+		return this.retry;
+	}
+
+	public Map<String, Function> getFunctions() {
+		return this.functions;
+	}
+
+	public Events getEvents() {
+		return this.events;
+	}
+
+	public Limits getLimits() {
+		return this.limits;
+	}
+
+	public Jdbc getJdbc() {
+		return this.jdbc;
+	}
+
+	/**
+	 * The worker that claims and executes runs.
+	 */
+	public static class Worker {
+
+		/**
+		 * Whether this instance executes runs. When false it only sends events.
+		 */
+		private boolean enabled = true;
+
+		/**
+		 * Maximum number of runs executed at once, each on its own thread.
+		 */
+		private int concurrency = 16;
+
+		/**
+		 * How often to look for due runs that no local signal announced: delayed retries and other
+		 * instances' work. Local sends start at once, without waiting for a poll.
+		 */
+		private Duration pollInterval = Duration.ofSeconds(1);
+
+		/**
+		 * How long a claimed run stays reserved for this instance without a heartbeat. A heartbeat
+		 * extends it every third of this while steps run; after a crash, another instance takes the run
+		 * over once it expires.
+		 */
+		private Duration leaseDuration = Duration.ofSeconds(30);
+
+		/**
+		 * How long a shutdown waits for running steps to finish before handing their runs back.
+		 */
+		private Duration shutdownTimeout = Duration.ofSeconds(30);
+
+		public boolean isEnabled() {
+			return this.enabled;
+		}
+
+		public void setEnabled(boolean enabled) {
+			this.enabled = enabled;
+		}
+
+		public int getConcurrency() {
+			return this.concurrency;
+		}
+
+		public void setConcurrency(int concurrency) {
+			this.concurrency = concurrency;
+		}
+
+		public Duration getPollInterval() {
+			return this.pollInterval;
+		}
+
+		public void setPollInterval(Duration pollInterval) {
+			this.pollInterval = pollInterval;
+		}
+
+		public Duration getLeaseDuration() {
+			return this.leaseDuration;
+		}
+
+		public void setLeaseDuration(Duration leaseDuration) {
+			this.leaseDuration = leaseDuration;
+		}
+
+		public Duration getShutdownTimeout() {
+			return this.shutdownTimeout;
+		}
+
+		public void setShutdownTimeout(Duration shutdownTimeout) {
+			this.shutdownTimeout = shutdownTimeout;
+		}
+
+	}
+
+	/**
+	 * Retries of failed steps and functions.
+	 */
+	public static class Retry {
+
+		/**
+		 * Delays before the 1st, 2nd, ... retry; the last one repeats. Stored with the run, so they
+		 * survive restarts.
+		 */
+		private List<Duration> backoff = new ArrayList<>(Backoff.DEFAULT_DELAYS);
+
+		/**
+		 * Largest random addition to each delay, as a fraction of it (0 to 1), so that many failing
+		 * runs do not retry in lockstep.
+		 */
+		private double jitter = 0.1;
+
+		public List<Duration> getBackoff() {
+			return this.backoff;
+		}
+
+		public void setBackoff(List<Duration> backoff) {
+			this.backoff = backoff;
+		}
+
+		public double getJitter() {
+			return this.jitter;
+		}
+
+		public void setJitter(double jitter) {
+			this.jitter = jitter;
+		}
+
+	}
+
+	/**
+	 * Settings of one function.
+	 */
+	public static class Function {
+
+		/**
+		 * Whether the function runs. A disabled function is not triggered by events.
+		 */
+		private boolean enabled = true;
+
+		/**
+		 * Retries after the first attempt (0 to 20), overriding the annotation's.
+		 */
+		private @Nullable Integer retries;
+
+		/**
+		 * Delays between attempts of this function, overriding fanout.retry.backoff.
+		 */
+		private @Nullable List<Duration> backoff;
+
+		public boolean isEnabled() {
+			return this.enabled;
+		}
+
+		public void setEnabled(boolean enabled) {
+			this.enabled = enabled;
+		}
+
+		public @Nullable Integer getRetries() {
+			return this.retries;
+		}
+
+		public void setRetries(@Nullable Integer retries) {
+			this.retries = retries;
+		}
+
+		public @Nullable List<Duration> getBackoff() {
+			return this.backoff;
+		}
+
+		public void setBackoff(@Nullable List<Duration> backoff) {
+			this.backoff = backoff;
+		}
+
+	}
+
+	/**
+	 * Events.
+	 */
+	public static class Events {
+
+		/**
+		 * How long an event id is remembered: an event whose id was seen within this window is stored
+		 * but triggers nothing.
+		 */
+		private Duration dedupWindow = Duration.ofHours(24);
+
+		/**
+		 * Largest event payload (data and user JSON).
+		 */
+		private DataSize maxPayloadSize = DataSize.ofKilobytes(512);
+
+		/**
+		 * Most events accepted in one send.
+		 */
+		private int maxBatchSize = 5000;
+
+		public Duration getDedupWindow() {
+			return this.dedupWindow;
+		}
+
+		public void setDedupWindow(Duration dedupWindow) {
+			this.dedupWindow = dedupWindow;
+		}
+
+		public DataSize getMaxPayloadSize() {
+			return this.maxPayloadSize;
+		}
+
+		public void setMaxPayloadSize(DataSize maxPayloadSize) {
+			this.maxPayloadSize = maxPayloadSize;
+		}
+
+		public int getMaxBatchSize() {
+			return this.maxBatchSize;
+		}
+
+		public void setMaxBatchSize(int maxBatchSize) {
+			this.maxBatchSize = maxBatchSize;
+		}
+
+	}
+
+	/**
+	 * Limits on runs and steps.
+	 */
+	public static class Limits {
+
+		/**
+		 * Largest step output (JSON).
+		 */
+		private DataSize maxStepOutputSize = DataSize.ofMegabytes(4);
+
+		/**
+		 * Most steps in one run.
+		 */
+		private int maxStepsPerRun = 1000;
+
+		/**
+		 * Longest event name, in characters.
+		 */
+		private int maxEventNameLength = 256;
+
+		public DataSize getMaxStepOutputSize() {
+			return this.maxStepOutputSize;
+		}
+
+		public void setMaxStepOutputSize(DataSize maxStepOutputSize) {
+			this.maxStepOutputSize = maxStepOutputSize;
+		}
+
+		public int getMaxStepsPerRun() {
+			return this.maxStepsPerRun;
+		}
+
+		public void setMaxStepsPerRun(int maxStepsPerRun) {
+			this.maxStepsPerRun = maxStepsPerRun;
+		}
+
+		public int getMaxEventNameLength() {
+			return this.maxEventNameLength;
+		}
+
+		public void setMaxEventNameLength(int maxEventNameLength) {
+			this.maxEventNameLength = maxEventNameLength;
+		}
+
+	}
+
+	/**
+	 * The fanout tables and their creation.
+	 */
+	public static class Jdbc extends DatabaseInitializationProperties {
+
+		/**
+		 * Prefix of the fanout table names.
+		 */
+		private String tablePrefix = "fanout_";
+
+		public String getTablePrefix() {
+			return this.tablePrefix;
+		}
+
+		public void setTablePrefix(String tablePrefix) {
+			this.tablePrefix = tablePrefix;
+		}
+
+		@Override
+		public String getDefaultSchemaLocation() {
+			return "classpath:dev/fanout/store/jdbc/schema-@@platform@@.sql";
+		}
+
+	}
+
+}

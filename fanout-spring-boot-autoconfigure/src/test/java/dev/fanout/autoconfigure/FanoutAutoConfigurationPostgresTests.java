@@ -1,0 +1,95 @@
+package dev.fanout.autoconfigure;
+
+import java.io.IOException;
+import java.time.Duration;
+import java.util.Map;
+
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.jackson.autoconfigure.JacksonAutoConfiguration;
+import org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration;
+import org.springframework.boot.jdbc.autoconfigure.DataSourceTransactionManagerAutoConfiguration;
+import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.jdbc.core.JdbcTemplate;
+
+import dev.fanout.Event;
+import dev.fanout.EventFunction;
+import dev.fanout.EventSender;
+import dev.fanout.FanoutAdmin;
+import dev.fanout.RunInfo;
+import dev.fanout.RunStatus;
+import dev.fanout.SendResult;
+import dev.fanout.StepContext;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * The auto-configuration on a real PostgreSQL server: schema initialization is opt-in there, and the
+ * engine runs functions once the tables exist.
+ */
+class FanoutAutoConfigurationPostgresTests {
+
+	private static EmbeddedPostgres postgres;
+
+	private final ApplicationContextRunner runner = new ApplicationContextRunner()
+		.withConfiguration(AutoConfigurations.of(DataSourceAutoConfiguration.class,
+				DataSourceTransactionManagerAutoConfiguration.class, JacksonAutoConfiguration.class,
+				FanoutAutoConfiguration.class))
+		.withPropertyValues("spring.datasource.url=" + postgres.getJdbcUrl("postgres", "postgres"),
+				"spring.datasource.username=postgres", "fanout.worker.poll-interval=100ms");
+
+	@BeforeAll
+	static void startPostgres() throws IOException {
+		postgres = EmbeddedPostgres.builder().start();
+	}
+
+	@AfterAll
+	static void stopPostgres() throws IOException {
+		postgres.close();
+	}
+
+	@Test
+	void leavesANonEmbeddedDatabaseAloneByDefault() {
+		this.runner.withPropertyValues("fanout.jdbc.table-prefix=untouched_")
+			.run((context) -> assertThat(tableCount("untouched_runs")).isZero());
+	}
+
+	@Test
+	void createsTablesWhenAskedAndRunsFunctions() {
+		this.runner.withPropertyValues("fanout.jdbc.initialize-schema=always")
+			.withUserConfiguration(Signup.class)
+			.run((context) -> {
+				assertThat(tableCount("fanout_runs")).isOne();
+				SendResult sent = context.getBean(EventSender.class)
+					.send(Event.of("app/user.signup", Map.of("email", "ada@example.com")));
+				FanoutAdmin admin = context.getBean(FanoutAdmin.class);
+				RunInfo run = await().atMost(Duration.ofSeconds(10))
+					.until(() -> admin.run(sent.runIds().get(0)).orElseThrow(), (r) -> r.status().isFinal());
+				assertThat(run.status()).isEqualTo(RunStatus.COMPLETED);
+				assertThat(run.steps()).extracting("key").containsExactly("normalize");
+				assertThat(run.output()).isEqualTo("\"ADA@EXAMPLE.COM\"");
+			});
+	}
+
+	private static int tableCount(String table) {
+		return new JdbcTemplate(postgres.getPostgresDatabase()).queryForObject(
+				"select count(*) from information_schema.tables where table_name = ?", Integer.class, table);
+	}
+
+	static class Signup {
+
+		record SignupData(String email) {
+		}
+
+		@EventFunction(id = "normalize-email", event = "app/user.signup")
+		String normalize(SignupData signup, StepContext step) {
+			return step.run("normalize", () -> signup.email().toUpperCase());
+		}
+
+	}
+
+}
