@@ -9,6 +9,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 
+import org.jspecify.annotations.Nullable;
 import org.springframework.transaction.support.TransactionSynchronization;
 import org.springframework.transaction.support.TransactionSynchronizationManager;
 import org.springframework.transaction.support.TransactionTemplate;
@@ -91,6 +92,10 @@ public final class DefaultEventSender implements EventSender {
 			throw new IllegalArgumentException("Cannot send " + events.size() + " events at once: the limit is "
 					+ limits.maxEventsPerSend() + " (fanout.events.max-batch-size)");
 		}
+		List<Payload> payloads = new ArrayList<>(events.size());
+		for (int i = 0; i < events.size(); i++) {
+			payloads.add(payload((events.size() > 1) ? i : -1, events.get(i)));
+		}
 		Instant now = this.clock.instant();
 		List<String> ids = events.stream().map(Event::id).toList();
 		Set<String> fresh = this.store.acceptNewEventIds(new LinkedHashSet<>(ids), now,
@@ -102,7 +107,9 @@ public final class DefaultEventSender implements EventSender {
 			Event event = events.get(i);
 			String seq = Ids.next();
 			boolean duplicate = !fresh.contains(event.id()) || !triggered.add(event.id());
-			rows.add(row((events.size() > 1) ? i : -1, event, seq, now, duplicate));
+			Payload payload = payloads.get(i);
+			rows.add(new NewEvent(seq, event.id(), event.name(), payload.data(), payload.user(), event.ts(), event.v(),
+					now, duplicate));
 			if (!duplicate) {
 				Instant due = event.ts().isAfter(now) ? event.ts() : now;
 				for (FunctionDefinition function : this.registry.triggeredBy(event)) {
@@ -122,12 +129,16 @@ public final class DefaultEventSender implements EventSender {
 		return new SendResult(ids, runs.stream().map(NewRun::id).toList());
 	}
 
-	private NewEvent row(int index, Event event, String seq, Instant now, boolean duplicate) {
+	/**
+	 * Check an event against the limits and serialize it, before anything is written, so that a bad
+	 * event rejects the whole send.
+	 */
+	private Payload payload(int index, Event event) {
 		Limits limits = this.settings.limits();
 		String where = (index >= 0) ? "Event " + index + " ('" + event.name() + "')" : "Event '" + event.name() + "'";
 		if (event.name().isBlank() || event.name().length() > limits.maxEventNameLength()) {
 			throw new IllegalArgumentException(where + ": name must be 1 to " + limits.maxEventNameLength()
-					+ " characters, not " + event.name().length());
+					+ " characters (fanout.limits.max-event-name-length), not " + event.name().length());
 		}
 		if (event.id().isBlank() || event.id().length() > 128) {
 			throw new IllegalArgumentException(where + ": id must be 1 to 128 characters");
@@ -139,7 +150,10 @@ public final class DefaultEventSender implements EventSender {
 			throw new IllegalArgumentException(where + ": payload is " + size + " bytes, over the limit of "
 					+ limits.maxPayloadSize() + " bytes (fanout.events.max-payload-size)");
 		}
-		return new NewEvent(seq, event.id(), event.name(), data, user, event.ts(), event.v(), now, duplicate);
+		return new Payload(data, user);
+	}
+
+	private record Payload(String data, @Nullable String user) {
 	}
 
 	private static long utf8Length(String text) {

@@ -9,6 +9,7 @@ import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.ThreadFactory;
@@ -155,8 +156,14 @@ public final class Worker {
 		if (delay.isNegative() || delay.isZero()) {
 			wake();
 		}
-		else if (delay.compareTo(Duration.ofMinutes(10)) <= 0 && !this.stopping) {
-			this.timer.schedule(this::wake, delay.toMillis(), TimeUnit.MILLISECONDS);
+		else if (delay.compareTo(this.settings.pollInterval()) < 0 && !this.stopping) {
+			// Later retries are found by the poll; only retries due sooner need a timer to start on time.
+			try {
+				this.timer.schedule(this::wake, delay.toMillis(), TimeUnit.MILLISECONDS);
+			}
+			catch (RejectedExecutionException ex) {
+				// Stopping: the run stays queued for the next start or another instance.
+			}
 		}
 	}
 

@@ -23,10 +23,10 @@ import dev.fanout.engine.FunctionDefinitions;
 import dev.fanout.spi.PayloadSerializer;
 
 /**
- * Finds {@link EventFunction} methods on every bean once all singletons exist and registers them
- * with the engine. Methods are called through the bean, so its proxies ({@code @Transactional} and
- * so on) apply. An invalid declaration fails the startup with a message naming the bean, the method
- * and the function id.
+ * Finds {@link EventFunction} methods on every bean once all singletons exist and
+ * registers them with the engine. Methods are called through the bean, so its proxies
+ * ({@code @Transactional} and so on) apply. An invalid declaration fails the startup with
+ * a message naming the bean, the method and the function id.
  */
 final class EventFunctionScanner implements SmartInitializingSingleton {
 
@@ -38,8 +38,8 @@ final class EventFunctionScanner implements SmartInitializingSingleton {
 
 	private final PayloadSerializer serializer;
 
-	EventFunctionScanner(ConfigurableListableBeanFactory beanFactory, FanoutEngine engine,
-			FanoutProperties properties, PayloadSerializer serializer) {
+	EventFunctionScanner(ConfigurableListableBeanFactory beanFactory, FanoutEngine engine, FanoutProperties properties,
+			PayloadSerializer serializer) {
 		this.beanFactory = beanFactory;
 		this.engine = engine;
 		this.properties = properties;

@@ -33,9 +33,9 @@ import dev.fanout.json.JacksonPayloadSerializer;
 import dev.fanout.spi.PayloadSerializer;
 
 /**
- * Auto-configuration for fanout: on the application's {@link DataSource}, an {@link EventSender}, a
- * {@link FanoutAdmin}, the worker and the schema. Backs off when {@code fanout.enabled=false} or
- * there is no single {@code DataSource}.
+ * Auto-configuration for fanout: on the application's {@link DataSource}, an
+ * {@link EventSender}, a {@link FanoutAdmin}, the worker and the schema. Backs off when
+ * {@code fanout.enabled=false} or there is no single {@code DataSource}.
  *
  * @since 0.1.0
  */

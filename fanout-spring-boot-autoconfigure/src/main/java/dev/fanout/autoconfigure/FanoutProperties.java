@@ -103,20 +103,22 @@ public class FanoutProperties {
 		private int concurrency = 16;
 
 		/**
-		 * How often to look for due runs that no local signal announced: delayed retries and other
-		 * instances' work. Local sends start at once, without waiting for a poll.
+		 * How often to look for due runs that no local signal announced: delayed retries
+		 * and other instances' work. Local sends start at once, without waiting for a
+		 * poll.
 		 */
 		private Duration pollInterval = Duration.ofSeconds(1);
 
 		/**
-		 * How long a claimed run stays reserved for this instance without a heartbeat. A heartbeat
-		 * extends it every third of this while steps run; after a crash, another instance takes the run
-		 * over once it expires.
+		 * How long a claimed run stays reserved for this instance without a heartbeat. A
+		 * heartbeat extends it every third of this while steps run; after a crash,
+		 * another instance takes the run over once it expires.
 		 */
 		private Duration leaseDuration = Duration.ofSeconds(30);
 
 		/**
-		 * How long a shutdown waits for running steps to finish before handing their runs back.
+		 * How long a shutdown waits for running steps to finish before handing their runs
+		 * back.
 		 */
 		private Duration shutdownTimeout = Duration.ofSeconds(30);
 
@@ -168,14 +170,14 @@ public class FanoutProperties {
 	public static class Retry {
 
 		/**
-		 * Delays before the 1st, 2nd, ... retry; the last one repeats. Stored with the run, so they
-		 * survive restarts.
+		 * Delays before the 1st, 2nd, ... retry; the last one repeats. Stored with the
+		 * run, so they survive restarts.
 		 */
 		private List<Duration> backoff = new ArrayList<>(Backoff.DEFAULT_DELAYS);
 
 		/**
-		 * Largest random addition to each delay, as a fraction of it (0 to 1), so that many failing
-		 * runs do not retry in lockstep.
+		 * Largest random addition to each delay, as a fraction of it (0 to 1), so that
+		 * many failing runs do not retry in lockstep.
 		 */
 		private double jitter = 0.1;
 
@@ -249,8 +251,8 @@ public class FanoutProperties {
 	public static class Events {
 
 		/**
-		 * How long an event id is remembered: an event whose id was seen within this window is stored
-		 * but triggers nothing.
+		 * How long an event id is remembered: an event whose id was seen within this
+		 * window is stored but triggers nothing.
 		 */
 		private Duration dedupWindow = Duration.ofHours(24);
 

@@ -5,8 +5,9 @@ import org.springframework.context.SmartLifecycle;
 import dev.fanout.engine.FanoutEngine;
 
 /**
- * Starts the worker once the context is refreshed and stops it first on shutdown, while the
- * {@code DataSource} is still open, so running steps finish and held runs are handed back.
+ * Starts the worker once the context is refreshed and stops it first on shutdown, while
+ * the {@code DataSource} is still open, so running steps finish and held runs are handed
+ * back.
  */
 final class FanoutWorkerLifecycle implements SmartLifecycle {
 

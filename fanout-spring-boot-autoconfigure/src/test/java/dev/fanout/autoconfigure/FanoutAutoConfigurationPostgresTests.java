@@ -28,8 +28,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * The auto-configuration on a real PostgreSQL server: schema initialization is opt-in there, and the
- * engine runs functions once the tables exist.
+ * The auto-configuration on a real PostgreSQL server: schema initialization is opt-in
+ * there, and the engine runs functions once the tables exist.
  */
 class FanoutAutoConfigurationPostgresTests {
 

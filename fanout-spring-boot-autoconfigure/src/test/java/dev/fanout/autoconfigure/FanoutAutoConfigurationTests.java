@@ -37,7 +37,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * Tests for {@link FanoutAutoConfiguration}: what it creates, when it backs off, and how it fails.
+ * Tests for {@link FanoutAutoConfiguration}: what it creates, when it backs off, and how
+ * it fails.
  */
 class FanoutAutoConfigurationTests {
 
@@ -164,7 +165,8 @@ class FanoutAutoConfigurationTests {
 	void failsOnFunctionWithoutTrigger() {
 		this.runner.withUserConfiguration(NoTrigger.class)
 			.run((context) -> assertThat(context).getFailure()
-				.hasMessageContaining("Invalid @EventFunction 'no-trigger' on bean 'fanoutAutoConfigurationTests.NoTrigger' method NoTrigger.handle()")
+				.hasMessageContaining(
+						"Invalid @EventFunction 'no-trigger' on bean 'fanoutAutoConfigurationTests.NoTrigger' method NoTrigger.handle()")
 				.hasMessageContaining("no trigger"));
 	}
 
@@ -172,7 +174,8 @@ class FanoutAutoConfigurationTests {
 	void failsOnUnsupportedParameters() {
 		this.runner.withUserConfiguration(TwoDataParameters.class)
 			.run((context) -> assertThat(context).getFailure()
-				.hasMessageContaining("Invalid @EventFunction 'two-data' on bean 'fanoutAutoConfigurationTests.TwoDataParameters'")
+				.hasMessageContaining(
+						"Invalid @EventFunction 'two-data' on bean 'fanoutAutoConfigurationTests.TwoDataParameters'")
 				.hasMessageContaining("at most one data parameter"));
 	}
 
@@ -180,7 +183,8 @@ class FanoutAutoConfigurationTests {
 	void failsOnFilterThatDoesNotParse() {
 		this.runner.withUserConfiguration(BadFilter.class)
 			.run((context) -> assertThat(context).getFailure()
-				.hasMessageContaining("Invalid @EventFunction 'bad-filter' on bean 'fanoutAutoConfigurationTests.BadFilter'")
+				.hasMessageContaining(
+						"Invalid @EventFunction 'bad-filter' on bean 'fanoutAutoConfigurationTests.BadFilter'")
 				.hasMessageContaining("filter expression 'event.data.plan ==' does not parse"));
 	}
 
