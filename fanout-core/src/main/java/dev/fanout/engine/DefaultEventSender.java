@@ -78,7 +78,10 @@ public final class DefaultEventSender implements EventSender {
 						+ SystemEvents.PREFIX + "' are sent by fanout itself");
 			}
 		}
-		return this.transaction.execute((status) -> write(events));
+		// Checked before joining the caller's transaction: a rejected send must leave that transaction
+		// usable, not marked rollback-only.
+		List<Payload> payloads = payloads(events);
+		return this.transaction.execute((status) -> write(events, payloads));
 	}
 
 	/**
@@ -87,6 +90,10 @@ public final class DefaultEventSender implements EventSender {
 	 * @return the result
 	 */
 	SendResult write(List<Event> events) {
+		return write(events, payloads(events));
+	}
+
+	private List<Payload> payloads(List<Event> events) {
 		Limits limits = this.settings.limits();
 		if (events.size() > limits.maxEventsPerSend()) {
 			throw new IllegalArgumentException("Cannot send " + events.size() + " events at once: the limit is "
@@ -96,6 +103,10 @@ public final class DefaultEventSender implements EventSender {
 		for (int i = 0; i < events.size(); i++) {
 			payloads.add(payload((events.size() > 1) ? i : -1, events.get(i)));
 		}
+		return payloads;
+	}
+
+	private SendResult write(List<Event> events, List<Payload> payloads) {
 		Instant now = this.clock.instant();
 		List<String> ids = events.stream().map(Event::id).toList();
 		Set<String> fresh = this.store.acceptNewEventIds(new LinkedHashSet<>(ids), now,
@@ -146,7 +157,10 @@ public final class DefaultEventSender implements EventSender {
 		String data = this.serializer.serialize(event.data());
 		String user = event.user().isEmpty() ? null : this.serializer.serialize(event.user());
 		long size = utf8Length(data) + ((user != null) ? utf8Length(user) : 0);
-		if (size > limits.maxPayloadSize()) {
+		// The limit is for senders. A system event carries its trigger (already within the limit) plus
+		// an error or the run's output, and is written with the run's end: rejecting it would leave
+		// that end unrecordable and the run executing again and again.
+		if (size > limits.maxPayloadSize() && !SystemEvents.isSystemEvent(event.name())) {
 			throw new IllegalArgumentException(where + ": payload is " + size + " bytes, over the limit of "
 					+ limits.maxPayloadSize() + " bytes (fanout.events.max-payload-size)");
 		}

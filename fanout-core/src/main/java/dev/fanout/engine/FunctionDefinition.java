@@ -25,7 +25,8 @@ public record FunctionDefinition(String id, String name, List<String> triggers, 
 		int retries, BinaryExceptionClassifier retryable, Backoff backoff, FunctionInvoker invoker, String source) {
 
 	public FunctionDefinition {
-		triggers = List.copyOf(triggers);
+		// A trigger listed twice must still give one run per event.
+		triggers = triggers.stream().distinct().toList();
 	}
 
 	/**

@@ -13,6 +13,7 @@ import org.jspecify.annotations.Nullable;
 import org.springframework.util.ReflectionUtils;
 
 import dev.fanout.Event;
+import dev.fanout.NonRetriableException;
 import dev.fanout.RunContext;
 import dev.fanout.StepContext;
 import dev.fanout.spi.PayloadSerializer;
@@ -75,12 +76,25 @@ public final class FunctionInvoker {
 			else {
 				dataParameter = parameter;
 				Type dataType = parameter.getParameterizedType();
+				String name = parameter.getName();
 				arguments.add((type == Map.class) ? (call) -> call.context().event().data()
-						: (call) -> serializer.convert(call.context().event().data(), dataType));
+						: (call) -> convert(serializer, call.context().event().data(), name, dataType));
 			}
 		}
 		ReflectionUtils.makeAccessible(method);
 		return new FunctionInvoker(target, method, List.copyOf(arguments));
+	}
+
+	private static @Nullable Object convert(PayloadSerializer serializer, Map<String, Object> data, String parameter,
+			Type type) {
+		try {
+			return serializer.convert(data, type);
+		}
+		catch (IllegalArgumentException ex) {
+			// Stored event data never changes, so retrying would fail the same way every time.
+			throw new NonRetriableException("Event data cannot be converted to parameter '" + parameter + "' of type "
+					+ type.getTypeName() + ": " + ex.getMessage(), ex);
+		}
 	}
 
 	private static boolean isEventList(Type type) {

@@ -97,6 +97,8 @@ final class RunExecutor {
 					&& this.store.requeue(run.id(), owner(), retryStep.dueAt(), run.failures(), attempt.attempts(),
 							attempt.error()));
 			if (owned) {
+				logger.info("Step '{}' of run {} ({}) failed on attempt {}; retrying at {}: {}", attempt.key(), run.id(),
+						run.functionId(), attempt.attempts(), retryStep.dueAt(), attempt.error());
 				this.worker.wakeAt(retryStep.dueAt());
 			}
 		}
@@ -131,14 +133,19 @@ final class RunExecutor {
 			RetryAfterException retryAfter = Errors.retryAfter(error);
 			Instant due = (retryAfter != null) ? retryAfter.retryAt(now()) : now().plus(function.backoff().delay(failures));
 			if (db(() -> this.store.requeue(run.id(), owner(), due, failures, failures, Errors.describe(error)))) {
+				logger.info("Run {} ({}) failed on attempt {}; retrying at {}: {}", run.id(), run.functionId(), failures,
+						due, Errors.describe(error));
 				this.worker.wakeAt(due);
 			}
 			return;
 		}
 		String stack = Errors.stack(error);
-		db(() -> this.store.finish(run.id(), owner(), RunStatus.FAILED, null, Errors.describe(error), stack, now())
+		if (db(() -> this.store.finish(run.id(), owner(), RunStatus.FAILED, null, Errors.describe(error), stack, now())
 				&& sendSystemEvent(event,
-						() -> SystemEvents.failed(run.functionId(), run.id(), event, error, stack)));
+						() -> SystemEvents.failed(run.functionId(), run.id(), event, error, stack)))) {
+			logger.warn("Run {} ({}) of event {} failed for good: {}", run.id(), run.functionId(), run.eventId(),
+					Errors.describe(error));
+		}
 	}
 
 	private boolean sendSystemEvent(Event trigger, Supplier<Event> event) {

@@ -3,9 +3,11 @@ package dev.fanout.engine;
 import java.lang.reflect.Type;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.Callable;
 
 import org.jspecify.annotations.Nullable;
@@ -147,13 +149,13 @@ final class RunState implements StepContext, RunContext {
 						"it is " + size + " bytes, over the limit of " + max + " bytes (fanout.limits.max-step-output-size)");
 			}
 			restored = (value == null || type == Void.class) ? null
-					: this.executor.serializer().deserialize(json, (type != null) ? type : value.getClass());
+					: this.executor.serializer().deserialize(json, (type != null) ? type : storedType(value));
 		}
 		catch (IllegalArgumentException ex) {
 			throw failed(key, stepPosition, startedAt, attempts, new NonRetriableException(
 					"Output of step '" + key + "' cannot be stored and restored as JSON: " + ex.getMessage(), ex));
 		}
-		String outputType = (value != null) ? value.getClass().getName() : null;
+		String outputType = (value != null) ? storedType(value).getName() : null;
 		StoredStep row = new StoredStep(key, stepPosition, StepStatus.COMPLETED, json, outputType, null, null, attempts,
 				startedAt, this.executor.now());
 		save(row);
@@ -176,6 +178,19 @@ final class RunState implements StepContext, RunContext {
 		RetryAfterException retryAfter = Errors.retryAfter(error);
 		Instant due = (retryAfter != null) ? retryAfter.retryAt(now) : now.plus(this.function.backoff().delay(attempts));
 		throw interrupt(new Interruption.RetryStep(row, due));
+	}
+
+	/**
+	 * The type a step output is restored as: its class, but the collection interface for
+	 * collections, since {@code List.of(..)} and friends have no public class to rebuild.
+	 */
+	private static Class<?> storedType(Object value) {
+		for (Class<?> type : new Class<?>[] { List.class, Set.class, Map.class, Collection.class }) {
+			if (type.isInstance(value)) {
+				return type;
+			}
+		}
+		return value.getClass();
 	}
 
 	private void save(StoredStep row) {

@@ -4,13 +4,21 @@ import java.security.SecureRandom;
 
 /**
  * Generates sortable unique ids: 48 bits of epoch milliseconds then 80 random bits, in Crockford
- * base 32 (26 characters), so ids sort by creation time across instances.
+ * base 32 (26 characters), so ids sort by creation time across instances. Within one millisecond
+ * (or if the clock steps back) this process counts up from its last id instead of drawing new
+ * random bits, so its ids also sort in the order they were made: the runs of one event, created
+ * in the same millisecond, list in creation order.
  */
 public final class Ids {
 
 	private static final char[] ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ".toCharArray();
 
 	private static final SecureRandom RANDOM = new SecureRandom();
+
+	// The parts of the last id, guarded by the class lock.
+	private static long lastMillis;
+
+	private static final byte[] lastRandom = new byte[10];
 
 	private Ids() {
 	}
@@ -19,10 +27,26 @@ public final class Ids {
 	 * A new id.
 	 * @return the id
 	 */
-	public static String next() {
-		byte[] random = new byte[10];
-		RANDOM.nextBytes(random);
-		return encode(System.currentTimeMillis(), random);
+	public static synchronized String next() {
+		long millis = System.currentTimeMillis();
+		if (millis > lastMillis) {
+			lastMillis = millis;
+			RANDOM.nextBytes(lastRandom);
+		}
+		else if (!increment(lastRandom)) {
+			// 2^80 ids in one millisecond: borrow the next one rather than repeat an id.
+			lastMillis++;
+		}
+		return encode(lastMillis, lastRandom);
+	}
+
+	private static boolean increment(byte[] bytes) {
+		for (int i = bytes.length - 1; i >= 0; i--) {
+			if (++bytes[i] != 0) {
+				return true;
+			}
+		}
+		return false;
 	}
 
 	static String encode(long millis, byte[] random) {

@@ -38,7 +38,9 @@ public final class JsonMaps {
 					"Event " + what + " must be a JSON object (a Map, record or POJO), not " + value.getClass().getName());
 		}
 		try {
-			return MAPPER.convertValue(value, MAP);
+			// Written and read back rather than converted: a conversion keeps Java types (a long stays
+			// a Long, a byte[] stays an array) that the same event read from storage would not have.
+			return MAPPER.readValue(MAPPER.writeValueAsBytes(value), MAP);
 		}
 		catch (RuntimeException ex) {
 			throw new IllegalArgumentException("Event " + what + " of type " + value.getClass().getName()

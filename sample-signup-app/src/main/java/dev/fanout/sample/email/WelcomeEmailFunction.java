@@ -1,0 +1,31 @@
+package dev.fanout.sample.email;
+
+import org.springframework.stereotype.Component;
+
+import dev.fanout.EventFunction;
+import dev.fanout.StepContext;
+import dev.fanout.sample.signup.UserSignedUp;
+
+/**
+ * The {@code send-welcome-email} function: one step, {@code send-email}, retried with the
+ * default retries (4) when the mailer fails. Its run is independent of
+ * {@code start-stripe-trial}: an email outage fails this run only.
+ *
+ * @since 0.1.0
+ */
+@Component
+public class WelcomeEmailFunction {
+
+	private final WelcomeMailer mailer;
+
+	public WelcomeEmailFunction(WelcomeMailer mailer) {
+		this.mailer = mailer;
+	}
+
+	@EventFunction(id = "send-welcome-email", name = "Send welcome email", event = UserSignedUp.EVENT)
+	public EmailReceipt sendWelcomeEmail(UserSignedUp signup, StepContext step) {
+		WelcomeMessage message = WelcomeMessage.forUser(signup.user());
+		return step.run("send-email", EmailReceipt.class, () -> this.mailer.send(message));
+	}
+
+}
