@@ -14,8 +14,8 @@ import dev.fanout.internal.JsonMaps;
 /**
  * An event: a name, a JSON object of data, and the id that makes it unique. Immutable.
  * <p>
- * A missing id is generated (sortable and unique) and a missing timestamp is the creation time; a
- * timestamp in the future delays the runs it triggers until then.
+ * A missing id is generated (sortable and unique) and a missing timestamp is the creation
+ * time; a timestamp in the future delays the runs it triggers until then.
  *
  * @since 0.1.0
  */
@@ -161,7 +161,8 @@ public final class Event {
 		}
 
 		/**
-		 * Set the id; events with an id already seen within the dedup window trigger nothing.
+		 * Set the id; events with an id already seen within the dedup window trigger
+		 * nothing.
 		 * @param id the id, or {@code null} to generate one
 		 * @return this builder
 		 */

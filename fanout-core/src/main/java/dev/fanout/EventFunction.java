@@ -7,11 +7,13 @@ import java.lang.annotation.RetentionPolicy;
 import java.lang.annotation.Target;
 
 /**
- * Marks a bean method as a durable function that runs once for every event that triggers it.
+ * Marks a bean method as a durable function that runs once for every event that triggers
+ * it.
  * <p>
- * Parameters, in any order and each optional: {@link Event} (the trigger), {@link StepContext},
- * {@link RunContext}, and at most one other parameter that receives the event's {@code data}
- * converted to its type. The return value, if any, becomes the run's output.
+ * Parameters, in any order and each optional: {@link Event} (the trigger),
+ * {@link StepContext}, {@link RunContext}, and at most one other parameter that receives
+ * the event's {@code data} converted to its type. The return value, if any, becomes the
+ * run's output.
  *
  * @since 0.1.0
  */
@@ -21,8 +23,8 @@ import java.lang.annotation.Target;
 public @interface EventFunction {
 
 	/**
-	 * The function id: unique within the application and stable across deploys, since stored runs
-	 * refer to it.
+	 * The function id: unique within the application and stable across deploys, since
+	 * stored runs refer to it.
 	 * @return the function id
 	 */
 	String id();
@@ -34,29 +36,30 @@ public @interface EventFunction {
 	String name() default "";
 
 	/**
-	 * Names of the events that trigger the function. A trailing {@code *} matches a prefix, for
-	 * example {@code app/user.*}.
+	 * Names of the events that trigger the function. A trailing {@code *} matches a
+	 * prefix, for example {@code app/user.*}.
 	 * @return the trigger event names
 	 */
 	String[] event() default {};
 
 	/**
-	 * A SpEL expression over {@code event} that must be true for an event to trigger the function,
-	 * for example {@code event.data.plan == 'pro'}.
+	 * A SpEL expression over {@code event} that must be true for an event to trigger the
+	 * function, for example {@code event.data.plan == 'pro'}.
 	 * @return the filter expression, or empty for none
 	 */
 	String filter() default "";
 
 	/**
-	 * How many times a failing step (or the function body outside steps) is retried after its first
-	 * attempt, from 0 to 20. Overridden by {@code fanout.functions.<id>.retries}.
+	 * How many times a failing step (or the function body outside steps) is retried after
+	 * its first attempt, from 0 to 20. Overridden by
+	 * {@code fanout.functions.<id>.retries}.
 	 * @return the number of retries
 	 */
 	int retries() default 4;
 
 	/**
-	 * Exceptions that fail a step or the run at once, without retries (their subclasses and causes
-	 * too).
+	 * Exceptions that fail a step or the run at once, without retries (their subclasses
+	 * and causes too).
 	 * @return the exception types that are not retried
 	 */
 	Class<? extends Throwable>[] noRetryFor() default {};

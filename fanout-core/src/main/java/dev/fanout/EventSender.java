@@ -5,9 +5,9 @@ import java.util.List;
 /**
  * Sends events, creating one run for every function they trigger.
  * <p>
- * Transactional: inside a Spring transaction on the fanout {@code DataSource} the events and their
- * runs commit or roll back with the caller's data, and the runs start after the commit; outside a
- * transaction each call commits on its own.
+ * Transactional: inside a Spring transaction on the fanout {@code DataSource} the events
+ * and their runs commit or roll back with the caller's data, and the runs start after the
+ * commit; outside a transaction each call commits on its own.
  *
  * @since 0.1.0
  */

@@ -6,9 +6,9 @@ import java.time.Instant;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Thrown from a step or a function to be retried no sooner than a given time (for example when a
- * provider answers 429 with {@code Retry-After}), instead of after the usual backoff. It still
- * counts as an attempt.
+ * Thrown from a step or a function to be retried no sooner than a given time (for example
+ * when a provider answers 429 with {@code Retry-After}), instead of after the usual
+ * backoff. It still counts as an attempt.
  *
  * @since 0.1.0
  */

@@ -22,9 +22,9 @@ public interface RunContext {
 	String functionId();
 
 	/**
-	 * The zero-based attempt of the work now being done: 0 on a first try, {@code n} on the n-th
-	 * retry of the step (or of the body outside steps) that failed last. It starts again at 0 after
-	 * each step that succeeds.
+	 * The zero-based attempt of the work now being done: 0 on a first try, {@code n} on
+	 * the n-th retry of the step (or of the body outside steps) that failed last. It
+	 * starts again at 0 after each step that succeeds.
 	 * @return the attempt
 	 */
 	int attempt();

@@ -3,7 +3,8 @@ package dev.fanout;
 import java.util.List;
 
 /**
- * What a send did: the ids of the events, in the order given, and the ids of the runs it created.
+ * What a send did: the ids of the events, in the order given, and the ids of the runs it
+ * created.
  *
  * @param eventIds the event ids
  * @param runIds the ids of the runs created by this send (none for a duplicate event)

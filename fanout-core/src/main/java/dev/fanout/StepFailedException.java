@@ -1,8 +1,9 @@
 package dev.fanout;
 
 /**
- * Thrown into a function when one of its steps failed for good: it exhausted its retries or threw an
- * exception that is not retried. A function may catch it and go on; if it does not, the run fails.
+ * Thrown into a function when one of its steps failed for good: it exhausted its retries
+ * or threw an exception that is not retried. A function may catch it and go on; if it
+ * does not, the run fails.
  *
  * @since 0.1.0
  */

@@ -5,8 +5,9 @@ import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
- * The delays between attempts: the n-th failure waits the n-th delay (the last one repeats), plus up
- * to {@code jitter} of it at random so that failures of many runs do not retry in lockstep.
+ * The delays between attempts: the n-th failure waits the n-th delay (the last one
+ * repeats), plus up to {@code jitter} of it at random so that failures of many runs do
+ * not retry in lockstep.
  *
  * @param delays the delays, at least one
  * @param jitter the largest random addition, as a fraction of the delay (0 to 1)

@@ -24,8 +24,8 @@ import dev.fanout.store.NewRun;
 import dev.fanout.store.RunStore;
 
 /**
- * Stores events and the runs they trigger in the caller's transaction (or its own), and wakes the
- * local worker once they commit.
+ * Stores events and the runs they trigger in the caller's transaction (or its own), and
+ * wakes the local worker once they commit.
  */
 public final class DefaultEventSender implements EventSender {
 
@@ -74,11 +74,12 @@ public final class DefaultEventSender implements EventSender {
 				throw new IllegalArgumentException("events must not contain null");
 			}
 			if (SystemEvents.isSystemEvent(event.name())) {
-				throw new IllegalArgumentException("Event name '" + event.name() + "' is reserved: names starting with '"
-						+ SystemEvents.PREFIX + "' are sent by fanout itself");
+				throw new IllegalArgumentException("Event name '" + event.name()
+						+ "' is reserved: names starting with '" + SystemEvents.PREFIX + "' are sent by fanout itself");
 			}
 		}
-		// Checked before joining the caller's transaction: a rejected send must leave that transaction
+		// Checked before joining the caller's transaction: a rejected send must leave
+		// that transaction
 		// usable, not marked rollback-only.
 		List<Payload> payloads = payloads(events);
 		return this.transaction.execute((status) -> write(events, payloads));
@@ -141,8 +142,8 @@ public final class DefaultEventSender implements EventSender {
 	}
 
 	/**
-	 * Check an event against the limits and serialize it, before anything is written, so that a bad
-	 * event rejects the whole send.
+	 * Check an event against the limits and serialize it, before anything is written, so
+	 * that a bad event rejects the whole send.
 	 */
 	private Payload payload(int index, Event event) {
 		Limits limits = this.settings.limits();
@@ -157,8 +158,10 @@ public final class DefaultEventSender implements EventSender {
 		String data = this.serializer.serialize(event.data());
 		String user = event.user().isEmpty() ? null : this.serializer.serialize(event.user());
 		long size = utf8Length(data) + ((user != null) ? utf8Length(user) : 0);
-		// The limit is for senders. A system event carries its trigger (already within the limit) plus
-		// an error or the run's output, and is written with the run's end: rejecting it would leave
+		// The limit is for senders. A system event carries its trigger (already within
+		// the limit) plus
+		// an error or the run's output, and is written with the run's end: rejecting it
+		// would leave
 		// that end unrecordable and the run executing again and again.
 		if (size > limits.maxPayloadSize() && !SystemEvents.isSystemEvent(event.name())) {
 			throw new IllegalArgumentException(where + ": payload is " + size + " bytes, over the limit of "

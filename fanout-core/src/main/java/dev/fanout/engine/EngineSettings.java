@@ -25,11 +25,12 @@ public record EngineSettings(String appId, boolean workerEnabled, int concurrenc
 		requirePositive("fanout.worker.poll-interval", pollInterval);
 		requirePositive("fanout.worker.lease-duration", leaseDuration);
 		if (leaseDuration.compareTo(Duration.ofSeconds(1)) < 0) {
-			throw new IllegalArgumentException("fanout.worker.lease-duration must be at least 1s, not " + leaseDuration);
+			throw new IllegalArgumentException(
+					"fanout.worker.lease-duration must be at least 1s, not " + leaseDuration);
 		}
 		if (shutdownTimeout.isNegative() || dedupWindow.isNegative()) {
-			throw new IllegalArgumentException("fanout.worker.shutdown-timeout and fanout.events.dedup-window must not "
-					+ "be negative");
+			throw new IllegalArgumentException(
+					"fanout.worker.shutdown-timeout and fanout.events.dedup-window must not " + "be negative");
 		}
 	}
 

@@ -18,14 +18,22 @@ final class Errors {
 	}
 
 	static String describe(Throwable error) {
-		return error.getClass().getName() + ": " + error.getMessage();
+		return storable(error.getClass().getName() + ": " + error.getMessage());
 	}
 
 	static String stack(Throwable error) {
 		StringWriter out = new StringWriter();
 		error.printStackTrace(new PrintWriter(out));
-		String stack = out.toString();
+		String stack = storable(out.toString());
 		return (stack.length() > MAX_STACK) ? stack.substring(0, MAX_STACK) + "\n\t... (truncated)" : stack;
+	}
+
+	/**
+	 * PostgreSQL text cannot hold NUL characters; one in an error message would make the
+	 * error impossible to record, and the run would be executed again and again.
+	 */
+	private static String storable(String text) {
+		return (text.indexOf('\0') >= 0) ? text.replace("\0", "\\u0000") : text;
 	}
 
 	static @Nullable RetryAfterException retryAfter(Throwable error) {

@@ -16,7 +16,8 @@ import dev.fanout.Event;
 
 /**
  * SpEL expressions over events ({@code event.data.user.id}), evaluated read-only: no type
- * references, constructors or bean lookups, so an expression cannot reach beyond the event.
+ * references, constructors or bean lookups, so an expression cannot reach beyond the
+ * event.
  */
 public final class EventExpressions {
 
@@ -45,8 +46,8 @@ public final class EventExpressions {
 	}
 
 	/**
-	 * Whether an expression is true for an event. An expression that cannot be evaluated (for
-	 * example, a missing nested object) is false.
+	 * Whether an expression is true for an event. An expression that cannot be evaluated
+	 * (for example, a missing nested object) is false.
 	 * @param expression the expression
 	 * @param event the event, bound as {@code event}
 	 * @return whether the expression is true

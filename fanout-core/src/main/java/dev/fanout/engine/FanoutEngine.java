@@ -19,8 +19,9 @@ import dev.fanout.store.RunStore;
 import dev.fanout.store.jdbc.JdbcRunStore;
 
 /**
- * Wires the engine's parts together on a {@link DataSource}: the sender, the admin view and the
- * worker. The Spring Boot auto-configuration builds one; plain Java code and tests can too.
+ * Wires the engine's parts together on a {@link DataSource}: the sender, the admin view
+ * and the worker. The Spring Boot auto-configuration builds one; plain Java code and
+ * tests can too.
  */
 public final class FanoutEngine {
 
@@ -51,8 +52,8 @@ public final class FanoutEngine {
 	/**
 	 * Start building an engine.
 	 * @param dataSource the database holding the fanout tables
-	 * @param transactionManager the transaction manager of that data source, shared with the
-	 * application so that sends join its transactions
+	 * @param transactionManager the transaction manager of that data source, shared with
+	 * the application so that sends join its transactions
 	 * @return a builder
 	 */
 	public static Builder builder(DataSource dataSource, PlatformTransactionManager transactionManager) {
@@ -75,8 +76,8 @@ public final class FanoutEngine {
 	}
 
 	/**
-	 * Stop the worker: no new claims, running steps finish within the shutdown timeout, held runs are
-	 * handed back.
+	 * Stop the worker: no new claims, running steps finish within the shutdown timeout,
+	 * held runs are handed back.
 	 */
 	public void stop() {
 		this.worker.stop();

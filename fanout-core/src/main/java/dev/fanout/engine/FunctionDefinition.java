@@ -9,7 +9,8 @@ import org.springframework.expression.Expression;
 import dev.fanout.Event;
 
 /**
- * A function the engine can run: its id, what triggers it, how it retries and how to call it.
+ * A function the engine can run: its id, what triggers it, how it retries and how to call
+ * it.
  *
  * @param id the function id
  * @param name the display name
@@ -30,8 +31,8 @@ public record FunctionDefinition(String id, String name, List<String> triggers, 
 	}
 
 	/**
-	 * Whether the function is triggered by an event: its name matches a trigger and the filter, if
-	 * any, is true.
+	 * Whether the function is triggered by an event: its name matches a trigger and the
+	 * filter, if any, is true.
 	 * @param event the event
 	 * @return whether the event triggers the function
 	 */

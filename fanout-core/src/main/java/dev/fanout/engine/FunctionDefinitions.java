@@ -12,8 +12,8 @@ import dev.fanout.EventFunction;
 import dev.fanout.spi.PayloadSerializer;
 
 /**
- * Builds {@link FunctionDefinition}s from {@link EventFunction} methods, failing with a message that
- * names the bean, the method and the function id.
+ * Builds {@link FunctionDefinition}s from {@link EventFunction} methods, failing with a
+ * message that names the bean, the method and the function id.
  */
 public final class FunctionDefinitions {
 
@@ -54,8 +54,8 @@ public final class FunctionDefinitions {
 			return build(bean, method, annotation, overrides, defaultBackoff, serializer, source);
 		}
 		catch (IllegalArgumentException ex) {
-			throw new IllegalStateException(
-					"Invalid @EventFunction '" + id + "' on " + source + ": " + ex.getMessage(), ex);
+			throw new IllegalStateException("Invalid @EventFunction '" + id + "' on " + source + ": " + ex.getMessage(),
+					ex);
 		}
 	}
 
@@ -67,12 +67,13 @@ public final class FunctionDefinitions {
 		}
 		List<String> triggers = Arrays.stream(annotation.event()).map(String::trim).toList();
 		if (triggers.isEmpty() || triggers.stream().anyMatch((t) -> !StringUtils.hasText(t))) {
-			throw new IllegalArgumentException("it has no trigger: set event = \"...\" (cron arrives in a later release)");
+			throw new IllegalArgumentException(
+					"it has no trigger: set event = \"...\" (cron arrives in a later release)");
 		}
 		for (String trigger : triggers) {
 			if (trigger.indexOf('*') >= 0 && trigger.indexOf('*') != trigger.length() - 1) {
-				throw new IllegalArgumentException(
-						"event '" + trigger + "' has a '*' that is not at the end; only a trailing '*' (prefix) is supported");
+				throw new IllegalArgumentException("event '" + trigger
+						+ "' has a '*' that is not at the end; only a trailing '*' (prefix) is supported");
 			}
 		}
 		int retries = (overrides.retries() != null) ? overrides.retries() : annotation.retries();

@@ -19,8 +19,8 @@ import dev.fanout.StepContext;
 import dev.fanout.spi.PayloadSerializer;
 
 /**
- * Calls a function method on its bean (through the bean, so its proxies apply), giving each
- * parameter what its type asks for.
+ * Calls a function method on its bean (through the bean, so its proxies apply), giving
+ * each parameter what its type asks for.
  */
 public final class FunctionInvoker {
 
@@ -91,7 +91,8 @@ public final class FunctionInvoker {
 			return serializer.convert(data, type);
 		}
 		catch (IllegalArgumentException ex) {
-			// Stored event data never changes, so retrying would fail the same way every time.
+			// Stored event data never changes, so retrying would fail the same way every
+			// time.
 			throw new NonRetriableException("Event data cannot be converted to parameter '" + parameter + "' of type "
 					+ type.getTypeName() + ": " + ex.getMessage(), ex);
 		}

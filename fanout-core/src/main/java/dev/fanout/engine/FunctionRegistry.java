@@ -11,8 +11,8 @@ import java.util.Set;
 import dev.fanout.Event;
 
 /**
- * The functions of this application, by id. Functions are registered at startup; lookups read an
- * immutable snapshot, so they need no locking.
+ * The functions of this application, by id. Functions are registered at startup; lookups
+ * read an immutable snapshot, so they need no locking.
  */
 public final class FunctionRegistry {
 
@@ -30,7 +30,8 @@ public final class FunctionRegistry {
 	/**
 	 * Add a function.
 	 * @param definition the function
-	 * @throws IllegalStateException if a function with the same id is registered, naming both
+	 * @throws IllegalStateException if a function with the same id is registered, naming
+	 * both
 	 */
 	public synchronized void register(FunctionDefinition definition) {
 		Map<String, FunctionDefinition> functions = new LinkedHashMap<>(this.snapshot.functions);
@@ -49,7 +50,8 @@ public final class FunctionRegistry {
 	 */
 	public List<FunctionDefinition> triggeredBy(Event event) {
 		Snapshot current = this.snapshot;
-		List<FunctionDefinition> candidates = new ArrayList<>(current.byExactTrigger.getOrDefault(event.name(), List.of()));
+		List<FunctionDefinition> candidates = new ArrayList<>(
+				current.byExactTrigger.getOrDefault(event.name(), List.of()));
 		for (FunctionDefinition definition : current.withPrefixTrigger) {
 			if (!candidates.contains(definition)) {
 				candidates.add(definition);

@@ -6,12 +6,15 @@ import dev.fanout.store.StoredStep;
 
 /**
  * Why an invocation stopped before the function returned. Thrown into user code as
- * {@link Signal}, an {@link Error} so that {@code catch (Exception e)} does not swallow it; the
- * executor acts on the interruption it recorded even if user code caught the signal anyway.
+ * {@link Signal}, an {@link Error} so that {@code catch (Exception e)} does not swallow
+ * it; the executor acts on the interruption it recorded even if user code caught the
+ * signal anyway.
  */
 sealed interface Interruption {
 
-	/** A step failed and will be retried: store the failed attempt and requeue the run. */
+	/**
+	 * A step failed and will be retried: store the failed attempt and requeue the run.
+	 */
 	record RetryStep(StoredStep failedAttempt, Instant dueAt) implements Interruption {
 	}
 

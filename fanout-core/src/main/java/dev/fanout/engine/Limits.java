@@ -13,8 +13,8 @@ public record Limits(long maxPayloadSize, int maxEventsPerSend, long maxStepOutp
 		int maxEventNameLength) {
 
 	/**
-	 * The defaults: 512 KiB events, 5,000 events a send, 4 MiB step outputs, 1,000 steps a run and
-	 * 256-character names.
+	 * The defaults: 512 KiB events, 5,000 events a send, 4 MiB step outputs, 1,000 steps
+	 * a run and 256-character names.
 	 * @return the default limits
 	 */
 	public static Limits defaults() {

@@ -14,17 +14,18 @@ import org.springframework.retry.support.RetryTemplate;
 import dev.fanout.NonRetriableException;
 
 /**
- * The one place fanout uses spring-retry: retrying the engine's own short database work after a
- * transient failure (deadlock, serialization failure, lost connection), and classifying which user
- * exceptions may be retried. Retries of user code are never slept in a thread: they are stored as a
- * due time and picked up by a worker.
+ * The one place fanout uses spring-retry: retrying the engine's own short database work
+ * after a transient failure (deadlock, serialization failure, lost connection), and
+ * classifying which user exceptions may be retried. Retries of user code are never slept
+ * in a thread: they are stored as a due time and picked up by a worker.
  */
 public final class RetrySupport {
 
 	private final RetryTemplate transientRetry;
 
 	/**
-	 * Retry transient database failures up to {@code maxAttempts} times with exponential backoff.
+	 * Retry transient database failures up to {@code maxAttempts} times with exponential
+	 * backoff.
 	 * @param maxAttempts the most attempts, at least 1
 	 * @param initialDelay the first delay
 	 */
@@ -47,8 +48,8 @@ public final class RetrySupport {
 	}
 
 	/**
-	 * Run a unit of database work, retrying it after transient failures. The work must be its own
-	 * transaction so that a retry starts clean.
+	 * Run a unit of database work, retrying it after transient failures. The work must be
+	 * its own transaction so that a retry starts clean.
 	 * @param <T> the result type
 	 * @param work the work
 	 * @return its result
@@ -58,8 +59,9 @@ public final class RetrySupport {
 	}
 
 	/**
-	 * A classifier that says whether an exception thrown by user code may be retried: everything but
-	 * {@link NonRetriableException} and the given types, looked up along the cause chain.
+	 * A classifier that says whether an exception thrown by user code may be retried:
+	 * everything but {@link NonRetriableException} and the given types, looked up along
+	 * the cause chain.
 	 * @param noRetryFor the types that are not retried
 	 * @return the classifier, answering {@code true} for retryable exceptions
 	 */

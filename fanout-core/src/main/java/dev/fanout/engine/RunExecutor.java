@@ -23,8 +23,8 @@ import dev.fanout.store.RunStore;
 import dev.fanout.store.StoredStep;
 
 /**
- * Executes one claimed run: invokes its function with the stored steps, then records the outcome
- * (completed, requeued for a retry, or failed) in one transaction per outcome.
+ * Executes one claimed run: invokes its function with the stored steps, then records the
+ * outcome (completed, requeued for a retry, or failed) in one transaction per outcome.
  */
 final class RunExecutor {
 
@@ -93,12 +93,11 @@ final class RunExecutor {
 	private void interrupted(ClaimedRun run, Interruption interruption) {
 		if (interruption instanceof Interruption.RetryStep retryStep) {
 			StoredStep attempt = retryStep.failedAttempt();
-			boolean owned = db(() -> this.store.saveStep(run.id(), owner(), attempt, leaseUntil())
-					&& this.store.requeue(run.id(), owner(), retryStep.dueAt(), run.failures(), attempt.attempts(),
-							attempt.error()));
+			boolean owned = db(() -> this.store.saveStep(run.id(), owner(), attempt, leaseUntil()) && this.store
+				.requeue(run.id(), owner(), retryStep.dueAt(), run.failures(), attempt.attempts(), attempt.error()));
 			if (owned) {
-				logger.info("Step '{}' of run {} ({}) failed on attempt {}; retrying at {}: {}", attempt.key(), run.id(),
-						run.functionId(), attempt.attempts(), retryStep.dueAt(), attempt.error());
+				logger.info("Step '{}' of run {} ({}) failed on attempt {}; retrying at {}: {}", attempt.key(),
+						run.id(), run.functionId(), attempt.attempts(), retryStep.dueAt(), attempt.error());
 				this.worker.wakeAt(retryStep.dueAt());
 			}
 		}
@@ -118,7 +117,8 @@ final class RunExecutor {
 		}
 		catch (IllegalArgumentException ex) {
 			failed(run, this.registry.get(run.functionId()).orElseThrow(), event,
-					new dev.fanout.NonRetriableException("The function's return value cannot be stored as JSON", ex), 0);
+					new dev.fanout.NonRetriableException("The function's return value cannot be stored as JSON", ex),
+					0);
 			return;
 		}
 		db(() -> this.store.finish(run.id(), owner(), RunStatus.COMPLETED, output, null, null, now())
@@ -131,10 +131,11 @@ final class RunExecutor {
 		int failures = run.failures() + 1;
 		if (retryable && failures <= function.retries()) {
 			RetryAfterException retryAfter = Errors.retryAfter(error);
-			Instant due = (retryAfter != null) ? retryAfter.retryAt(now()) : now().plus(function.backoff().delay(failures));
+			Instant due = (retryAfter != null) ? retryAfter.retryAt(now())
+					: now().plus(function.backoff().delay(failures));
 			if (db(() -> this.store.requeue(run.id(), owner(), due, failures, failures, Errors.describe(error)))) {
-				logger.info("Run {} ({}) failed on attempt {}; retrying at {}: {}", run.id(), run.functionId(), failures,
-						due, Errors.describe(error));
+				logger.info("Run {} ({}) failed on attempt {}; retrying at {}: {}", run.id(), run.functionId(),
+						failures, due, Errors.describe(error));
 				this.worker.wakeAt(due);
 			}
 			return;
@@ -176,7 +177,8 @@ final class RunExecutor {
 	}
 
 	/**
-	 * Run store work in its own transaction (never the function's), retried on transient failures.
+	 * Run store work in its own transaction (never the function's), retried on transient
+	 * failures.
 	 */
 	private <T> T db(Supplier<T> work) {
 		return this.retry.onTransientFailure(() -> this.transaction.execute((status) -> work.get()));

@@ -26,9 +26,9 @@ import dev.fanout.store.ClaimedRun;
 import dev.fanout.store.StoredStep;
 
 /**
- * One invocation of a run: the step context and run context handed to the function. Completed steps
- * return their stored output; a new step runs, and its output is committed before it returns.
- * Confined to the invocation's thread.
+ * One invocation of a run: the step context and run context handed to the function.
+ * Completed steps return their stored output; a new step runs, and its output is
+ * committed before it returns. Confined to the invocation's thread.
  */
 final class RunState implements StepContext, RunContext {
 
@@ -87,8 +87,9 @@ final class RunState implements StepContext, RunContext {
 		if (this.interruption != null) {
 			throw new Interruption.Signal(this.interruption);
 		}
-		if (!StringUtils.hasText(id) || id.length() > 200) {
-			throw new NonRetriableException("A step id must be 1 to 200 characters, not '" + id + "'");
+		if (!StringUtils.hasText(id) || id.length() > 200 || id.indexOf('\0') >= 0) {
+			throw new NonRetriableException(
+					"A step id must be 1 to 200 characters without NUL, not '" + id.replace('\0', '?') + "'");
 		}
 		if (this.currentStep != null) {
 			throw new NonRetriableException("Step '" + id + "' was called inside step '" + this.currentStep
@@ -145,8 +146,8 @@ final class RunState implements StepContext, RunContext {
 			long size = json.getBytes(StandardCharsets.UTF_8).length;
 			long max = this.executor.limits().maxStepOutputSize();
 			if (size > max) {
-				throw new IllegalArgumentException(
-						"it is " + size + " bytes, over the limit of " + max + " bytes (fanout.limits.max-step-output-size)");
+				throw new IllegalArgumentException("it is " + size + " bytes, over the limit of " + max
+						+ " bytes (fanout.limits.max-step-output-size)");
 			}
 			restored = (value == null || type == Void.class) ? null
 					: this.executor.serializer().deserialize(json, (type != null) ? type : storedType(value));
@@ -164,7 +165,8 @@ final class RunState implements StepContext, RunContext {
 	}
 
 	private RuntimeException failed(String key, int stepPosition, Instant startedAt, int attempts, Throwable error) {
-		if (this.executor.isStopping() && (error instanceof InterruptedException || Thread.currentThread().isInterrupted())) {
+		if (this.executor.isStopping()
+				&& (error instanceof InterruptedException || Thread.currentThread().isInterrupted())) {
 			throw interrupt(new Interruption.Suspend());
 		}
 		Instant now = this.executor.now();
@@ -176,7 +178,8 @@ final class RunState implements StepContext, RunContext {
 			return new StepFailedException(key, Errors.describe(error), error);
 		}
 		RetryAfterException retryAfter = Errors.retryAfter(error);
-		Instant due = (retryAfter != null) ? retryAfter.retryAt(now) : now.plus(this.function.backoff().delay(attempts));
+		Instant due = (retryAfter != null) ? retryAfter.retryAt(now)
+				: now.plus(this.function.backoff().delay(attempts));
 		throw interrupt(new Interruption.RetryStep(row, due));
 	}
 

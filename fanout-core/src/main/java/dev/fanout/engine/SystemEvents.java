@@ -8,8 +8,8 @@ import org.jspecify.annotations.Nullable;
 import dev.fanout.Event;
 
 /**
- * The events the engine sends about runs. Runs triggered by a system event send none, so a failure
- * handler that fails cannot start an endless chain.
+ * The events the engine sends about runs. Runs triggered by a system event send none, so
+ * a failure handler that fails cannot start an endless chain.
  */
 public final class SystemEvents {
 

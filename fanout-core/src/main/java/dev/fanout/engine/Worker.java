@@ -25,10 +25,11 @@ import dev.fanout.store.ClaimedRun;
 import dev.fanout.store.RunStore;
 
 /**
- * Claims due runs and executes them on a bounded pool, one thread per run, so a slow or failing
- * function never holds up another. A dispatcher thread claims as many runs as there are free
- * threads whenever it is woken (by a local commit, a freed thread or a due retry) or the poll
- * interval passes; a heartbeat extends the leases of the runs in progress.
+ * Claims due runs and executes them on a bounded pool, one thread per run, so a slow or
+ * failing function never holds up another. A dispatcher thread claims as many runs as
+ * there are free threads whenever it is woken (by a local commit, a freed thread or a due
+ * retry) or the poll interval passes; a heartbeat extends the leases of the runs in
+ * progress.
  */
 public final class Worker {
 
@@ -99,8 +100,9 @@ public final class Worker {
 	}
 
 	/**
-	 * Stop claiming, let running steps finish within the shutdown timeout, and hand every run still
-	 * held back to the queue so another instance (or the next start) picks it up at once.
+	 * Stop claiming, let running steps finish within the shutdown timeout, and hand every
+	 * run still held back to the queue so another instance (or the next start) picks it
+	 * up at once.
 	 */
 	public synchronized void stop() {
 		if (this.dispatcher == null) {
@@ -135,8 +137,8 @@ public final class Worker {
 					.execute((status) -> this.store.release(this.owner, List.copyOf(this.active), now())));
 			}
 			catch (RuntimeException ex) {
-				logger.warn("Could not hand back runs {}; they are claimable again when their lease expires", this.active,
-						ex);
+				logger.warn("Could not hand back runs {}; they are claimable again when their lease expires",
+						this.active, ex);
 			}
 		}
 	}
@@ -157,7 +159,8 @@ public final class Worker {
 			wake();
 		}
 		else if (delay.compareTo(this.settings.pollInterval()) < 0 && !this.stopping) {
-			// Later retries are found by the poll; only retries due sooner need a timer to start on time.
+			// Later retries are found by the poll; only retries due sooner need a timer
+			// to start on time.
 			try {
 				this.timer.schedule(this::wake, delay.toMillis(), TimeUnit.MILLISECONDS);
 			}
@@ -181,8 +184,8 @@ public final class Worker {
 	private int claimAndSubmit(int free) {
 		List<ClaimedRun> runs;
 		try {
-			runs = this.retry.onTransientFailure(() -> this.transaction.execute((status) -> this.store
-				.claim(this.owner, this.registry.ids(), free, now(), now().plus(this.settings.leaseDuration()))));
+			runs = this.retry.onTransientFailure(() -> this.transaction.execute((status) -> this.store.claim(this.owner,
+					this.registry.ids(), free, now(), now().plus(this.settings.leaseDuration()))));
 		}
 		catch (RuntimeException ex) {
 			logger.warn("Could not claim runs; trying again at the next poll", ex);

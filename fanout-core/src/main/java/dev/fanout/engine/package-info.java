@@ -1,5 +1,6 @@
 /**
- * The engine: function registry, sending, the worker that claims and executes runs, steps and retries. Internal; not API.
+ * The engine: function registry, sending, the worker that claims and executes runs, steps
+ * and retries. Internal; not API.
  */
 @NullMarked
 package dev.fanout.engine;

@@ -3,11 +3,11 @@ package dev.fanout.internal;
 import java.security.SecureRandom;
 
 /**
- * Generates sortable unique ids: 48 bits of epoch milliseconds then 80 random bits, in Crockford
- * base 32 (26 characters), so ids sort by creation time across instances. Within one millisecond
- * (or if the clock steps back) this process counts up from its last id instead of drawing new
- * random bits, so its ids also sort in the order they were made: the runs of one event, created
- * in the same millisecond, list in creation order.
+ * Generates sortable unique ids: 48 bits of epoch milliseconds then 80 random bits, in
+ * Crockford base 32 (26 characters), so ids sort by creation time across instances.
+ * Within one millisecond (or if the clock steps back) this process counts up from its
+ * last id instead of drawing new random bits, so its ids also sort in the order they were
+ * made: the runs of one event, created in the same millisecond, list in creation order.
  */
 public final class Ids {
 

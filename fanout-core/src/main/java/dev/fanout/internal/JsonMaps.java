@@ -8,8 +8,8 @@ import tools.jackson.core.type.TypeReference;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * Turns event data given as a map, a record or a POJO into a plain JSON object, so events are the
- * same whether they were built in this process or read back from storage.
+ * Turns event data given as a map, a record or a POJO into a plain JSON object, so events
+ * are the same whether they were built in this process or read back from storage.
  */
 public final class JsonMaps {
 
@@ -34,12 +34,14 @@ public final class JsonMaps {
 		}
 		if (value instanceof CharSequence || value instanceof Number || value instanceof Boolean
 				|| value instanceof Iterable<?> || value.getClass().isArray()) {
-			throw new IllegalArgumentException(
-					"Event " + what + " must be a JSON object (a Map, record or POJO), not " + value.getClass().getName());
+			throw new IllegalArgumentException("Event " + what + " must be a JSON object (a Map, record or POJO), not "
+					+ value.getClass().getName());
 		}
 		try {
-			// Written and read back rather than converted: a conversion keeps Java types (a long stays
-			// a Long, a byte[] stays an array) that the same event read from storage would not have.
+			// Written and read back rather than converted: a conversion keeps Java types
+			// (a long stays
+			// a Long, a byte[] stays an array) that the same event read from storage
+			// would not have.
 			return MAPPER.readValue(MAPPER.writeValueAsBytes(value), MAP);
 		}
 		catch (RuntimeException ex) {

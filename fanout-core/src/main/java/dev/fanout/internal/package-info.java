@@ -1,5 +1,6 @@
 /**
- * Internal helpers shared by the public API and the engine; not API, may change without notice.
+ * Internal helpers shared by the public API and the engine; not API, may change without
+ * notice.
  */
 @NullMarked
 package dev.fanout.internal;

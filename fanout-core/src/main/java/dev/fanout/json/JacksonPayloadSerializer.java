@@ -38,8 +38,8 @@ public final class JacksonPayloadSerializer implements PayloadSerializer {
 			return this.mapper.writeValueAsString(value);
 		}
 		catch (JacksonException ex) {
-			throw new IllegalArgumentException("Cannot write " + describe(value) + " as JSON: " + ex.getOriginalMessage(),
-					ex);
+			throw new IllegalArgumentException(
+					"Cannot write " + describe(value) + " as JSON: " + ex.getOriginalMessage(), ex);
 		}
 	}
 
@@ -49,8 +49,8 @@ public final class JacksonPayloadSerializer implements PayloadSerializer {
 			return this.mapper.readValue(json, this.mapper.constructType(type));
 		}
 		catch (JacksonException ex) {
-			throw new IllegalArgumentException("Cannot read JSON as " + type.getTypeName() + ": " + ex.getOriginalMessage(),
-					ex);
+			throw new IllegalArgumentException(
+					"Cannot read JSON as " + type.getTypeName() + ": " + ex.getOriginalMessage(), ex);
 		}
 	}
 
@@ -60,8 +60,9 @@ public final class JacksonPayloadSerializer implements PayloadSerializer {
 			return this.mapper.convertValue(value, this.mapper.constructType(type));
 		}
 		catch (JacksonException ex) {
-			throw new IllegalArgumentException("Cannot convert " + describe(value) + " to " + type.getTypeName() + ": "
-					+ ex.getOriginalMessage(), ex);
+			throw new IllegalArgumentException(
+					"Cannot convert " + describe(value) + " to " + type.getTypeName() + ": " + ex.getOriginalMessage(),
+					ex);
 		}
 	}
 

@@ -5,8 +5,9 @@ import java.lang.reflect.Type;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Turns event data and step outputs into JSON text and back. The default uses the application's
- * Jackson {@code JsonMapper}, so its modules apply; define a bean of this type to replace it.
+ * Turns event data and step outputs into JSON text and back. The default uses the
+ * application's Jackson {@code JsonMapper}, so its modules apply; define a bean of this
+ * type to replace it.
  *
  * @since 0.1.0
  */

@@ -12,9 +12,9 @@ import dev.fanout.RunInfo;
 import dev.fanout.RunStatus;
 
 /**
- * Everything the engine reads and writes. Methods join the current transaction; the engine decides
- * where transactions begin. Writes on a claimed run are fenced: they apply only while
- * {@code owner} still holds the run's lease, and say whether they did.
+ * Everything the engine reads and writes. Methods join the current transaction; the
+ * engine decides where transactions begin. Writes on a claimed run are fenced: they apply
+ * only while {@code owner} still holds the run's lease, and say whether they did.
  */
 public interface RunStore {
 
@@ -28,15 +28,16 @@ public interface RunStore {
 	Set<String> acceptNewEventIds(Collection<String> ids, Instant now, Instant windowStart);
 
 	/**
-	 * Insert events and runs, each with one multi-row statement (or a few for large batches).
+	 * Insert events and runs, each with one multi-row statement (or a few for large
+	 * batches).
 	 * @param events the events
 	 * @param runs the runs
 	 */
 	void insert(List<NewEvent> events, List<NewRun> runs);
 
 	/**
-	 * Claim due runs of the given functions: queued runs whose time has come and running runs whose
-	 * lease expired.
+	 * Claim due runs of the given functions: queued runs whose time has come and running
+	 * runs whose lease expired.
 	 * @param owner this instance's lease owner id
 	 * @param functionIds the functions this instance runs
 	 * @param limit the most runs to claim

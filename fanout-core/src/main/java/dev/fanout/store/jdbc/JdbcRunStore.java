@@ -39,7 +39,9 @@ import static dev.fanout.store.jdbc.Rows.time;
  */
 public final class JdbcRunStore implements RunStore {
 
-	/** Rows per multi-row insert, well under PostgreSQL's limit of 32767 bound parameters. */
+	/**
+	 * Rows per multi-row insert, well under PostgreSQL's limit of 32767 bound parameters.
+	 */
 	private static final int ROWS_PER_INSERT = 500;
 
 	private final JdbcTemplate jdbc;
@@ -63,8 +65,8 @@ public final class JdbcRunStore implements RunStore {
 		Statements statements = switch (product) {
 			case "H2" -> new H2Statements(tablePrefix);
 			case "PostgreSQL" -> new PostgresStatements(tablePrefix);
-			default -> throw new IllegalStateException(
-					"fanout supports H2 and PostgreSQL; this DataSource is " + product);
+			default ->
+				throw new IllegalStateException("fanout supports H2 and PostgreSQL; this DataSource is " + product);
 		};
 		return new JdbcRunStore(new JdbcTemplate(dataSource), statements);
 	}
@@ -108,9 +110,8 @@ public final class JdbcRunStore implements RunStore {
 
 	@Override
 	public void insert(List<NewEvent> events, List<NewRun> runs) {
-		insertRows("fanout_events", Statements.EVENT_COLUMNS, events,
-				(e) -> new Object[] { e.seq(), e.id(), e.name(), e.data(), e.user(), time(e.ts()), e.v(),
-						time(e.receivedAt()), e.duplicate() });
+		insertRows("fanout_events", Statements.EVENT_COLUMNS, events, (e) -> new Object[] { e.seq(), e.id(), e.name(),
+				e.data(), e.user(), time(e.ts()), e.v(), time(e.receivedAt()), e.duplicate() });
 		insertRows("fanout_runs", Statements.RUN_COLUMNS, runs, (r) -> new Object[] { r.id(), r.functionId(),
 				r.eventSeq(), r.eventId(), RunStatus.QUEUED.name(), 0, 0, 0, time(r.dueAt()), time(r.createdAt()) });
 	}
@@ -120,8 +121,8 @@ public final class JdbcRunStore implements RunStore {
 		for (int from = 0; from < rows.size(); from += ROWS_PER_INSERT) {
 			List<T> chunk = rows.subList(from, Math.min(rows.size(), from + ROWS_PER_INSERT));
 			String row = "(" + "?, ".repeat(width - 1) + "?)";
-			String sql = "INSERT INTO " + table + " (" + columns + ") VALUES " + String.join(", ",
-					java.util.Collections.nCopies(chunk.size(), row));
+			String sql = "INSERT INTO " + table + " (" + columns + ") VALUES "
+					+ String.join(", ", java.util.Collections.nCopies(chunk.size(), row));
 			List<Object> args = new ArrayList<>(chunk.size() * width);
 			for (T item : chunk) {
 				args.addAll(java.util.Arrays.asList(values.apply(item)));
@@ -146,7 +147,8 @@ public final class JdbcRunStore implements RunStore {
 
 	@Override
 	public boolean saveStep(String runId, String owner, StoredStep step, Instant leaseUntil) {
-		// Extending the lease first both checks ownership and locks the run row until commit, so no
+		// Extending the lease first both checks ownership and locks the run row until
+		// commit, so no
 		// other owner can record this run's steps concurrently.
 		if (!holdsLease(runId, owner, leaseUntil)) {
 			return false;
@@ -158,8 +160,8 @@ public final class JdbcRunStore implements RunStore {
 			return true;
 		}
 		int updated = this.jdbc.update(sql(Statements.UPDATE_STEP), step.status().name(), step.output(),
-				step.outputType(), step.error(), step.errorStack(), step.attempts(), nullableTime(step.endedAt()), runId,
-				step.key());
+				step.outputType(), step.error(), step.errorStack(), step.attempts(), nullableTime(step.endedAt()),
+				runId, step.key());
 		if (updated == 0) {
 			try {
 				this.jdbc.update(sql(Statements.INSERT_STEP), runId, step.key(), step.position(), step.status().name(),
@@ -180,13 +182,12 @@ public final class JdbcRunStore implements RunStore {
 	@Override
 	public boolean requeue(String runId, String owner, Instant dueAt, int failures, int retryAttempt,
 			@Nullable String error) {
-		return this.jdbc.update(sql(Statements.REQUEUE), time(dueAt), failures, retryAttempt, error, runId,
-				owner) == 1;
+		return this.jdbc.update(sql(Statements.REQUEUE), time(dueAt), failures, retryAttempt, error, runId, owner) == 1;
 	}
 
 	@Override
-	public boolean finish(String runId, String owner, RunStatus status, @Nullable String output,
-			@Nullable String error, @Nullable String errorStack, Instant endedAt) {
+	public boolean finish(String runId, String owner, RunStatus status, @Nullable String output, @Nullable String error,
+			@Nullable String errorStack, Instant endedAt) {
 		return this.jdbc.update(sql(Statements.FINISH), status.name(), output, error, errorStack, time(endedAt), runId,
 				owner) == 1;
 	}
@@ -225,8 +226,9 @@ public final class JdbcRunStore implements RunStore {
 		runs.forEach((run) -> steps.put(run.id(), new ArrayList<>()));
 		this.jdbc.query(sql(Statements.SELECT_STEPS_OF_RUNS), (rs) -> {
 			StoredStep step = Rows.STEP.mapRow(rs, 0);
-			steps.get(rs.getString("run_id")).add(new StepInfo(step.key(), step.status(), step.output(), step.error(),
-					step.attempts(), step.startedAt(), step.endedAt()));
+			steps.get(rs.getString("run_id"))
+				.add(new StepInfo(step.key(), step.status(), step.output(), step.error(), step.attempts(),
+						step.startedAt(), step.endedAt()));
 		}, new SqlArray(steps.keySet()));
 		return runs.stream()
 			.map((r) -> new RunInfo(r.id(), r.functionId(), r.eventId(), r.status(), r.attempts(), r.output(),

@@ -8,8 +8,8 @@ import org.springframework.jdbc.core.JdbcOperations;
 import dev.fanout.store.ClaimedRun;
 
 /**
- * PostgreSQL statements: claims with {@code FOR UPDATE SKIP LOCKED} in a materialized CTE, and
- * upserts with {@code ON CONFLICT}.
+ * PostgreSQL statements: claims with {@code FOR UPDATE SKIP LOCKED} in a materialized
+ * CTE, and upserts with {@code ON CONFLICT}.
  */
 final class PostgresStatements extends Statements {
 

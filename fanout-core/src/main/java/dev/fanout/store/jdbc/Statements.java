@@ -9,9 +9,9 @@ import org.springframework.jdbc.core.JdbcOperations;
 import dev.fanout.store.ClaimedRun;
 
 /**
- * The SQL the JDBC store runs, as named constants written for the default {@code fanout_} prefix.
- * Subclasses hold what differs per database: claiming, and whether upserts exist. Parameters are
- * always bound.
+ * The SQL the JDBC store runs, as named constants written for the default {@code fanout_}
+ * prefix. Subclasses hold what differs per database: claiming, and whether upserts exist.
+ * Parameters are always bound.
  */
 abstract class Statements {
 
@@ -122,7 +122,8 @@ abstract class Statements {
 			OffsetDateTime now, OffsetDateTime leaseUntil);
 
 	/**
-	 * Whether steps are saved with one upsert statement rather than an update then an insert.
+	 * Whether steps are saved with one upsert statement rather than an update then an
+	 * insert.
 	 * @return whether {@link #upsertStep()} is supported
 	 */
 	boolean hasUpsert() {
@@ -134,8 +135,8 @@ abstract class Statements {
 	}
 
 	/**
-	 * The dedup statement that inserts or refreshes many ids and returns those that were new, or
-	 * {@code null} when the database needs one id at a time.
+	 * The dedup statement that inserts or refreshes many ids and returns those that were
+	 * new, or {@code null} when the database needs one id at a time.
 	 * @return the statement or {@code null}
 	 */
 	@Nullable String acceptEventIds() {

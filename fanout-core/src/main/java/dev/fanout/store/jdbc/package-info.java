@@ -1,5 +1,6 @@
 /**
- * JDBC storage with one statements holder per database (H2, PostgreSQL). Internal; not API.
+ * JDBC storage with one statements holder per database (H2, PostgreSQL). Internal; not
+ * API.
  */
 @NullMarked
 package dev.fanout.store.jdbc;

@@ -1,0 +1,217 @@
+package dev.fanout.engine;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicReference;
+
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+import dev.fanout.Event;
+import dev.fanout.EventFunction;
+import dev.fanout.RunInfo;
+import dev.fanout.RunStatus;
+import dev.fanout.SendResult;
+import dev.fanout.testsupport.EngineFixture;
+import dev.fanout.testsupport.FreshDatabase;
+import dev.fanout.testsupport.OnEachDatabase;
+import dev.fanout.testsupport.TestDatabase;
+import dev.fanout.testsupport.TestEngine;
+
+import static dev.fanout.testsupport.TestEngine.awaiting;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
+
+/**
+ * Sending: transactional with the caller's data, deduplicated by event id, and limited in
+ * size.
+ */
+class EventSenderTests {
+
+	@RegisterExtension
+	final EngineFixture fixture = new EngineFixture();
+
+	@OnEachDatabase
+	void sendInARolledBackTransactionStoresNothingAndRunsNothing(TestDatabase database) {
+		Recorder recorder = new Recorder();
+		TestEngine engine = this.fixture.start(database, recorder);
+		FreshDatabase db = engine.database();
+		SendResult rolledBack = db.transactionTemplate().execute((status) -> {
+			SendResult sent = engine.send("app/user.signup", Map.of("email", "rolled-back"));
+			status.setRollbackOnly();
+			return sent;
+		});
+		assertThat(rolledBack.runIds()).hasSize(1);
+		assertThat(db.count("fanout_events")).isZero();
+		assertThat(db.count("fanout_event_ids")).isZero();
+		assertThat(db.count("fanout_runs")).isZero();
+		assertThat(engine.admin().runsForEvent(rolledBack.eventIds().get(0))).isEmpty();
+		assertThat(engine.admin().run(rolledBack.runIds().get(0))).isEmpty();
+		// A later event to the same function runs; the rolled-back one never does.
+		SendResult committed = engine.send("app/user.signup", Map.of("email", "committed"));
+		engine.awaitRun(committed.runIds().get(0), RunStatus.COMPLETED);
+		assertThat(recorder.emails).containsExactly("committed");
+	}
+
+	@OnEachDatabase
+	void sendInACommittedTransactionStartsTheRunsOnlyAfterTheCommit(TestDatabase database) {
+		Recorder recorder = new Recorder();
+		TestEngine engine = this.fixture.start(database, recorder);
+		AtomicReference<Instant> committing = new AtomicReference<>();
+		SendResult sent = engine.database().transactionTemplate().execute((status) -> {
+			SendResult result = engine.send("app/user.signup", Map.of("email", "ada@example.com"));
+			// The worker polls every 50 ms meanwhile; the uncommitted run must stay
+			// invisible to it.
+			awaiting().during(Duration.ofMillis(300)).until(recorder.emails::isEmpty);
+			committing.set(Instant.now());
+			return result;
+		});
+		RunInfo run = engine.awaitRun(sent.runIds().get(0), RunStatus.COMPLETED);
+		assertThat(run.startedAt()).isAfterOrEqualTo(committing.get());
+		assertThat(recorder.startedAt).singleElement()
+			.satisfies((started) -> assertThat(started).isAfter(committing.get()));
+		assertThat(recorder.emails).containsExactly("ada@example.com");
+	}
+
+	@OnEachDatabase
+	void sendJoinsTheCallersTransactionWithItsOwnData(TestDatabase database) {
+		Recorder recorder = new Recorder();
+		TestEngine engine = this.fixture.start(database, recorder);
+		FreshDatabase db = engine.database();
+		db.jdbc().execute("CREATE TABLE app_users (email VARCHAR(100) PRIMARY KEY)");
+		SendResult sent = db.transactionTemplate().execute((status) -> {
+			db.jdbc().update("INSERT INTO app_users (email) VALUES (?)", "ada@example.com");
+			return engine.send("app/user.signup", Map.of("email", "ada@example.com"));
+		});
+		engine.awaitRun(sent.runIds().get(0), RunStatus.COMPLETED);
+		assertThat(db.count("app_users")).isOne();
+		assertThat(recorder.emails).containsExactly("ada@example.com");
+	}
+
+	@OnEachDatabase
+	void rejectedEventDoesNotSpoilTheCallersTransaction(TestDatabase database) {
+		Recorder recorder = new Recorder();
+		TestEngine engine = this.fixture.start(database, recorder);
+		SendResult sent = engine.database().transactionTemplate().execute((status) -> {
+			assertThatIllegalArgumentException()
+				.isThrownBy(() -> engine.send("app/user.signup", Map.of("blob", "x".repeat(600 * 1024))));
+			return engine.send("app/user.signup", Map.of("email", "ada@example.com"));
+		});
+		engine.awaitRun(sent.runIds().get(0), RunStatus.COMPLETED);
+		assertThat(engine.database().count("fanout_events")).isOne();
+	}
+
+	@OnEachDatabase
+	void duplicateEventIdIsStoredButTriggersNothing(TestDatabase database) {
+		Recorder recorder = new Recorder();
+		TestEngine engine = this.fixture.start(database, recorder);
+		Event event = Event.builder("app/user.signup").id("signup-42").data(Map.of("email", "ada@example.com")).build();
+		SendResult first = engine.sender().send(event);
+		SendResult second = engine.sender().send(event);
+		assertThat(first.eventIds()).containsExactly("signup-42");
+		assertThat(first.runIds()).hasSize(1);
+		assertThat(second.eventIds()).containsExactly("signup-42");
+		assertThat(second.runIds()).isEmpty();
+		engine.awaitRun(first.runIds().get(0), RunStatus.COMPLETED);
+		assertThat(engine.eventRows("signup-42")).extracting((row) -> row.get("DUPLICATE"))
+			.containsExactly(false, true);
+		assertThat(engine.admin().runsForEvent("signup-42")).extracting(RunInfo::runId)
+			.containsExactlyElementsOf(first.runIds());
+		assertThat(recorder.emails).containsExactly("ada@example.com");
+	}
+
+	@OnEachDatabase
+	void repeatedIdWithinOneBatchTriggersOnce(TestDatabase database) {
+		TestEngine engine = this.fixture.start(database, new Recorder());
+		Event event = Event.builder("app/user.signup").id("signup-7").build();
+		SendResult sent = engine.sender().sendAll(List.of(event, event));
+		assertThat(sent.eventIds()).containsExactly("signup-7", "signup-7");
+		assertThat(sent.runIds()).hasSize(1);
+		assertThat(engine.eventRows("signup-7")).extracting((row) -> row.get("DUPLICATE")).containsExactly(false, true);
+	}
+
+	@OnEachDatabase
+	void idSeenBeforeTheDedupWindowTriggersAgain(TestDatabase database) {
+		TestEngine engine = this.fixture.start(this.fixture.database(database),
+				EngineFixture.settings().withDedupWindow(Duration.ZERO), new Recorder());
+		Event event = Event.builder("app/user.signup").id("signup-9").build();
+		SendResult first = engine.sender().send(event);
+		SendResult second = engine.sender().send(event);
+		assertThat(first.runIds()).hasSize(1);
+		assertThat(second.runIds()).hasSize(1).doesNotContainAnyElementsOf(first.runIds());
+	}
+
+	@OnEachDatabase
+	void eventNameOverTheLimitIsRejectedAndNothingIsStored(TestDatabase database) {
+		TestEngine engine = this.fixture.start(database, new Recorder());
+		assertThatIllegalArgumentException().isThrownBy(() -> engine.send("app/" + "x".repeat(253), Map.of()))
+			.withMessageContaining("name must be 1 to 256 characters")
+			.withMessageContaining("not 257");
+		assertNothingStored(engine.database());
+	}
+
+	@OnEachDatabase
+	void payloadOverTheLimitIsRejectedAndNothingIsStored(TestDatabase database) {
+		TestEngine engine = this.fixture.start(database, new Recorder());
+		Event small = Event.of("app/user.signup", Map.of("email", "ada@example.com"));
+		Event large = Event.of("app/user.signup", Map.of("blob", "x".repeat(512 * 1024)));
+		assertThatIllegalArgumentException().isThrownBy(() -> engine.sender().sendAll(List.of(small, large)))
+			.withMessageContaining("Event 1 ('app/user.signup')")
+			.withMessageContaining("over the limit of 524288 bytes (fanout.events.max-payload-size)");
+		assertNothingStored(engine.database());
+	}
+
+	@OnEachDatabase
+	void tooManyEventsAtOnceAreRejected(TestDatabase database) {
+		TestEngine engine = this.fixture.start(this.fixture.database(database),
+				EngineFixture.settings().withLimits(new Limits(512 * 1024, 2, 4 * 1024 * 1024, 1000, 256)),
+				new Recorder());
+		List<Event> events = List.of(Event.of("a/b", Map.of()), Event.of("a/b", Map.of()), Event.of("a/b", Map.of()));
+		assertThatIllegalArgumentException().isThrownBy(() -> engine.sender().sendAll(events))
+			.withMessageContaining("the limit is 2");
+		assertNothingStored(engine.database());
+	}
+
+	@OnEachDatabase
+	void systemEventNamesAreReservedForTheEngine(TestDatabase database) {
+		TestEngine engine = this.fixture.start(database, new Recorder());
+		assertThatIllegalArgumentException().isThrownBy(() -> engine.send(SystemEvents.FUNCTION_FAILED, Map.of()))
+			.withMessageContaining("reserved");
+		assertNothingStored(engine.database());
+	}
+
+	@OnEachDatabase
+	void eventFromTheFutureDelaysItsRunsUntilItsTimestamp(TestDatabase database) {
+		Recorder recorder = new Recorder();
+		TestEngine engine = this.fixture.start(database, recorder);
+		Instant due = Instant.now().plusMillis(400);
+		SendResult sent = engine.sender().send(Event.builder("app/user.signup").ts(due).build());
+		RunInfo run = engine.awaitRun(sent.runIds().get(0), RunStatus.COMPLETED);
+		assertThat(run.startedAt()).isAfterOrEqualTo(due);
+		assertThat(recorder.startedAt).singleElement()
+			.satisfies((started) -> assertThat(started).isAfterOrEqualTo(due));
+	}
+
+	private static void assertNothingStored(FreshDatabase db) {
+		assertThat(db.count("fanout_events")).isZero();
+		assertThat(db.count("fanout_event_ids")).isZero();
+		assertThat(db.count("fanout_runs")).isZero();
+	}
+
+	static class Recorder {
+
+		final List<String> emails = new CopyOnWriteArrayList<>();
+
+		final List<Instant> startedAt = new CopyOnWriteArrayList<>();
+
+		@EventFunction(id = "record-signup", event = "app/user.signup")
+		void record(Map<String, Object> data) {
+			this.startedAt.add(Instant.now());
+			this.emails.add(String.valueOf(data.get("email")));
+		}
+
+	}
+
+}

@@ -1,0 +1,159 @@
+package dev.fanout.engine;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.IntStream;
+
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+import dev.fanout.Event;
+import dev.fanout.EventFunction;
+import dev.fanout.RunContext;
+import dev.fanout.RunInfo;
+import dev.fanout.RunStatus;
+import dev.fanout.SendResult;
+import dev.fanout.StepContext;
+import dev.fanout.testsupport.EngineFixture;
+import dev.fanout.testsupport.FreshDatabase;
+import dev.fanout.testsupport.OnEachDatabase;
+import dev.fanout.testsupport.TestDatabase;
+import dev.fanout.testsupport.TestEngine;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The worker: it claims as much work as it has threads without waiting for the poll,
+ * starts retries on time, shares work with other instances without running anything
+ * twice, and keeps the leases of long steps.
+ */
+class WorkerTests {
+
+	private static final Duration SLOW_POLL = Duration.ofSeconds(30);
+
+	@RegisterExtension
+	final EngineFixture fixture = new EngineFixture();
+
+	@OnEachDatabase
+	void runsMoreRunsThanThreadsWithoutWaitingForThePoll(TestDatabase database) {
+		Counter counter = new Counter();
+		TestEngine engine = this.fixture.start(this.fixture.database(database),
+				EngineFixture.settings().withConcurrency(2).withPollInterval(SLOW_POLL), counter);
+		List<Event> events = IntStream.range(0, 20).mapToObj((i) -> Event.of("app/tick", Map.of("n", i))).toList();
+		SendResult sent = engine.sender().sendAll(events);
+		assertThat(sent.runIds()).hasSize(20);
+		assertThat(engine.awaitRuns(sent)).extracting(RunInfo::status).containsOnly(RunStatus.COMPLETED);
+		assertThat(counter.invocations.values()).hasSize(20).allSatisfy((count) -> assertThat(count).hasValue(1));
+	}
+
+	@OnEachDatabase
+	void startsARetryDueBeforeTheNextPollOnTime(TestDatabase database) {
+		Counter counter = new Counter();
+		TestEngine engine = this.fixture.start(this.fixture.database(database),
+				EngineFixture.settings()
+					.withPollInterval(SLOW_POLL)
+					.withBackoff(new Backoff(List.of(Duration.ofMillis(200)), 0)),
+				counter);
+		Instant sentAt = Instant.now();
+		SendResult sent = engine.send("app/flaky", Map.of());
+		RunInfo run = engine.awaitRun(sent.runIds().get(0), RunStatus.COMPLETED);
+		assertThat(run.attempts()).isEqualTo(2);
+		assertThat(Duration.between(sentAt, run.endedAt())).isBetween(Duration.ofMillis(200), Duration.ofSeconds(5));
+	}
+
+	@OnEachDatabase
+	void findsARetryDueAfterTheNextPollByPolling(TestDatabase database) {
+		Counter counter = new Counter();
+		TestEngine engine = this.fixture.start(this.fixture.database(database),
+				EngineFixture.settings()
+					.withPollInterval(Duration.ofMillis(100))
+					.withBackoff(new Backoff(List.of(Duration.ofMillis(300)), 0)),
+				counter);
+		Instant sentAt = Instant.now();
+		SendResult sent = engine.send("app/flaky", Map.of());
+		RunInfo run = engine.awaitRun(sent.runIds().get(0), RunStatus.COMPLETED);
+		assertThat(run.attempts()).isEqualTo(2);
+		assertThat(Duration.between(sentAt, run.endedAt())).isBetween(Duration.ofMillis(300), Duration.ofSeconds(5));
+	}
+
+	@OnEachDatabase
+	void competingInstancesRunEveryRunOnce(TestDatabase database) {
+		FreshDatabase db = this.fixture.database(database);
+		Counter counter = new Counter();
+		EngineSettings settings = EngineFixture.settings().withConcurrency(4);
+		List<TestEngine> engines = new ArrayList<>();
+		for (int i = 0; i < 3; i++) {
+			engines.add(this.fixture.start(db, settings, counter));
+		}
+		List<String> runIds = new ArrayList<>();
+		for (int i = 0; i < 60; i++) {
+			runIds.addAll(engines.get(i % 3).send("app/tick", Map.of("n", i)).runIds());
+		}
+		assertThat(runIds).hasSize(60);
+		assertThat(runIds.stream().map(engines.get(0)::awaitRun)).allSatisfy((run) -> {
+			assertThat(run.status()).isEqualTo(RunStatus.COMPLETED);
+			assertThat(run.attempts()).isEqualTo(1);
+		});
+		assertThat(counter.invocations).hasSize(60);
+		assertThat(counter.invocations.values()).allSatisfy((count) -> assertThat(count).hasValue(1));
+	}
+
+	@OnEachDatabase
+	void heartbeatKeepsTheLeaseOfAStepThatOutlastsIt(TestDatabase database) {
+		FreshDatabase db = this.fixture.database(database);
+		Counter counter = new Counter();
+		EngineSettings settings = EngineFixture.settings().withLeaseDuration(Duration.ofSeconds(1));
+		TestEngine first = this.fixture.start(db, settings, counter);
+		SendResult sent = first.send("app/slow", Map.of());
+		TestEngine second = this.fixture.start(db, settings, counter);
+		RunInfo run = second.awaitRun(sent.runIds().get(0), RunStatus.COMPLETED);
+		assertThat(run.attempts()).isEqualTo(1);
+		assertThat(Duration.between(run.startedAt(), run.endedAt())).isGreaterThan(Duration.ofMillis(1800));
+		assertThat(counter.invocations.get(run.runId())).hasValue(1);
+	}
+
+	@OnEachDatabase
+	void engineCanBeStoppedAndStartedAgain(TestDatabase database) {
+		Counter counter = new Counter();
+		TestEngine engine = this.fixture.start(database, counter);
+		engine.awaitRun(engine.send("app/tick", Map.of()).runIds().get(0), RunStatus.COMPLETED);
+		engine.stop();
+		String queued = engine.send("app/tick", Map.of()).runIds().get(0);
+		assertThat(engine.admin().run(queued)).map(RunInfo::status).hasValue(RunStatus.QUEUED);
+		engine.engine().start();
+		engine.awaitRun(queued, RunStatus.COMPLETED);
+	}
+
+	static class Counter {
+
+		final Map<String, AtomicInteger> invocations = new ConcurrentHashMap<>();
+
+		final AtomicInteger flaky = new AtomicInteger();
+
+		@EventFunction(id = "tick", event = "app/tick")
+		void tick(RunContext run) {
+			this.invocations.computeIfAbsent(run.runId(), (id) -> new AtomicInteger()).incrementAndGet();
+		}
+
+		@EventFunction(id = "flaky", event = "app/flaky")
+		void flaky(StepContext step) {
+			step.run("call", () -> {
+				if (this.flaky.incrementAndGet() == 1) {
+					throw new IllegalStateException("first call fails");
+				}
+			});
+		}
+
+		@EventFunction(id = "slow", event = "app/slow")
+		void slow(StepContext step, RunContext run) {
+			this.invocations.computeIfAbsent(run.runId(), (id) -> new AtomicInteger()).incrementAndGet();
+			step.run("work", () -> Thread.sleep(2000));
+		}
+
+	}
+
+}

@@ -1,0 +1,131 @@
+package dev.fanout.testsupport;
+
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.List;
+
+import javax.sql.DataSource;
+
+import org.junit.jupiter.api.extension.AfterEachCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
+import org.springframework.jdbc.datasource.DataSourceTransactionManager;
+
+import dev.fanout.engine.Backoff;
+import dev.fanout.engine.EngineSettings;
+import dev.fanout.engine.FanoutEngine;
+import dev.fanout.json.JacksonPayloadSerializer;
+
+/**
+ * A JUnit extension that hands out fresh databases and started engines, and stops and
+ * drops them after each test. Register it on a field:
+ *
+ * <pre class="code">
+ * &#64;RegisterExtension
+ * final EngineFixture fixture = new EngineFixture();
+ *
+ * &#64;ParameterizedTest
+ * &#64;EnumSource(TestDatabase.class)
+ * void sendsWelcomeEmail(TestDatabase database) {
+ *     TestEngine engine = fixture.start(database, new WelcomeEmail());
+ *     ...
+ * }
+ * </pre>
+ */
+public final class EngineFixture implements AfterEachCallback {
+
+	private final Deque<AutoCloseable> resources = new ArrayDeque<>();
+
+	/**
+	 * Settings for fast tests: a 10 ms backoff without jitter, a 50 ms poll interval, 8
+	 * threads, a 5 s lease and a 2 s shutdown timeout.
+	 * @return the settings
+	 */
+	public static EngineSettings settings() {
+		return EngineSettings.defaults("test")
+			.withConcurrency(8)
+			.withPollInterval(Duration.ofMillis(50))
+			.withLeaseDuration(Duration.ofSeconds(5))
+			.withShutdownTimeout(Duration.ofSeconds(2))
+			.withBackoff(new Backoff(List.of(Duration.ofMillis(10)), 0));
+	}
+
+	/**
+	 * A new database with fanout's schema, dropped after the test.
+	 * @param kind the kind of database
+	 * @return the database
+	 */
+	public FreshDatabase database(TestDatabase kind) {
+		FreshDatabase database = kind.create();
+		this.resources.push(database);
+		return database.createSchema();
+	}
+
+	/**
+	 * Start an engine with {@link #settings()} on a new database.
+	 * @param kind the kind of database
+	 * @param beans the beans whose {@code @EventFunction} methods are the functions
+	 * @return the started engine
+	 */
+	public TestEngine start(TestDatabase kind, Object... beans) {
+		return start(database(kind), settings(), beans);
+	}
+
+	/**
+	 * Start an engine on a database.
+	 * @param database the database
+	 * @param settings the engine settings
+	 * @param beans the beans whose {@code @EventFunction} methods are the functions
+	 * @return the started engine
+	 */
+	public TestEngine start(FreshDatabase database, EngineSettings settings, Object... beans) {
+		return start(database, database.dataSource(), settings, beans);
+	}
+
+	/**
+	 * Start an engine on a database reached through a given data source, for example one
+	 * that simulates a lost connection.
+	 * @param database the database
+	 * @param dataSource the data source the engine uses to reach it
+	 * @param settings the engine settings
+	 * @param beans the beans whose {@code @EventFunction} methods are the functions
+	 * @return the started engine
+	 */
+	public TestEngine start(FreshDatabase database, DataSource dataSource, EngineSettings settings, Object... beans) {
+		JacksonPayloadSerializer serializer = new JacksonPayloadSerializer();
+		DataSourceTransactionManager transactionManager = (dataSource != database.dataSource())
+				? new DataSourceTransactionManager(dataSource)
+				: (DataSourceTransactionManager) database.transactionManager();
+		FanoutEngine engine = FanoutEngine.builder(dataSource, transactionManager)
+			.settings(settings)
+			.serializer(serializer)
+			.functions(TestFunctions.definitions(settings.backoff(), serializer, beans))
+			.build();
+		TestEngine started = new TestEngine(engine, database);
+		this.resources.push(started);
+		engine.start();
+		return started;
+	}
+
+	@Override
+	public void afterEach(ExtensionContext context) throws Exception {
+		Exception failure = null;
+		while (!this.resources.isEmpty()) {
+			try {
+				this.resources.pop().close();
+			}
+			catch (Exception ex) {
+				if (failure == null) {
+					failure = ex;
+				}
+				else {
+					failure.addSuppressed(ex);
+				}
+			}
+		}
+		if (failure != null) {
+			throw failure;
+		}
+	}
+
+}
