@@ -1,19 +1,15 @@
 package dev.fanout.autoconfigure;
 
-import java.io.IOException;
 import java.time.Duration;
 import java.util.Map;
 
-import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.jackson.autoconfigure.JacksonAutoConfiguration;
 import org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration;
 import org.springframework.boot.jdbc.autoconfigure.DataSourceTransactionManagerAutoConfiguration;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
-import org.springframework.jdbc.core.JdbcTemplate;
 
 import dev.fanout.Event;
 import dev.fanout.EventFunction;
@@ -23,6 +19,8 @@ import dev.fanout.RunInfo;
 import dev.fanout.RunStatus;
 import dev.fanout.SendResult;
 import dev.fanout.StepContext;
+import dev.fanout.testsupport.FreshDatabase;
+import dev.fanout.testsupport.TestDatabase;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -33,23 +31,19 @@ import static org.awaitility.Awaitility.await;
  */
 class FanoutAutoConfigurationPostgresTests {
 
-	private static EmbeddedPostgres postgres;
+	private final FreshDatabase database = TestDatabase.POSTGRESQL.create();
 
 	private final ApplicationContextRunner runner = new ApplicationContextRunner()
 		.withConfiguration(AutoConfigurations.of(DataSourceAutoConfiguration.class,
 				DataSourceTransactionManagerAutoConfiguration.class, JacksonAutoConfiguration.class,
 				FanoutAutoConfiguration.class))
-		.withPropertyValues("spring.datasource.url=" + postgres.getJdbcUrl("postgres", "postgres"),
-				"spring.datasource.username=postgres", "fanout.worker.poll-interval=100ms");
+		.withPropertyValues("spring.datasource.url=" + this.database.url(),
+				"spring.datasource.username=" + this.database.username(),
+				"spring.datasource.password=" + this.database.password(), "fanout.worker.poll-interval=100ms");
 
-	@BeforeAll
-	static void startPostgres() throws IOException {
-		postgres = EmbeddedPostgres.builder().start();
-	}
-
-	@AfterAll
-	static void stopPostgres() throws IOException {
-		postgres.close();
+	@AfterEach
+	void dropDatabase() {
+		this.database.close();
 	}
 
 	@Test
@@ -75,9 +69,10 @@ class FanoutAutoConfigurationPostgresTests {
 			});
 	}
 
-	private static int tableCount(String table) {
-		return new JdbcTemplate(postgres.getPostgresDatabase()).queryForObject(
-				"select count(*) from information_schema.tables where table_name = ?", Integer.class, table);
+	private int tableCount(String table) {
+		return this.database.jdbc()
+			.queryForObject("select count(*) from information_schema.tables where table_name = ?", Integer.class,
+					table);
 	}
 
 	static class Signup {

@@ -25,8 +25,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * Closing an application while a step runs and starting it again on the same database: the run
- * resumes from its last committed step.
+ * Closing an application while a step runs and starting it again on the same database:
+ * the run resumes from its last committed step.
  */
 class FanoutRestartTests {
 
@@ -52,7 +52,8 @@ class FanoutRestartTests {
 				.until(() -> admin.run(runId[0]).orElseThrow().steps(),
 						(steps) -> steps.size() == 1 && steps.get(0).status() == StepStatus.COMPLETED);
 		});
-		// The first context is closed while "second" blocked: the step was interrupted and the run handed back.
+		// The first context is closed while "second" blocked: the step was interrupted
+		// and the run handed back.
 		this.runner.run((restarted) -> {
 			FanoutAdmin admin = restarted.getBean(FanoutAdmin.class);
 			assertThat(admin.run(runId[0]).orElseThrow().status()).isIn(RunStatus.QUEUED, RunStatus.RUNNING);
