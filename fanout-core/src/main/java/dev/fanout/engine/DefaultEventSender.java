@@ -3,6 +3,17 @@ package dev.fanout.engine;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Instant;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
+
+import org.springframework.expression.Expression;
+
+import dev.fanout.StepStatus;
+import dev.fanout.store.NewWait;
+import dev.fanout.store.PendingWait;
+import dev.fanout.store.StoredStep;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
@@ -10,8 +21,6 @@ import java.util.List;
 import java.util.Set;
 
 import org.jspecify.annotations.Nullable;
-import org.springframework.transaction.support.TransactionSynchronization;
-import org.springframework.transaction.support.TransactionSynchronizationManager;
 import org.springframework.transaction.support.TransactionTemplate;
 
 import dev.fanout.Event;
@@ -43,6 +52,12 @@ public final class DefaultEventSender implements EventSender {
 
 	private final Runnable onCommit;
 
+	private final RunEndings endings;
+
+	private final Cancellations cancellations;
+
+	private final Map<String, Expression> matchExpressions = new ConcurrentHashMap<>();
+
 	/**
 	 * Create a sender.
 	 * @param registry the functions
@@ -51,10 +66,12 @@ public final class DefaultEventSender implements EventSender {
 	 * @param serializer writes event data
 	 * @param settings the settings (dedup window and limits)
 	 * @param clock the clock
-	 * @param onCommit called after a commit that created runs
+	 * @param onCommit called after a commit that created or resumed runs
+	 * @param onCancelRequested called after a commit that asked a running run to cancel
 	 */
 	public DefaultEventSender(FunctionRegistry registry, RunStore store, TransactionTemplate transaction,
-			PayloadSerializer serializer, EngineSettings settings, Clock clock, Runnable onCommit) {
+			PayloadSerializer serializer, EngineSettings settings, Clock clock, Runnable onCommit,
+			Consumer<String> onCancelRequested) {
 		this.registry = registry;
 		this.store = store;
 		this.transaction = transaction;
@@ -62,6 +79,8 @@ public final class DefaultEventSender implements EventSender {
 		this.settings = settings;
 		this.clock = clock;
 		this.onCommit = onCommit;
+		this.endings = new RunEndings(registry, store, this, serializer, clock, onCommit);
+		this.cancellations = new Cancellations(store, this.endings, serializer, clock, onCancelRequested);
 	}
 
 	@Override
@@ -78,11 +97,10 @@ public final class DefaultEventSender implements EventSender {
 						+ "' is reserved: names starting with '" + SystemEvents.PREFIX + "' are sent by fanout itself");
 			}
 		}
-		// Checked before joining the caller's transaction: a rejected send must leave
-		// that transaction
-		// usable, not marked rollback-only.
+		// Checked before joining the caller's transaction: a rejected send must leave that
+		// transaction usable, not marked rollback-only.
 		List<Payload> payloads = payloads(events);
-		return this.transaction.execute((status) -> write(events, payloads));
+		return this.transaction.execute((status) -> write(events, payloads, null));
 	}
 
 	/**
@@ -91,7 +109,24 @@ public final class DefaultEventSender implements EventSender {
 	 * @return the result
 	 */
 	SendResult write(List<Event> events) {
-		return write(events, payloads(events));
+		return write(events, payloads(events), null);
+	}
+
+	/**
+	 * Store the trigger of an invoked function's run, in the current transaction: the run is
+	 * created for that function alone, whatever the triggers say, and remembers its parent.
+	 */
+	SendResult writeInvocation(Event event, String functionId, String parentRunId, String parentStepKey) {
+		return write(List.of(event), payloads(List.of(event)),
+				new Invocation(functionId, parentRunId, parentStepKey));
+	}
+
+	RunEndings endings() {
+		return this.endings;
+	}
+
+	Cancellations cancellations() {
+		return this.cancellations;
 	}
 
 	private List<Payload> payloads(List<Event> events) {
@@ -107,14 +142,17 @@ public final class DefaultEventSender implements EventSender {
 		return payloads;
 	}
 
-	private SendResult write(List<Event> events, List<Payload> payloads) {
+	private SendResult write(List<Event> events, List<Payload> payloads, @Nullable Invocation invocation) {
 		Instant now = this.clock.instant();
+		this.store.lockEventNames(events.stream().map(Event::name).distinct().toList(), false);
 		List<String> ids = events.stream().map(Event::id).toList();
 		Set<String> fresh = this.store.acceptNewEventIds(new LinkedHashSet<>(ids), now,
 				now.minus(this.settings.dedupWindow()));
 		Set<String> triggered = new HashSet<>();
 		List<NewEvent> rows = new ArrayList<>(events.size());
 		List<NewRun> runs = new ArrayList<>();
+		List<NewWait> waits = new ArrayList<>();
+		List<Event> accepted = new ArrayList<>();
 		for (int i = 0; i < events.size(); i++) {
 			Event event = events.get(i);
 			String seq = Ids.next();
@@ -123,22 +161,103 @@ public final class DefaultEventSender implements EventSender {
 			rows.add(new NewEvent(seq, event.id(), event.name(), payload.data(), payload.user(), event.ts(), event.v(),
 					now, duplicate));
 			if (!duplicate) {
+				accepted.add(event);
 				Instant due = event.ts().isAfter(now) ? event.ts() : now;
-				for (FunctionDefinition function : this.registry.triggeredBy(event)) {
-					runs.add(new NewRun(Ids.next(), function.id(), seq, event.id(), due, now));
+				for (FunctionDefinition function : functionsFor(event, invocation)) {
+					NewRun run = newRun(function, seq, event, due, now, invocation);
+					runs.add(run);
+					waits.addAll(cancelWaits(function, run.id(), now));
 				}
 			}
 		}
-		this.store.insert(rows, runs);
-		if (!runs.isEmpty()) {
-			TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
-				@Override
-				public void afterCommit() {
-					DefaultEventSender.this.onCommit.run();
-				}
-			});
+		this.store.insert(rows, runs, waits);
+		boolean resumed = resolveWaits(accepted, now);
+		if (!runs.isEmpty() || resumed) {
+			Transactions.afterCommit(this.onCommit);
 		}
 		return new SendResult(ids, runs.stream().map(NewRun::id).toList());
+	}
+
+	private List<FunctionDefinition> functionsFor(Event event, @Nullable Invocation invocation) {
+		if (invocation == null) {
+			return this.registry.triggeredBy(event);
+		}
+		return this.registry.get(invocation.functionId()).map(List::of).orElse(List.of());
+	}
+
+	private NewRun newRun(FunctionDefinition function, String seq, Event event, Instant due, Instant now,
+			@Nullable Invocation invocation) {
+		Duration start = function.startTimeout();
+		return new NewRun(Ids.next(), function.id(), seq, event.id(), due, now,
+				(start != null) ? event.ts().plus(start) : null,
+				(start != null) ? "Not started within the start timeout of " + start : null,
+				(invocation != null) ? invocation.parentRunId() : null,
+				(invocation != null) ? invocation.parentStepKey() : null);
+	}
+
+	private static List<NewWait> cancelWaits(FunctionDefinition function, String runId, Instant now) {
+		List<NewWait> waits = new ArrayList<>();
+		for (int i = 0; i < function.cancelOn().size(); i++) {
+			FunctionDefinition.CancelRule rule = function.cancelOn().get(i);
+			Instant expires = (rule.timeout() != null) ? now.plus(rule.timeout()) : NEVER;
+			waits.add(new NewWait(runId, "cancel-" + i, NewWait.CANCEL, rule.event(), rule.match(), expires));
+		}
+		return waits;
+	}
+
+	/**
+	 * Resume the runs waiting for these events and cancel those they cancel, each once: the
+	 * waiting step's row is the arbiter when several events or instances race.
+	 */
+	private boolean resolveWaits(List<Event> events, Instant now) {
+		if (events.isEmpty()) {
+			return false;
+		}
+		List<PendingWait> pending = this.store
+			.pendingWaits(events.stream().map(Event::name).distinct().toList(), now);
+		boolean resumed = false;
+		Set<String> ended = new HashSet<>();
+		for (Event event : events) {
+			for (PendingWait wait : pending) {
+				NewWait matcher = wait.matcher();
+				String key = matcher.runId() + "/" + matcher.kind() + "/" + matcher.stepKey();
+				if (!matcher.eventName().equals(event.name()) || ended.contains(matcher.runId())
+						|| ended.contains(key) || !matches(wait, event)) {
+					continue;
+				}
+				if (NewWait.CANCEL.equals(matcher.kind())) {
+					ended.add(matcher.runId());
+					this.cancellations.cancel(matcher.runId(),
+							"Cancelled by event '" + event.name() + "' (" + event.id() + ")");
+				}
+				else {
+					ended.add(key);
+					resumed |= resume(matcher, event, now);
+				}
+			}
+		}
+		return resumed;
+	}
+
+	private boolean resume(NewWait matcher, Event event, Instant now) {
+		StoredStep resolved = new StoredStep(matcher.stepKey(), 0, StepStatus.COMPLETED,
+				StoredEvents.toJson(event, this.serializer), null, null, null, 1, null, now, now);
+		if (!this.store.resolveWaitingStep(matcher.runId(), resolved)) {
+			return false;
+		}
+		this.store.deleteWaits(matcher.runId(), matcher.stepKey());
+		return this.store.wake(matcher.runId(), now);
+	}
+
+	private boolean matches(PendingWait wait, Event event) {
+		String match = wait.match();
+		if (match == null) {
+			return true;
+		}
+		Expression expression = this.matchExpressions.computeIfAbsent(match, EventExpressions::parse);
+		Event trigger = StoredEvents.trigger(wait.trigger(), this.serializer);
+		return EventExpressions.isTrue(expression,
+				Map.of("event", EventExpressions.asMap(trigger), "async", EventExpressions.asMap(event)));
 	}
 
 	/**
@@ -158,11 +277,9 @@ public final class DefaultEventSender implements EventSender {
 		String data = this.serializer.serialize(event.data());
 		String user = event.user().isEmpty() ? null : this.serializer.serialize(event.user());
 		long size = utf8Length(data) + ((user != null) ? utf8Length(user) : 0);
-		// The limit is for senders. A system event carries its trigger (already within
-		// the limit) plus
-		// an error or the run's output, and is written with the run's end: rejecting it
-		// would leave
-		// that end unrecordable and the run executing again and again.
+		// The limit is for senders. A system event carries its trigger (already within the
+		// limit) plus an error or the run's output, and is written with the run's end:
+		// rejecting it would leave that end unrecordable and the run executing again and again.
 		if (size > limits.maxPayloadSize() && !SystemEvents.isSystemEvent(event.name())) {
 			throw new IllegalArgumentException(where + ": payload is " + size + " bytes, over the limit of "
 					+ limits.maxPayloadSize() + " bytes (fanout.events.max-payload-size)");
@@ -172,6 +289,12 @@ public final class DefaultEventSender implements EventSender {
 
 	private record Payload(String data, @Nullable String user) {
 	}
+
+	private record Invocation(String functionId, String parentRunId, String parentStepKey) {
+	}
+
+	/** The expiry of a matcher that lasts as long as its run. */
+	private static final Instant NEVER = Instant.parse("9999-12-31T00:00:00Z");
 
 	private static long utf8Length(String text) {
 		return text.getBytes(StandardCharsets.UTF_8).length;

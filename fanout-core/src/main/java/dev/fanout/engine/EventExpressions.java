@@ -62,6 +62,22 @@ public final class EventExpressions {
 	}
 
 	/**
+	 * Whether an expression is true with the given variables (such as {@code event} and
+	 * {@code async}). An expression that cannot be evaluated is false.
+	 * @param expression the expression
+	 * @param variables the variables, each a JSON object
+	 * @return whether the expression is true
+	 */
+	public static boolean isTrue(Expression expression, Map<String, Object> variables) {
+		try {
+			return Boolean.TRUE.equals(expression.getValue(CONTEXT, variables, Boolean.class));
+		}
+		catch (EvaluationException ex) {
+			return false;
+		}
+	}
+
+	/**
 	 * An event as the JSON object expressions and system events see.
 	 * @param event the event
 	 * @return a map with id, name, data, user, ts (epoch milliseconds) and v

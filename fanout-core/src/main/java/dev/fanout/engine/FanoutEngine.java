@@ -43,10 +43,10 @@ public final class FanoutEngine {
 		TransactionTemplate own = new TransactionTemplate(builder.transactionManager);
 		own.setPropagationBehavior(TransactionDefinition.PROPAGATION_REQUIRES_NEW);
 		this.sender = new DefaultEventSender(this.registry, store, joining, builder.serializer, this.settings,
-				builder.clock, this::wakeWorker);
+				builder.clock, this::wakeWorker, this::markCancel);
 		this.worker = new Worker(this.registry, store, own, builder.retry, builder.serializer, this.settings,
 				builder.clock, this.sender);
-		this.admin = new StoreFanoutAdmin(store);
+		this.admin = new StoreFanoutAdmin(store, this.sender.cancellations(), joining);
 	}
 
 	/**
@@ -58,6 +58,10 @@ public final class FanoutEngine {
 	 */
 	public static Builder builder(DataSource dataSource, PlatformTransactionManager transactionManager) {
 		return new Builder(dataSource, transactionManager);
+	}
+
+	private void markCancel(String runId) {
+		this.worker.markCancel(runId);
 	}
 
 	private void wakeWorker() {

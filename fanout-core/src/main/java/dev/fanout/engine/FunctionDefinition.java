@@ -1,5 +1,6 @@
 package dev.fanout.engine;
 
+import java.time.Duration;
 import java.util.List;
 
 import org.jspecify.annotations.Nullable;
@@ -21,13 +22,45 @@ import dev.fanout.Event;
  * @param backoff the delays between attempts
  * @param invoker calls the function
  * @param source where the function is declared (bean and method), for messages
+ * @param cancelOn the events that cancel its runs
+ * @param startTimeout the longest wait from event to first start, or {@code null}
+ * @param finishTimeout the longest time from first start to end, or {@code null}
  */
 public record FunctionDefinition(String id, String name, List<String> triggers, @Nullable Expression filter,
-		int retries, BinaryExceptionClassifier retryable, Backoff backoff, FunctionInvoker invoker, String source) {
+		int retries, BinaryExceptionClassifier retryable, Backoff backoff, FunctionInvoker invoker, String source,
+		List<CancelRule> cancelOn, @Nullable Duration startTimeout, @Nullable Duration finishTimeout) {
 
 	public FunctionDefinition {
 		// A trigger listed twice must still give one run per event.
 		triggers = triggers.stream().distinct().toList();
+		cancelOn = List.copyOf(cancelOn);
+	}
+
+	/**
+	 * A function without cancellations or timeouts.
+	 * @param id the function id
+	 * @param name the display name
+	 * @param triggers the trigger event names
+	 * @param filter the filter expression, or {@code null}
+	 * @param retries the retries after a first attempt
+	 * @param retryable says whether an exception may be retried
+	 * @param backoff the delays between attempts
+	 * @param invoker calls the function
+	 * @param source where the function is declared
+	 */
+	public FunctionDefinition(String id, String name, List<String> triggers, @Nullable Expression filter, int retries,
+			BinaryExceptionClassifier retryable, Backoff backoff, FunctionInvoker invoker, String source) {
+		this(id, name, triggers, filter, retries, retryable, backoff, invoker, source, List.of(), null, null);
+	}
+
+	/**
+	 * An event that cancels a run of the function.
+	 *
+	 * @param event the event name
+	 * @param match the match expression's text, or {@code null} for any event of that name
+	 * @param timeout how long after the run's creation the rule applies, or {@code null}
+	 */
+	public record CancelRule(String event, @Nullable String match, @Nullable Duration timeout) {
 	}
 
 	/**

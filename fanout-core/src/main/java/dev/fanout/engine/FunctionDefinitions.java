@@ -1,14 +1,19 @@
 package dev.fanout.engine;
 
 import java.lang.reflect.Method;
+import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 
 import org.jspecify.annotations.Nullable;
+import org.springframework.core.annotation.AnnotatedElementUtils;
 import org.springframework.expression.Expression;
 import org.springframework.util.StringUtils;
 
+import dev.fanout.CancelOn;
 import dev.fanout.EventFunction;
+import dev.fanout.Timeouts;
 import dev.fanout.spi.PayloadSerializer;
 
 /**
@@ -83,9 +88,44 @@ public final class FunctionDefinitions {
 		Expression filter = StringUtils.hasText(annotation.filter()) ? filter(annotation.filter()) : null;
 		String name = StringUtils.hasText(annotation.name()) ? annotation.name() : id;
 		Backoff backoff = (overrides.backoff() != null) ? overrides.backoff() : defaultBackoff;
+		Timeouts timeouts = AnnotatedElementUtils.findMergedAnnotation(method, Timeouts.class);
 		return new FunctionDefinition(id, name, triggers, filter, retries,
 				RetrySupport.retryableClassifier(List.of(annotation.noRetryFor())), backoff,
-				FunctionInvoker.of(bean, method, serializer), source);
+				FunctionInvoker.of(bean, method, serializer), source, cancelRules(method),
+				(timeouts != null) ? optionalDuration(timeouts.start(), "@Timeouts start") : null,
+				(timeouts != null) ? optionalDuration(timeouts.finish(), "@Timeouts finish") : null);
+	}
+
+	private static List<FunctionDefinition.CancelRule> cancelRules(Method method) {
+		List<FunctionDefinition.CancelRule> rules = new ArrayList<>();
+		for (CancelOn cancelOn : AnnotatedElementUtils.findMergedRepeatableAnnotations(method, CancelOn.class)) {
+			if (!StringUtils.hasText(cancelOn.event())) {
+				throw new IllegalArgumentException("@CancelOn needs an event name");
+			}
+			String match = StringUtils.hasText(cancelOn.match()) ? cancelOn.match() : null;
+			if (match != null) {
+				try {
+					EventExpressions.parse(match);
+				}
+				catch (IllegalArgumentException ex) {
+					throw new IllegalArgumentException("@CancelOn match " + ex.getMessage(), ex);
+				}
+			}
+			rules.add(new FunctionDefinition.CancelRule(cancelOn.event(), match,
+					optionalDuration(cancelOn.timeout(), "@CancelOn timeout")));
+		}
+		return rules;
+	}
+
+	private static @Nullable Duration optionalDuration(String text, String what) {
+		if (!StringUtils.hasText(text)) {
+			return null;
+		}
+		Duration duration = Durations.parse(text, what);
+		if (duration.isNegative() || duration.isZero()) {
+			throw new IllegalArgumentException(what + " must be positive, not '" + text + "'");
+		}
+		return duration;
 	}
 
 	private static Expression filter(String source) {

@@ -2,6 +2,8 @@ package dev.fanout.engine;
 
 import java.time.Instant;
 
+import org.jspecify.annotations.Nullable;
+
 import dev.fanout.store.StoredStep;
 
 /**
@@ -24,6 +26,14 @@ sealed interface Interruption {
 
 	/** The worker is stopping: hand the run back before its next step. */
 	record Suspend() implements Interruption {
+	}
+
+	/** The run slept or waited: it is parked and committed; nothing is left to write. */
+	record Parked(Instant dueAt) implements Interruption {
+	}
+
+	/** The run was asked to cancel: end it as cancelled before its next step. */
+	record Cancelled(@Nullable String reason) implements Interruption {
 	}
 
 	/**

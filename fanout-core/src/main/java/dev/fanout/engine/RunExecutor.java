@@ -1,37 +1,43 @@
 package dev.fanout.engine;
 
-import java.lang.reflect.Type;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.Map;
+import java.util.Optional;
+import java.util.function.Function;
 import java.util.function.Supplier;
 
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.expression.Expression;
 import org.springframework.transaction.support.TransactionTemplate;
-import tools.jackson.core.type.TypeReference;
 
 import dev.fanout.Event;
+import dev.fanout.NonRetriableException;
 import dev.fanout.RetryAfterException;
 import dev.fanout.RunStatus;
+import dev.fanout.SendResult;
 import dev.fanout.StepFailedException;
 import dev.fanout.spi.PayloadSerializer;
 import dev.fanout.store.ClaimedRun;
+import dev.fanout.store.NewWait;
 import dev.fanout.store.RunStore;
+import dev.fanout.store.StoredEvent;
 import dev.fanout.store.StoredStep;
 
 /**
  * Executes one claimed run: invokes its function with the stored steps, then records the
- * outcome (completed, requeued for a retry, or failed) in one transaction per outcome.
+ * outcome (completed, requeued for a retry, parked, cancelled or failed), one transaction per
+ * outcome.
  */
 final class RunExecutor {
 
 	private static final Logger logger = LoggerFactory.getLogger(RunExecutor.class);
 
-	private static final Type MAP = new TypeReference<Map<String, Object>>() {
-	}.getType();
+	/** The most stored events a wait looks back through for one that arrived before it. */
+	private static final int LOOK_BACK_LIMIT = 1000;
 
 	private final FunctionRegistry registry;
 
@@ -47,12 +53,12 @@ final class RunExecutor {
 
 	private final Clock clock;
 
-	private final DefaultEventSender systemEvents;
+	private final DefaultEventSender sender;
 
 	private final Worker worker;
 
 	RunExecutor(FunctionRegistry registry, RunStore store, TransactionTemplate transaction, RetrySupport retry,
-			PayloadSerializer serializer, EngineSettings settings, Clock clock, DefaultEventSender systemEvents,
+			PayloadSerializer serializer, EngineSettings settings, Clock clock, DefaultEventSender sender,
 			Worker worker) {
 		this.registry = registry;
 		this.store = store;
@@ -61,14 +67,21 @@ final class RunExecutor {
 		this.serializer = serializer;
 		this.settings = settings;
 		this.clock = clock;
-		this.systemEvents = systemEvents;
+		this.sender = sender;
 		this.worker = worker;
 	}
 
 	void execute(ClaimedRun run) {
 		FunctionDefinition function = this.registry.get(run.functionId())
 			.orElseThrow(() -> new IllegalStateException("Claimed a run of unknown function " + run.functionId()));
-		Event event = event(run);
+		Event event = StoredEvents.trigger(run, this.serializer);
+		if (run.cancelRequested()) {
+			cancelled(run, event, null);
+			return;
+		}
+		if (run.attempts() == 1 && !applyTimeouts(run, function, event)) {
+			return;
+		}
 		RunState state = new RunState(run, function, event, db(() -> this.store.steps(run.id())), this);
 		Object result = null;
 		Throwable failure = null;
@@ -80,26 +93,56 @@ final class RunExecutor {
 		}
 		Interruption interruption = state.interruption();
 		if (interruption != null) {
-			interrupted(run, interruption);
+			interrupted(run, event, interruption);
 		}
 		else if (failure == null) {
-			completed(run, event, result);
+			completed(run, function, event, result);
 		}
 		else {
-			failed(run, function, event, failure, state.retryAttempt());
+			failed(run, function, event, failure);
 		}
 	}
 
-	private void interrupted(ClaimedRun run, Interruption interruption) {
+	/**
+	 * On a run's first start: cancel it if it started too late, else replace the start deadline
+	 * with the finish deadline.
+	 */
+	private boolean applyTimeouts(ClaimedRun run, FunctionDefinition function, Event event) {
+		Duration start = function.startTimeout();
+		Duration finish = function.finishTimeout();
+		if (start == null && finish == null) {
+			return true;
+		}
+		Instant now = now();
+		if (start != null && now.isAfter(event.ts().plus(start))) {
+			cancelled(run, event, "Not started within the start timeout of " + start);
+			return false;
+		}
+		db(() -> {
+			this.store.setDeadline(run.id(), (finish != null) ? now.plus(finish) : null,
+					(finish != null) ? "Not finished within the finish timeout of " + finish : null);
+			return true;
+		});
+		return true;
+	}
+
+	private void interrupted(ClaimedRun run, Event event, Interruption interruption) {
 		if (interruption instanceof Interruption.RetryStep retryStep) {
 			StoredStep attempt = retryStep.failedAttempt();
-			boolean owned = db(() -> this.store.saveStep(run.id(), owner(), attempt, leaseUntil()) && this.store
-				.requeue(run.id(), owner(), retryStep.dueAt(), run.failures(), attempt.attempts(), attempt.error()));
+			boolean owned = db(() -> this.store.saveStep(run.id(), owner(), attempt, leaseUntil())
+					&& this.store.requeue(run.id(), owner(), retryStep.dueAt(), run.failures(), attempt.attempts(),
+							attempt.error()));
 			if (owned) {
-				logger.info("Step '{}' of run {} ({}) failed on attempt {}; retrying at {}: {}", attempt.key(),
-						run.id(), run.functionId(), attempt.attempts(), retryStep.dueAt(), attempt.error());
+				logger.info("Step '{}' of run {} ({}) failed on attempt {}; retrying at {}: {}", attempt.key(), run.id(),
+						run.functionId(), attempt.attempts(), retryStep.dueAt(), attempt.error());
 				this.worker.wakeAt(retryStep.dueAt());
 			}
+		}
+		else if (interruption instanceof Interruption.Parked parked) {
+			this.worker.wakeAt(parked.dueAt());
+		}
+		else if (interruption instanceof Interruption.Cancelled cancelled) {
+			cancelled(run, event, cancelled.reason());
 		}
 		else if (interruption instanceof Interruption.Suspend) {
 			db(() -> this.store.release(owner(), List.of(run.id()), now()));
@@ -110,23 +153,23 @@ final class RunExecutor {
 		}
 	}
 
-	private void completed(ClaimedRun run, Event event, @Nullable Object result) {
+	private void completed(ClaimedRun run, FunctionDefinition function, Event event, @Nullable Object result) {
 		String output;
 		try {
 			output = this.serializer.serialize(result);
 		}
 		catch (IllegalArgumentException ex) {
-			failed(run, this.registry.get(run.functionId()).orElseThrow(), event,
-					new dev.fanout.NonRetriableException("The function's return value cannot be stored as JSON", ex),
-					0);
+			failed(run, function, event,
+					new NonRetriableException("The function's return value cannot be stored as JSON", ex));
 			return;
 		}
-		db(() -> this.store.finish(run.id(), owner(), RunStatus.COMPLETED, output, null, null, now())
-				&& sendSystemEvent(event, () -> SystemEvents.finished(run.functionId(), run.id(), event,
-						this.serializer.deserialize(output, Object.class))));
+		if (db(() -> this.store.finish(run.id(), owner(), RunStatus.COMPLETED, output, null, null, now())
+				&& ended(() -> this.sender.endings().completed(run, event, output)))) {
+			this.worker.forgetCancel(run.id());
+		}
 	}
 
-	private void failed(ClaimedRun run, FunctionDefinition function, Event event, Throwable error, int retryAttempt) {
+	private void failed(ClaimedRun run, FunctionDefinition function, Event event, Throwable error) {
 		boolean retryable = !(error instanceof StepFailedException) && function.retryable().classify(error);
 		int failures = run.failures() + 1;
 		if (retryable && failures <= function.retries()) {
@@ -134,46 +177,152 @@ final class RunExecutor {
 			Instant due = (retryAfter != null) ? retryAfter.retryAt(now())
 					: now().plus(function.backoff().delay(failures));
 			if (db(() -> this.store.requeue(run.id(), owner(), due, failures, failures, Errors.describe(error)))) {
-				logger.info("Run {} ({}) failed on attempt {}; retrying at {}: {}", run.id(), run.functionId(),
-						failures, due, Errors.describe(error));
+				logger.info("Run {} ({}) failed on attempt {}; retrying at {}: {}", run.id(), run.functionId(), failures,
+						due, Errors.describe(error));
 				this.worker.wakeAt(due);
 			}
 			return;
 		}
 		String stack = Errors.stack(error);
 		if (db(() -> this.store.finish(run.id(), owner(), RunStatus.FAILED, null, Errors.describe(error), stack, now())
-				&& sendSystemEvent(event,
-						() -> SystemEvents.failed(run.functionId(), run.id(), event, error, stack)))) {
+				&& ended(() -> this.sender.endings().failed(run, event, error, stack)))) {
 			logger.warn("Run {} ({}) of event {} failed for good: {}", run.id(), run.functionId(), run.eventId(),
 					Errors.describe(error));
 		}
 	}
 
-	private boolean sendSystemEvent(Event trigger, Supplier<Event> event) {
-		if (!SystemEvents.isSystemEvent(trigger.name())) {
-			Event systemEvent = event.get();
-			if (this.registry.hasTriggerFor(systemEvent.name())) {
-				this.systemEvents.write(List.of(systemEvent));
-			}
+	private void cancelled(ClaimedRun run, Event event, @Nullable String reason) {
+		String why = (reason != null) ? reason
+				: db(() -> this.store.cancelRequested(run.id(), owner())).orElse("Cancelled");
+		if (db(() -> this.store.finish(run.id(), owner(), RunStatus.CANCELLED, null, why, null, now())
+				&& ended(() -> this.sender.endings().cancelled(run, event, why)))) {
+			logger.info("Run {} ({}) cancelled: {}", run.id(), run.functionId(), why);
 		}
-		return true;
+		this.worker.forgetCancel(run.id());
 	}
 
-	@SuppressWarnings("unchecked")
-	private Event event(ClaimedRun run) {
-		Event.Builder builder = Event.builder(run.eventName())
-			.id(run.eventId())
-			.data(this.serializer.deserialize(run.eventData(), MAP))
-			.ts(run.eventTs())
-			.v(run.eventV());
-		if (run.eventUser() != null) {
-			builder.user(this.serializer.deserialize(run.eventUser(), MAP));
-		}
-		return builder.build();
+	private static boolean ended(Runnable endings) {
+		endings.run();
+		return true;
 	}
 
 	boolean saveStep(String runId, StoredStep step) {
 		return db(() -> this.store.saveStep(runId, owner(), step, leaseUntil()));
+	}
+
+	/**
+	 * Why a fenced write was refused: a pending cancellation, or the lease went to another
+	 * owner.
+	 */
+	Interruption lostOrCancelled(String runId) {
+		Optional<String> reason = db(() -> this.store.cancelRequested(runId, owner()));
+		return reason.<Interruption>map(Interruption.Cancelled::new).orElseGet(Interruption.LeaseLost::new);
+	}
+
+	/**
+	 * Store a sleeping or waiting step and park the run, together.
+	 */
+	void park(RunState state, StoredStep row, RunStatus status, Instant due) {
+		String runId = state.claimedRun().id();
+		if (!db(() -> this.store.saveStep(runId, owner(), row, leaseUntil())
+				&& this.store.park(runId, owner(), status, due))) {
+			throw state.interrupt(lostOrCancelled(runId));
+		}
+	}
+
+	/**
+	 * Look back for an event that arrived since the run started and, if none matches, register
+	 * the wait and park the run, all under an exclusive lock on the event name, so that a
+	 * concurrent send either is seen here or sees the wait.
+	 */
+	Optional<Event> registerWait(RunState state, StoredStep waiting, String eventName, @Nullable String match,
+			@Nullable Expression expression) {
+		ClaimedRun run = state.claimedRun();
+		Instant since = (run.startedAt() != null) ? run.startedAt() : now();
+		Event trigger = state.event();
+		Optional<Event> found = db(() -> {
+			this.store.lockEventNames(List.of(eventName), true);
+			for (StoredEvent stored : this.store.eventsSince(eventName, since, LOOK_BACK_LIMIT)) {
+				Event candidate = StoredEvents.event(stored, this.serializer);
+				if (expression == null || EventExpressions.isTrue(expression, java.util.Map.of("event",
+						EventExpressions.asMap(trigger), "async", EventExpressions.asMap(candidate)))) {
+					StoredStep done = new StoredStep(waiting.key(), waiting.position(), dev.fanout.StepStatus.COMPLETED,
+							StoredEvents.toJson(candidate, this.serializer), null, null, null, 1, null,
+							waiting.startedAt(), now());
+					if (!this.store.saveStep(run.id(), owner(), done, leaseUntil())) {
+						throw state.interrupt(lostOrCancelled(run.id()));
+					}
+					state.remember(done);
+					return Optional.of(candidate);
+				}
+			}
+			if (!this.store.saveStep(run.id(), owner(), waiting, leaseUntil())
+					|| !this.store.park(run.id(), owner(), RunStatus.WAITING, waiting.wakeAt())) {
+				throw state.interrupt(lostOrCancelled(run.id()));
+			}
+			this.store.insertWait(new NewWait(run.id(), waiting.key(), NewWait.EVENT, eventName, match,
+					waiting.wakeAt()));
+			return Optional.empty();
+		});
+		return found;
+	}
+
+	/**
+	 * End a waiting step on its timeout, unless an event or a child run ended it first; either
+	 * way, the step as it now stands.
+	 */
+	StoredStep resolveWait(RunState state, StoredStep timedOut) {
+		String runId = state.claimedRun().id();
+		StoredStep resolved = db(() -> {
+			if (this.store.resolveWaitingStep(runId, timedOut)) {
+				this.store.deleteWaits(runId, timedOut.key());
+				return timedOut;
+			}
+			return this.store.steps(runId)
+				.stream()
+				.filter((step) -> step.key().equals(timedOut.key()))
+				.findFirst()
+				.orElse(timedOut);
+		});
+		state.remember(resolved);
+		return resolved;
+	}
+
+	/**
+	 * Send events and record the step that sent them in one transaction, so a replay never
+	 * sends them again.
+	 */
+	SendResult sendInStep(RunState state, Function<String, StoredStep> row, List<Event> events) {
+		String runId = state.claimedRun().id();
+		StoredStep[] saved = new StoredStep[1];
+		SendResult result = db(() -> {
+			SendResult sent = this.sender.write(events);
+			saved[0] = row.apply(this.serializer.serialize(sent));
+			if (!this.store.saveStep(runId, owner(), saved[0], leaseUntil())) {
+				throw state.interrupt(lostOrCancelled(runId));
+			}
+			return sent;
+		});
+		state.remember(saved[0]);
+		return result;
+	}
+
+	/**
+	 * Create the invoked function's run, store the waiting step and park the caller, together.
+	 */
+	void startInvocation(RunState state, StoredStep waiting, String functionId, Event event) {
+		String runId = state.claimedRun().id();
+		db(() -> {
+			if (!this.store.saveStep(runId, owner(), waiting, leaseUntil())
+					|| !this.store.park(runId, owner(), RunStatus.WAITING, waiting.wakeAt())) {
+				throw state.interrupt(lostOrCancelled(runId));
+			}
+			return this.sender.writeInvocation(event, functionId, runId, waiting.key());
+		});
+	}
+
+	Optional<FunctionDefinition> function(String functionId) {
+		return this.registry.get(functionId);
 	}
 
 	/**
@@ -186,6 +335,10 @@ final class RunExecutor {
 
 	boolean isStopping() {
 		return this.worker.isStopping();
+	}
+
+	boolean isCancelMarked(String runId) {
+		return this.worker.isCancelMarked(runId);
 	}
 
 	Instant now() {

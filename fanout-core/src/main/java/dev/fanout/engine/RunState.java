@@ -2,11 +2,13 @@ package dev.fanout.engine;
 
 import java.lang.reflect.Type;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.Callable;
 
@@ -18,6 +20,7 @@ import dev.fanout.Event;
 import dev.fanout.NonRetriableException;
 import dev.fanout.RetryAfterException;
 import dev.fanout.RunContext;
+import dev.fanout.SendResult;
 import dev.fanout.StepContext;
 import dev.fanout.StepFailedException;
 import dev.fanout.StepStatus;
@@ -52,12 +55,15 @@ final class RunState implements StepContext, RunContext {
 
 	private @Nullable Interruption interruption;
 
+	private final FlowSteps flow;
+
 	RunState(ClaimedRun run, FunctionDefinition function, Event event, List<StoredStep> stored, RunExecutor executor) {
 		this.run = run;
 		this.function = function;
 		this.event = event;
 		this.executor = executor;
 		this.attempt = run.retryAttempt();
+		this.flow = new FlowSteps(this);
 		stored.forEach((step) -> this.steps.put(step.key(), step));
 	}
 
@@ -84,6 +90,37 @@ final class RunState implements StepContext, RunContext {
 
 	@SuppressWarnings("unchecked")
 	private <T> T execute(String id, @Nullable Type type, Callable<T> fn) {
+		Step step = begin(id);
+		StoredStep stored = step.stored();
+		if (stored != null && stored.status() == StepStatus.COMPLETED) {
+			return (T) restore(stored, type);
+		}
+		throwIfFailed(stored);
+		Instant startedAt = (stored != null) ? stored.startedAt() : this.executor.now();
+		int attempts = ((stored != null) ? stored.attempts() : 0) + 1;
+		Object value;
+		this.currentStep = step.key();
+		try {
+			value = fn.call();
+		}
+		catch (Interruption.Signal signal) {
+			throw signal;
+		}
+		catch (Throwable ex) {
+			this.currentStep = null;
+			throw failed(step.key(), step.position(), startedAt, attempts, ex);
+		}
+		finally {
+			this.currentStep = null;
+		}
+		return (T) completed(step.key(), step.position(), startedAt, attempts, type, value);
+	}
+
+	/**
+	 * What every step does first: refuse when interrupted, nested or over the limit, and find the
+	 * step's key, position and stored row.
+	 */
+	Step begin(String id) {
 		if (this.interruption != null) {
 			throw new Interruption.Signal(this.interruption);
 		}
@@ -103,33 +140,22 @@ final class RunState implements StepContext, RunContext {
 					"Run has more than " + maxSteps + " steps, the limit (fanout.limits.max-steps-per-run)");
 		}
 		StoredStep stored = this.steps.get(key);
-		if (stored != null && stored.status() == StepStatus.COMPLETED) {
-			return (T) restore(stored, type);
+		boolean done = stored != null && (stored.status() == StepStatus.COMPLETED || stored.endedAt() != null);
+		if (!done) {
+			if (this.executor.isStopping()) {
+				throw interrupt(new Interruption.Suspend());
+			}
+			if (this.executor.isCancelMarked(this.run.id())) {
+				throw interrupt(new Interruption.Cancelled(null));
+			}
 		}
+		return new Step(key, stepPosition, stored);
+	}
+
+	void throwIfFailed(@Nullable StoredStep stored) {
 		if (stored != null && stored.status() == StepStatus.FAILED && stored.endedAt() != null) {
-			throw new StepFailedException(key, String.valueOf(stored.error()));
+			throw new StepFailedException(stored.key(), String.valueOf(stored.error()));
 		}
-		if (this.executor.isStopping()) {
-			throw interrupt(new Interruption.Suspend());
-		}
-		Instant startedAt = (stored != null) ? stored.startedAt() : this.executor.now();
-		int attempts = ((stored != null) ? stored.attempts() : 0) + 1;
-		Object value;
-		this.currentStep = key;
-		try {
-			value = fn.call();
-		}
-		catch (Interruption.Signal signal) {
-			throw signal;
-		}
-		catch (Throwable ex) {
-			this.currentStep = null;
-			throw failed(key, stepPosition, startedAt, attempts, ex);
-		}
-		finally {
-			this.currentStep = null;
-		}
-		return (T) completed(key, stepPosition, startedAt, attempts, type, value);
 	}
 
 	private String keyFor(String id) {
@@ -158,13 +184,13 @@ final class RunState implements StepContext, RunContext {
 		}
 		String outputType = (value != null) ? storedType(value).getName() : null;
 		StoredStep row = new StoredStep(key, stepPosition, StepStatus.COMPLETED, json, outputType, null, null, attempts,
-				startedAt, this.executor.now());
+				null, startedAt, this.executor.now());
 		save(row);
 		this.attempt = 0;
 		return restored;
 	}
 
-	private RuntimeException failed(String key, int stepPosition, Instant startedAt, int attempts, Throwable error) {
+	RuntimeException failed(String key, int stepPosition, Instant startedAt, int attempts, Throwable error) {
 		if (this.executor.isStopping()
 				&& (error instanceof InterruptedException || Thread.currentThread().isInterrupted())) {
 			throw interrupt(new Interruption.Suspend());
@@ -172,7 +198,7 @@ final class RunState implements StepContext, RunContext {
 		Instant now = this.executor.now();
 		boolean retryable = this.function.retryable().classify(error) && attempts <= this.function.retries();
 		StoredStep row = new StoredStep(key, stepPosition, StepStatus.FAILED, null, null, Errors.describe(error),
-				Errors.stack(error), attempts, startedAt, retryable ? null : now);
+				Errors.stack(error), attempts, null, startedAt, retryable ? null : now);
 		if (!retryable) {
 			save(row);
 			return new StepFailedException(key, Errors.describe(error), error);
@@ -196,10 +222,14 @@ final class RunState implements StepContext, RunContext {
 		return value.getClass();
 	}
 
-	private void save(StoredStep row) {
+	void save(StoredStep row) {
 		if (!this.executor.saveStep(this.run.id(), row)) {
-			throw interrupt(new Interruption.LeaseLost());
+			throw interrupt(this.executor.lostOrCancelled(this.run.id()));
 		}
+		remember(row);
+	}
+
+	void remember(StoredStep row) {
 		this.steps.put(row.key(), row);
 	}
 
@@ -221,9 +251,47 @@ final class RunState implements StepContext, RunContext {
 		return this.executor.serializer().deserialize(stored.output(), target);
 	}
 
-	private Interruption.Signal interrupt(Interruption reason) {
+	Interruption.Signal interrupt(Interruption reason) {
 		this.interruption = reason;
 		return new Interruption.Signal(reason);
+	}
+
+	@Override
+	public void sleep(String id, Duration duration) {
+		this.flow.sleep(id, duration);
+	}
+
+	@Override
+	public void sleepUntil(String id, Instant until) {
+		this.flow.sleepUntil(id, until);
+	}
+
+	@Override
+	public Optional<Event> waitForEvent(String id, String event, Duration timeout, @Nullable String match) {
+		return this.flow.waitForEvent(id, event, timeout, match);
+	}
+
+	@Override
+	public SendResult sendEvent(String id, Event... events) {
+		return this.flow.sendEvent(id, events);
+	}
+
+	@Override
+	public <T> T invoke(String id, String functionId, Object data, Class<T> resultType) {
+		return this.flow.invoke(id, functionId, data, resultType, null);
+	}
+
+	@Override
+	public <T> T invoke(String id, String functionId, Object data, Class<T> resultType, Duration timeout) {
+		return this.flow.invoke(id, functionId, data, resultType, timeout);
+	}
+
+	ClaimedRun claimedRun() {
+		return this.run;
+	}
+
+	RunExecutor executor() {
+		return this.executor;
 	}
 
 	@Nullable Interruption interruption() {
@@ -257,6 +325,12 @@ final class RunState implements StepContext, RunContext {
 	@Override
 	public List<Event> events() {
 		return List.of(this.event);
+	}
+
+	/**
+	 * A step about to run: its key, its position in the run, and what is stored for it.
+	 */
+	record Step(String key, int position, @Nullable StoredStep stored) {
 	}
 
 }

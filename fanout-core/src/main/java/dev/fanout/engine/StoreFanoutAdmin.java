@@ -3,6 +3,8 @@ package dev.fanout.engine;
 import java.util.List;
 import java.util.Optional;
 
+import org.springframework.transaction.support.TransactionTemplate;
+
 import dev.fanout.FanoutAdmin;
 import dev.fanout.RunInfo;
 import dev.fanout.store.RunStore;
@@ -14,8 +16,23 @@ final class StoreFanoutAdmin implements FanoutAdmin {
 
 	private final RunStore store;
 
-	StoreFanoutAdmin(RunStore store) {
+	private final Cancellations cancellations;
+
+	private final TransactionTemplate transaction;
+
+	StoreFanoutAdmin(RunStore store, Cancellations cancellations, TransactionTemplate transaction) {
 		this.store = store;
+		this.cancellations = cancellations;
+		this.transaction = transaction;
+	}
+
+	@Override
+	public boolean cancel(String runId) {
+		if (runId == null) {
+			throw new IllegalArgumentException("runId must not be null");
+		}
+		return Boolean.TRUE
+			.equals(this.transaction.execute((status) -> this.cancellations.cancel(runId, "Cancelled by FanoutAdmin")));
 	}
 
 	@Override

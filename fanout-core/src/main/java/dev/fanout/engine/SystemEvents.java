@@ -8,8 +8,9 @@ import org.jspecify.annotations.Nullable;
 import dev.fanout.Event;
 
 /**
- * The events the engine sends about runs. Runs triggered by a system event send none, so
- * a failure handler that fails cannot start an endless chain.
+ * The events the engine sends about runs. Runs triggered by an outcome event (finished,
+ * failed, cancelled) send none, so a failure handler that fails cannot start an endless
+ * chain.
  */
 public final class SystemEvents {
 
@@ -19,6 +20,12 @@ public final class SystemEvents {
 	/** Sent when a run completes. */
 	public static final String FUNCTION_FINISHED = "fanout/function.finished";
 
+	/** Sent when a run is cancelled. */
+	public static final String FUNCTION_CANCELLED = "fanout/function.cancelled";
+
+	/** The trigger of a run started by {@code step.invoke}; its data is the invoke's data. */
+	public static final String FUNCTION_INVOKED = "fanout/function.invoked";
+
 	/** The prefix of every system event name; user events may not use it. */
 	public static final String PREFIX = "fanout/";
 
@@ -27,6 +34,16 @@ public final class SystemEvents {
 
 	static boolean isSystemEvent(String name) {
 		return name.startsWith(PREFIX);
+	}
+
+	static boolean isOutcome(String name) {
+		return FUNCTION_FAILED.equals(name) || FUNCTION_FINISHED.equals(name) || FUNCTION_CANCELLED.equals(name);
+	}
+
+	static Event cancelled(String functionId, String runId, Event trigger, String reason) {
+		Map<String, Object> data = base(functionId, runId, trigger);
+		data.put("reason", reason);
+		return Event.of(FUNCTION_CANCELLED, data);
 	}
 
 	static Event failed(String functionId, String runId, Event trigger, Throwable error, String stack) {

@@ -4,6 +4,8 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
@@ -55,6 +57,11 @@ public final class Worker {
 
 	private final Set<String> active = ConcurrentHashMap.newKeySet();
 
+	/** Runs in progress here that a local cancellation asked to stop before their next step. */
+	private final Set<String> cancelMarks = ConcurrentHashMap.newKeySet();
+
+	private final Cancellations cancellations;
+
 	private final Object signal = new Object();
 
 	private boolean woken;
@@ -79,6 +86,7 @@ public final class Worker {
 		this.clock = clock;
 		this.owner = settings.appId() + ":" + UUID.randomUUID();
 		this.slots = new Semaphore(settings.concurrency());
+		this.cancellations = systemEvents.cancellations();
 		this.executor = new RunExecutor(registry, store, transaction, retry, serializer, settings, clock, systemEvents,
 				this);
 	}
@@ -176,9 +184,57 @@ public final class Worker {
 			int claimed = (free > 0) ? claimAndSubmit(free) : 0;
 			this.backlog = (free > 0 && claimed == free) || free == 0;
 			if (!this.backlog || claimed == 0) {
-				await(this.settings.pollInterval());
+				cancelOverdue();
+				await(untilNextDue());
 			}
 		}
+	}
+
+	/**
+	 * How long to wait: until the next sleeping, waiting or retrying run is due (so it resumes on
+	 * time without a timer per run), and at most one poll interval.
+	 */
+	private Duration untilNextDue() {
+		Duration poll = this.settings.pollInterval();
+		try {
+			Optional<Instant> next = this.transaction.execute((status) -> this.store.nextDue(this.registry.ids()));
+			if (next != null && next.isPresent()) {
+				Duration wait = Duration.between(now(), next.get());
+				return wait.isNegative() ? Duration.ZERO : (wait.compareTo(poll) < 0) ? wait : poll;
+			}
+		}
+		catch (RuntimeException ex) {
+			logger.warn("Could not read when the next run is due; polling", ex);
+		}
+		return poll;
+	}
+
+	private void cancelOverdue() {
+		try {
+			List<Map.Entry<String, String>> overdue = this.transaction
+				.execute((status) -> this.store.overdue(now(), 100));
+			for (Map.Entry<String, String> run : overdue) {
+				this.retry.onTransientFailure(() -> this.transaction.execute(
+						(status) -> this.cancellations.cancel(run.getKey(), String.valueOf(run.getValue()))));
+			}
+		}
+		catch (RuntimeException ex) {
+			logger.warn("Could not cancel runs past their timeouts; trying again at the next poll", ex);
+		}
+	}
+
+	void markCancel(String runId) {
+		if (this.active.contains(runId)) {
+			this.cancelMarks.add(runId);
+		}
+	}
+
+	boolean isCancelMarked(String runId) {
+		return this.cancelMarks.contains(runId);
+	}
+
+	void forgetCancel(String runId) {
+		this.cancelMarks.remove(runId);
 	}
 
 	private int claimAndSubmit(int free) {
@@ -209,6 +265,7 @@ public final class Worker {
 		}
 		finally {
 			this.active.remove(run.id());
+			this.cancelMarks.remove(run.id());
 			this.slots.release();
 			if (this.backlog) {
 				wake();

@@ -5,13 +5,18 @@ import java.time.Instant;
 import org.jspecify.annotations.Nullable;
 
 /**
- * A run this instance now holds the lease of, with its triggering event.
+ * A run with its triggering event: one this instance now holds the lease of, or one being
+ * cancelled.
  *
  * @param id the run id
  * @param functionId the function id
  * @param attempts how many times the run has been invoked, this one included
  * @param failures how many function-level failures it has had
  * @param retryAttempt the attempt number of the work it resumes
+ * @param startedAt when it first started, or {@code null} if it never did
+ * @param cancelRequested whether a cancellation asks it to stop before its next step
+ * @param parentRunId the run that invoked it, or {@code null}
+ * @param parentStepKey the invoking step of that run, or {@code null}
  * @param eventId the event id
  * @param eventName the event name
  * @param eventData the event data as JSON
@@ -19,6 +24,8 @@ import org.jspecify.annotations.Nullable;
  * @param eventTs the event timestamp
  * @param eventV the event schema version, or {@code null}
  */
-public record ClaimedRun(String id, String functionId, int attempts, int failures, int retryAttempt, String eventId,
-		String eventName, String eventData, @Nullable String eventUser, Instant eventTs, @Nullable String eventV) {
+public record ClaimedRun(String id, String functionId, int attempts, int failures, int retryAttempt,
+		@Nullable Instant startedAt, boolean cancelRequested, @Nullable String parentRunId,
+		@Nullable String parentStepKey, String eventId, String eventName, String eventData, @Nullable String eventUser,
+		Instant eventTs, @Nullable String eventV) {
 }

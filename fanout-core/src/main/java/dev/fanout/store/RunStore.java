@@ -3,6 +3,8 @@ package dev.fanout.store;
 import java.time.Instant;
 import java.util.Collection;
 import java.util.List;
+import java.util.Map;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
@@ -28,12 +30,130 @@ public interface RunStore {
 	Set<String> acceptNewEventIds(Collection<String> ids, Instant now, Instant windowStart);
 
 	/**
-	 * Insert events and runs, each with one multi-row statement (or a few for large
-	 * batches).
+	 * Insert events, runs and the runs' cancellation matchers, each with one multi-row
+	 * statement (or a few for large batches).
 	 * @param events the events
 	 * @param runs the runs
+	 * @param waits the matchers
 	 */
-	void insert(List<NewEvent> events, List<NewRun> runs);
+	void insert(List<NewEvent> events, List<NewRun> runs, List<NewWait> waits);
+
+	/**
+	 * Serialize senders and waiters of the same event names across instances: a sender holds a
+	 * shared lock while it stores events, a waiter an exclusive one while it looks back for
+	 * events and registers its wait, so an event is either seen by the look-back or finds the
+	 * wait. Released when the transaction ends.
+	 * @param eventNames the event names
+	 * @param exclusive whether to lock exclusively (waiters) or shared (senders)
+	 */
+	void lockEventNames(Collection<String> eventNames, boolean exclusive);
+
+	/**
+	 * Pending matchers for events of these names that have not expired, with their runs'
+	 * triggers.
+	 * @param eventNames the event names
+	 * @param now the current time
+	 * @return the matchers
+	 */
+	List<PendingWait> pendingWaits(Collection<String> eventNames, Instant now);
+
+	/**
+	 * Events of a name stored since a time (duplicates excluded), oldest first.
+	 * @param name the event name
+	 * @param since the earliest receive time
+	 * @param limit the most events
+	 * @return the events
+	 */
+	List<StoredEvent> eventsSince(String name, Instant since, int limit);
+
+	/**
+	 * Store a matcher.
+	 * @param wait the matcher
+	 */
+	void insertWait(NewWait wait);
+
+	/**
+	 * Remove a run's matchers.
+	 * @param runId the run
+	 * @param stepKey one matcher's key, or {@code null} for all of the run's
+	 */
+	void deleteWaits(String runId, @Nullable String stepKey);
+
+	/**
+	 * End a waiting step if it still waits: the arbiter between an event, a timeout and a
+	 * child run's end, so that only one of them resumes it.
+	 * @param runId the run
+	 * @param step the step's new row (completed, or failed for good)
+	 * @return whether the step was still waiting
+	 */
+	boolean resolveWaitingStep(String runId, StoredStep step);
+
+	/**
+	 * Queue a sleeping or waiting run to run now.
+	 * @param runId the run
+	 * @param now the current time
+	 * @return whether it was parked
+	 */
+	boolean wake(String runId, Instant now);
+
+	/**
+	 * Park a run this owner holds: it gives up its lease and sleeps or waits until
+	 * {@code dueAt}.
+	 * @param runId the run
+	 * @param owner the lease owner
+	 * @param status {@code SLEEPING} or {@code WAITING}
+	 * @param dueAt when to resume it if nothing else does
+	 * @return whether the owner still held the lease
+	 */
+	boolean park(String runId, String owner, RunStatus status, Instant dueAt);
+
+	/**
+	 * Whether the owner's claimed run was asked to cancel, and why.
+	 * @param runId the run
+	 * @param owner the lease owner
+	 * @return the reason, if the owner holds the lease and a cancellation is pending
+	 */
+	Optional<String> cancelRequested(String runId, String owner);
+
+	/**
+	 * Cancel a run that is not running: queued, sleeping or waiting.
+	 * @param runId the run
+	 * @param reason why
+	 * @param now the current time
+	 * @return the run with its trigger, if it was cancelled now
+	 */
+	Optional<ClaimedRun> cancelParked(String runId, String reason, Instant now);
+
+	/**
+	 * Ask a running run to stop before its next step.
+	 * @param runId the run
+	 * @param reason why
+	 * @return whether the run is running
+	 */
+	boolean requestCancel(String runId, String reason);
+
+	/**
+	 * Set or clear a run's deadline.
+	 * @param runId the run
+	 * @param deadlineAt when it is cancelled, or {@code null} for never
+	 * @param reason why, for the cancellation's error
+	 */
+	void setDeadline(String runId, @Nullable Instant deadlineAt, @Nullable String reason);
+
+	/**
+	 * Unfinished runs whose deadline passed.
+	 * @param now the current time
+	 * @param limit the most runs
+	 * @return run ids with their deadline reasons
+	 */
+	List<Map.Entry<String, String>> overdue(Instant now, int limit);
+
+	/**
+	 * When the next run of these functions is due, for the dispatcher to wake on time.
+	 * @param functionIds the functions
+	 * @return the earliest due time, if any run is pending
+	 */
+	Optional<Instant> nextDue(Collection<String> functionIds);
 
 	/**
 	 * Claim due runs of the given functions: queued runs whose time has come and running

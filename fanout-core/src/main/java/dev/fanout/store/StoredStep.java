@@ -17,10 +17,11 @@ import dev.fanout.StepStatus;
  * @param error the last error, as {@code ExceptionType: message}
  * @param errorStack the stack trace of the last error
  * @param attempts how many attempts were made
+ * @param wakeAt when a sleeping or waiting step is due
  * @param startedAt when the first attempt started
  * @param endedAt when the step completed or failed for good
  */
 public record StoredStep(String key, int position, StepStatus status, @Nullable String output,
 		@Nullable String outputType, @Nullable String error, @Nullable String errorStack, int attempts,
-		Instant startedAt, @Nullable Instant endedAt) {
+		@Nullable Instant wakeAt, Instant startedAt, @Nullable Instant endedAt) {
 }

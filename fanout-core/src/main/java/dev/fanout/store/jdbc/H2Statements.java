@@ -1,9 +1,15 @@
 package dev.fanout.store.jdbc;
 
 import java.time.OffsetDateTime;
+import java.util.Arrays;
+import java.util.Collection;
 import java.util.List;
+import java.util.concurrent.locks.Lock;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
 
 import org.springframework.jdbc.core.JdbcOperations;
+import org.springframework.transaction.support.TransactionSynchronization;
+import org.springframework.transaction.support.TransactionSynchronizationManager;
 
 import dev.fanout.store.ClaimedRun;
 
@@ -14,7 +20,7 @@ final class H2Statements extends Statements {
 
 	static final String SELECT_DUE = """
 			SELECT id FROM fanout_runs
-			WHERE status IN ('QUEUED', 'RUNNING') AND due_at <= ? AND function_id = ANY (?)
+			WHERE status IN ('QUEUED', 'RUNNING', 'SLEEPING', 'WAITING') AND due_at <= ? AND function_id = ANY (?)
 			ORDER BY due_at
 			LIMIT ?
 			FOR UPDATE
@@ -26,13 +32,18 @@ final class H2Statements extends Statements {
 			WHERE id = ANY (?)
 			""";
 
-	static final String SELECT_CLAIMED = """
-			SELECT r.id, r.function_id, r.attempts, r.failures, r.retry_attempt,
-				e.id AS event_id, e.name, e.data, e.user_data, e.ts, e.v
+	static final String SELECT_CLAIMED = "SELECT " + RUN_WITH_EVENT + """
 			FROM fanout_runs r JOIN fanout_events e ON e.seq = r.event_seq
 			WHERE r.id = ANY (?)
 			ORDER BY r.due_at
 			""";
+
+	/** H2 serves one JVM, so event names are locked in memory, by stripe. */
+	private static final ReentrantReadWriteLock[] NAME_LOCKS = new ReentrantReadWriteLock[64];
+
+	static {
+		Arrays.setAll(NAME_LOCKS, (i) -> new ReentrantReadWriteLock());
+	}
 
 	H2Statements(String prefix) {
 		super(prefix);
@@ -48,6 +59,26 @@ final class H2Statements extends Statements {
 		SqlArray runIds = new SqlArray(ids);
 		jdbc.update(sql(TAKE), owner, leaseUntil, now, runIds);
 		return jdbc.query(sql(SELECT_CLAIMED), Rows.CLAIMED_RUN, runIds);
+	}
+
+	@Override
+	void lockEventNames(JdbcOperations jdbc, Collection<String> eventNames, boolean exclusive) {
+		List<Lock> locks = eventNames.stream()
+			.map((name) -> Math.floorMod(name.hashCode(), NAME_LOCKS.length))
+			.distinct()
+			.sorted()
+			.<Lock>map((stripe) -> exclusive ? NAME_LOCKS[stripe].writeLock() : NAME_LOCKS[stripe].readLock())
+			.toList();
+		if (!TransactionSynchronizationManager.isSynchronizationActive()) {
+			throw new IllegalStateException("Event names can only be locked inside a Spring-managed transaction");
+		}
+		locks.forEach(Lock::lock);
+		TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
+			@Override
+			public void afterCompletion(int status) {
+				locks.forEach(Lock::unlock);
+			}
+		});
 	}
 
 }

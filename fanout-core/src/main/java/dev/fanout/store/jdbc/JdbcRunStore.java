@@ -28,6 +28,9 @@ import dev.fanout.StepInfo;
 import dev.fanout.store.ClaimedRun;
 import dev.fanout.store.NewEvent;
 import dev.fanout.store.NewRun;
+import dev.fanout.store.NewWait;
+import dev.fanout.store.PendingWait;
+import dev.fanout.store.StoredEvent;
 import dev.fanout.store.RunStore;
 import dev.fanout.store.StoredStep;
 
@@ -109,11 +112,107 @@ public final class JdbcRunStore implements RunStore {
 	}
 
 	@Override
-	public void insert(List<NewEvent> events, List<NewRun> runs) {
+	public void insert(List<NewEvent> events, List<NewRun> runs, List<NewWait> waits) {
 		insertRows("fanout_events", Statements.EVENT_COLUMNS, events, (e) -> new Object[] { e.seq(), e.id(), e.name(),
 				e.data(), e.user(), time(e.ts()), e.v(), time(e.receivedAt()), e.duplicate() });
-		insertRows("fanout_runs", Statements.RUN_COLUMNS, runs, (r) -> new Object[] { r.id(), r.functionId(),
-				r.eventSeq(), r.eventId(), RunStatus.QUEUED.name(), 0, 0, 0, time(r.dueAt()), time(r.createdAt()) });
+		insertRows("fanout_runs", Statements.RUN_COLUMNS, runs,
+				(r) -> new Object[] { r.id(), r.functionId(), r.eventSeq(), r.eventId(), RunStatus.QUEUED.name(), 0, 0,
+						0, time(r.dueAt()), time(r.createdAt()), false, nullableTime(r.deadlineAt()),
+						r.deadlineReason(), r.parentRunId(), r.parentStepKey() });
+		insertRows("fanout_waits", Statements.WAIT_COLUMNS, waits, (w) -> new Object[] { w.runId(), w.stepKey(),
+				w.kind(), w.eventName(), w.match(), time(w.expiresAt()) });
+	}
+
+	@Override
+	public void lockEventNames(Collection<String> eventNames, boolean exclusive) {
+		if (!eventNames.isEmpty()) {
+			this.statements.lockEventNames(this.jdbc, eventNames, exclusive);
+		}
+	}
+
+	@Override
+	public List<PendingWait> pendingWaits(Collection<String> eventNames, Instant now) {
+		return this.jdbc.query(sql(Statements.PENDING_WAITS), Rows.PENDING_WAIT, new SqlArray(eventNames), time(now));
+	}
+
+	@Override
+	public List<StoredEvent> eventsSince(String name, Instant since, int limit) {
+		return this.jdbc.query(sql(Statements.EVENTS_SINCE), Rows.EVENT, name, time(since), limit);
+	}
+
+	@Override
+	public void insertWait(NewWait wait) {
+		this.jdbc.update(sql(Statements.INSERT_WAIT), wait.runId(), wait.stepKey(), wait.kind(), wait.eventName(),
+				wait.match(), time(wait.expiresAt()));
+	}
+
+	@Override
+	public void deleteWaits(String runId, @Nullable String stepKey) {
+		if (stepKey != null) {
+			this.jdbc.update(sql(Statements.DELETE_WAIT), runId, stepKey);
+		}
+		else {
+			this.jdbc.update(sql(Statements.DELETE_WAITS), runId);
+		}
+	}
+
+	@Override
+	public boolean resolveWaitingStep(String runId, StoredStep step) {
+		return this.jdbc.update(sql(Statements.RESOLVE_WAITING_STEP), step.status().name(), step.output(),
+				step.outputType(), step.error(), step.errorStack(), nullableTime(step.endedAt()), runId,
+				step.key()) == 1;
+	}
+
+	@Override
+	public boolean wake(String runId, Instant now) {
+		return this.jdbc.update(sql(Statements.WAKE), time(now), runId) == 1;
+	}
+
+	@Override
+	public boolean park(String runId, String owner, RunStatus status, Instant dueAt) {
+		return this.jdbc.update(sql(Statements.PARK), status.name(), time(dueAt), runId, owner) == 1;
+	}
+
+	@Override
+	public Optional<String> cancelRequested(String runId, String owner) {
+		return this.jdbc.query(sql(Statements.CANCEL_REQUESTED), (rs, n) -> String.valueOf(rs.getString("error")), runId,
+				owner)
+			.stream()
+			.findFirst();
+	}
+
+	@Override
+	public Optional<ClaimedRun> cancelParked(String runId, String reason, Instant now) {
+		if (this.jdbc.update(sql(Statements.CANCEL_PARKED), reason, time(now), runId) == 0) {
+			return Optional.empty();
+		}
+		return this.jdbc.query(sql(Statements.SELECT_RUN_WITH_EVENT), Rows.CLAIMED_RUN, runId).stream().findFirst();
+	}
+
+	@Override
+	public boolean requestCancel(String runId, String reason) {
+		return this.jdbc.update(sql(Statements.REQUEST_CANCEL), reason, runId) == 1;
+	}
+
+	@Override
+	public List<Map.Entry<String, String>> overdue(Instant now, int limit) {
+		return this.jdbc.query(sql(Statements.OVERDUE),
+				(rs, n) -> Map.entry(rs.getString("id"), rs.getString("deadline_reason")), time(now), limit);
+	}
+
+	@Override
+	public void setDeadline(String runId, @Nullable Instant deadlineAt, @Nullable String reason) {
+		this.jdbc.update(sql(Statements.SET_DEADLINE), nullableTime(deadlineAt), reason, runId);
+	}
+
+	@Override
+	public Optional<Instant> nextDue(Collection<String> functionIds) {
+		if (functionIds.isEmpty()) {
+			return Optional.empty();
+		}
+		List<Instant> due = this.jdbc.query(sql(Statements.NEXT_DUE),
+				(rs, n) -> Rows.nullableInstant(rs, "next_due"), new SqlArray(functionIds));
+		return due.stream().filter(java.util.Objects::nonNull).findFirst();
 	}
 
 	private <T> void insertRows(String table, String columns, List<T> rows, Function<T, Object[]> values) {
@@ -147,26 +246,25 @@ public final class JdbcRunStore implements RunStore {
 
 	@Override
 	public boolean saveStep(String runId, String owner, StoredStep step, Instant leaseUntil) {
-		// Extending the lease first both checks ownership and locks the run row until
-		// commit, so no
-		// other owner can record this run's steps concurrently.
+		// Extending the lease first both checks ownership and locks the run row until commit, so
+		// no other owner can record this run's steps concurrently.
 		if (!holdsLease(runId, owner, leaseUntil)) {
 			return false;
 		}
 		if (this.statements.hasUpsert()) {
 			this.jdbc.update(this.statements.upsertStep(), runId, step.key(), step.position(), step.status().name(),
 					step.output(), step.outputType(), step.error(), step.errorStack(), step.attempts(),
-					time(step.startedAt()), nullableTime(step.endedAt()));
+					nullableTime(step.wakeAt()), time(step.startedAt()), nullableTime(step.endedAt()));
 			return true;
 		}
 		int updated = this.jdbc.update(sql(Statements.UPDATE_STEP), step.status().name(), step.output(),
-				step.outputType(), step.error(), step.errorStack(), step.attempts(), nullableTime(step.endedAt()),
-				runId, step.key());
+				step.outputType(), step.error(), step.errorStack(), step.attempts(), nullableTime(step.wakeAt()),
+				nullableTime(step.endedAt()), runId, step.key());
 		if (updated == 0) {
 			try {
 				this.jdbc.update(sql(Statements.INSERT_STEP), runId, step.key(), step.position(), step.status().name(),
 						step.output(), step.outputType(), step.error(), step.errorStack(), step.attempts(),
-						time(step.startedAt()), nullableTime(step.endedAt()));
+						nullableTime(step.wakeAt()), time(step.startedAt()), nullableTime(step.endedAt()));
 			}
 			catch (DuplicateKeyException ex) {
 				// The step is already completed: recording stays exactly-once.

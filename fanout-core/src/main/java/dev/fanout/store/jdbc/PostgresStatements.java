@@ -1,6 +1,7 @@
 package dev.fanout.store.jdbc;
 
 import java.time.OffsetDateTime;
+import java.util.Collection;
 import java.util.List;
 
 import org.springframework.jdbc.core.JdbcOperations;
@@ -16,7 +17,7 @@ final class PostgresStatements extends Statements {
 	static final String CLAIM = """
 			WITH next AS MATERIALIZED (
 				SELECT id FROM fanout_runs
-				WHERE status IN ('QUEUED', 'RUNNING') AND due_at <= ? AND function_id = ANY (?)
+				WHERE status IN ('QUEUED', 'RUNNING', 'SLEEPING', 'WAITING') AND due_at <= ? AND function_id = ANY (?)
 				ORDER BY due_at
 				LIMIT ?
 				FOR UPDATE SKIP LOCKED
@@ -26,18 +27,18 @@ final class PostgresStatements extends Statements {
 				started_at = COALESCE(r.started_at, ?)
 			FROM next, fanout_events e
 			WHERE r.id = next.id AND e.seq = r.event_seq
-			RETURNING r.id, r.function_id, r.attempts, r.failures, r.retry_attempt,
-				e.id AS event_id, e.name, e.data, e.user_data, e.ts, e.v
-			""";
+			RETURNING
+			""" + RUN_WITH_EVENT;
 
 	static final String UPSERT_STEP = """
 			INSERT INTO fanout_steps AS s
-				(run_id, step_key, position, status, output, output_type, error, error_stack, attempts, started_at, ended_at)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+				(run_id, step_key, position, status, output, output_type, error, error_stack, attempts, wake_at,
+				started_at, ended_at)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 			ON CONFLICT (run_id, step_key) DO UPDATE
 			SET status = EXCLUDED.status, output = EXCLUDED.output, output_type = EXCLUDED.output_type,
 				error = COALESCE(EXCLUDED.error, s.error), error_stack = COALESCE(EXCLUDED.error_stack, s.error_stack),
-				attempts = EXCLUDED.attempts, ended_at = EXCLUDED.ended_at
+				attempts = EXCLUDED.attempts, wake_at = EXCLUDED.wake_at, ended_at = EXCLUDED.ended_at
 			WHERE s.status <> 'COMPLETED'
 			""";
 
@@ -48,6 +49,13 @@ final class PostgresStatements extends Statements {
 			RETURNING id
 			""";
 
+	/** A namespace for fanout's advisory locks, so they never collide with the application's. */
+	private static final int LOCK_NAMESPACE = 0x46414E4F;
+
+	static final String LOCK_SHARED = "SELECT pg_advisory_xact_lock_shared(?, h) FROM unnest(?::int[]) AS h";
+
+	static final String LOCK_EXCLUSIVE = "SELECT pg_advisory_xact_lock(?, h) FROM unnest(?::int[]) AS h";
+
 	PostgresStatements(String prefix) {
 		super(prefix);
 	}
@@ -56,6 +64,14 @@ final class PostgresStatements extends Statements {
 	List<ClaimedRun> claim(JdbcOperations jdbc, SqlArray functionIds, int limit, String owner, OffsetDateTime now,
 			OffsetDateTime leaseUntil) {
 		return jdbc.query(sql(CLAIM), Rows.CLAIMED_RUN, now, functionIds, limit, owner, leaseUntil, now);
+	}
+
+	@Override
+	void lockEventNames(JdbcOperations jdbc, Collection<String> eventNames, boolean exclusive) {
+		// Sorted, so that two transactions locking several names take them in the same order.
+		Integer[] keys = eventNames.stream().map(String::hashCode).distinct().sorted().toArray(Integer[]::new);
+		jdbc.query(exclusive ? LOCK_EXCLUSIVE : LOCK_SHARED, (rs) -> {
+		}, LOCK_NAMESPACE, new IntArray(keys));
 	}
 
 	@Override

@@ -12,6 +12,9 @@ import org.springframework.jdbc.core.RowMapper;
 import dev.fanout.RunStatus;
 import dev.fanout.StepStatus;
 import dev.fanout.store.ClaimedRun;
+import dev.fanout.store.NewWait;
+import dev.fanout.store.PendingWait;
+import dev.fanout.store.StoredEvent;
 import dev.fanout.store.StoredStep;
 
 /**
@@ -21,12 +24,22 @@ final class Rows {
 
 	static final RowMapper<ClaimedRun> CLAIMED_RUN = (rs, n) -> new ClaimedRun(rs.getString("id"),
 			rs.getString("function_id"), rs.getInt("attempts"), rs.getInt("failures"), rs.getInt("retry_attempt"),
-			rs.getString("event_id"), rs.getString("name"), rs.getString("data"), rs.getString("user_data"),
-			instant(rs, "ts"), rs.getString("v"));
+			nullableInstant(rs, "started_at"), rs.getBoolean("cancel_requested"), rs.getString("parent_run_id"),
+			rs.getString("parent_step_key"), rs.getString("event_id"), rs.getString("name"), rs.getString("data"),
+			rs.getString("user_data"), instant(rs, "ts"), rs.getString("v"));
+
+	static final RowMapper<StoredEvent> EVENT = (rs, n) -> new StoredEvent(rs.getString("id"), rs.getString("name"),
+			rs.getString("data"), rs.getString("user_data"), instant(rs, "ts"), rs.getString("v"));
+
+	static final RowMapper<PendingWait> PENDING_WAIT = (rs, n) -> new PendingWait(
+			new NewWait(rs.getString("run_id"), rs.getString("step_key"), rs.getString("kind"),
+					rs.getString("event_name"), rs.getString("match_expr"), instant(rs, "expires_at")),
+			CLAIMED_RUN.mapRow(rs, n));
 
 	static final RowMapper<StoredStep> STEP = (rs, n) -> new StoredStep(rs.getString("step_key"), rs.getInt("position"),
 			StepStatus.valueOf(rs.getString("status")), rs.getString("output"), rs.getString("output_type"),
-			rs.getString("error"), rs.getString("error_stack"), rs.getInt("attempts"), instant(rs, "started_at"),
+			rs.getString("error"), rs.getString("error_stack"), rs.getInt("attempts"), nullableInstant(rs, "wake_at"),
+			instant(rs, "started_at"),
 			nullableInstant(rs, "ended_at"));
 
 	static final RowMapper<RunRow> RUN = (rs, n) -> new RunRow(rs.getString("id"), rs.getString("function_id"),

@@ -1,6 +1,7 @@
 package dev.fanout.store.jdbc;
 
 import java.time.OffsetDateTime;
+import java.util.Collection;
 import java.util.List;
 
 import org.jspecify.annotations.Nullable;
@@ -19,11 +20,93 @@ abstract class Statements {
 
 	static final String EVENT_COLUMNS = "seq, id, name, data, user_data, ts, v, received_at, duplicate";
 
-	static final String RUN_COLUMNS = "id, function_id, event_seq, event_id, status, attempts, failures, retry_attempt, due_at, created_at";
+	static final String RUN_COLUMNS = "id, function_id, event_seq, event_id, status, attempts, failures, retry_attempt, "
+			+ "due_at, created_at, cancel_requested, deadline_at, deadline_reason, parent_run_id, parent_step_key";
+
+	static final String WAIT_COLUMNS = "run_id, step_key, kind, event_name, match_expr, expires_at";
+
+	/** The columns of a run with its event, as {@link Rows#CLAIMED_RUN} reads them. */
+	static final String RUN_WITH_EVENT = """
+			r.id, r.function_id, r.attempts, r.failures, r.retry_attempt, r.started_at, r.cancel_requested,
+			r.parent_run_id, r.parent_step_key, e.id AS event_id, e.name, e.data, e.user_data, e.ts, e.v
+			""";
+
+	static final String SELECT_RUN_WITH_EVENT = "SELECT " + RUN_WITH_EVENT
+			+ " FROM fanout_runs r JOIN fanout_events e ON e.seq = r.event_seq WHERE r.id = ?";
+
+	static final String PENDING_WAITS = "SELECT w.run_id, w.step_key, w.kind, w.event_name, w.match_expr, w.expires_at, "
+			+ RUN_WITH_EVENT + """
+					FROM fanout_waits w
+					JOIN fanout_runs r ON r.id = w.run_id
+					JOIN fanout_events e ON e.seq = r.event_seq
+					WHERE w.event_name = ANY (?) AND w.expires_at > ?
+					ORDER BY w.run_id, w.step_key
+					""";
+
+	static final String EVENTS_SINCE = """
+			SELECT id, name, data, user_data, ts, v FROM fanout_events
+			WHERE name = ? AND received_at >= ? AND duplicate = FALSE
+			ORDER BY received_at, seq
+			LIMIT ?
+			""";
+
+	static final String INSERT_WAIT = """
+			INSERT INTO fanout_waits (run_id, step_key, kind, event_name, match_expr, expires_at)
+			VALUES (?, ?, ?, ?, ?, ?)
+			""";
+
+	static final String DELETE_WAIT = "DELETE FROM fanout_waits WHERE run_id = ? AND kind = 'event' AND step_key = ?";
+
+	static final String DELETE_WAITS = "DELETE FROM fanout_waits WHERE run_id = ?";
+
+	static final String RESOLVE_WAITING_STEP = """
+			UPDATE fanout_steps
+			SET status = ?, output = ?, output_type = ?, error = ?, error_stack = ?, ended_at = ?
+			WHERE run_id = ? AND step_key = ? AND status = 'WAITING'
+			""";
+
+	static final String WAKE = """
+			UPDATE fanout_runs SET status = 'QUEUED', due_at = ?
+			WHERE id = ? AND status IN ('SLEEPING', 'WAITING')
+			""";
+
+	static final String PARK = """
+			UPDATE fanout_runs SET status = ?, due_at = ?, lease_owner = NULL
+			WHERE id = ? AND lease_owner = ? AND status = 'RUNNING' AND cancel_requested = FALSE
+			""";
+
+	static final String CANCEL_REQUESTED = """
+			SELECT error FROM fanout_runs
+			WHERE id = ? AND lease_owner = ? AND status = 'RUNNING' AND cancel_requested = TRUE
+			""";
+
+	static final String CANCEL_PARKED = """
+			UPDATE fanout_runs SET status = 'CANCELLED', lease_owner = NULL, error = ?, ended_at = ?
+			WHERE id = ? AND status IN ('QUEUED', 'SLEEPING', 'WAITING')
+			""";
+
+	static final String REQUEST_CANCEL = """
+			UPDATE fanout_runs SET cancel_requested = TRUE, error = ?
+			WHERE id = ? AND status = 'RUNNING' AND cancel_requested = FALSE
+			""";
+
+	static final String SET_DEADLINE = "UPDATE fanout_runs SET deadline_at = ?, deadline_reason = ? WHERE id = ?";
+
+	static final String OVERDUE = """
+			SELECT id, deadline_reason FROM fanout_runs
+			WHERE deadline_at <= ? AND status IN ('QUEUED', 'RUNNING', 'SLEEPING', 'WAITING') AND cancel_requested = FALSE
+			ORDER BY deadline_at
+			LIMIT ?
+			""";
+
+	static final String NEXT_DUE = """
+			SELECT MIN(due_at) AS next_due FROM fanout_runs
+			WHERE status IN ('QUEUED', 'SLEEPING', 'WAITING') AND function_id = ANY (?)
+			""";
 
 	static final String EXTEND_LEASE = """
 			UPDATE fanout_runs SET due_at = ?
-			WHERE id = ? AND lease_owner = ? AND status = 'RUNNING'
+			WHERE id = ? AND lease_owner = ? AND status = 'RUNNING' AND cancel_requested = FALSE
 			""";
 
 	static final String EXTEND_LEASES = """
@@ -49,12 +132,12 @@ abstract class Statements {
 			""";
 
 	static final String SELECT_STEPS = """
-			SELECT step_key, position, status, output, output_type, error, error_stack, attempts, started_at, ended_at
+			SELECT step_key, position, status, output, output_type, error, error_stack, attempts, wake_at, started_at, ended_at
 			FROM fanout_steps WHERE run_id = ?
 			""";
 
 	static final String SELECT_STEPS_OF_RUNS = """
-			SELECT run_id, step_key, position, status, output, output_type, error, error_stack, attempts, started_at, ended_at
+			SELECT run_id, step_key, position, status, output, output_type, error, error_stack, attempts, wake_at, started_at, ended_at
 			FROM fanout_steps WHERE run_id = ANY (?) ORDER BY run_id, position
 			""";
 
@@ -71,14 +154,15 @@ abstract class Statements {
 	static final String UPDATE_STEP = """
 			UPDATE fanout_steps
 			SET status = ?, output = ?, output_type = ?, error = COALESCE(?, error), error_stack = COALESCE(?, error_stack),
-				attempts = ?, ended_at = ?
+				attempts = ?, wake_at = ?, ended_at = ?
 			WHERE run_id = ? AND step_key = ? AND status <> 'COMPLETED'
 			""";
 
 	static final String INSERT_STEP = """
 			INSERT INTO fanout_steps
-				(run_id, step_key, position, status, output, output_type, error, error_stack, attempts, started_at, ended_at)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+				(run_id, step_key, position, status, output, output_type, error, error_stack, attempts, wake_at,
+				started_at, ended_at)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 			""";
 
 	static final String REFRESH_EVENT_ID = """
@@ -120,6 +204,15 @@ abstract class Statements {
 	 */
 	abstract List<ClaimedRun> claim(JdbcOperations jdbc, SqlArray functionIds, int limit, String owner,
 			OffsetDateTime now, OffsetDateTime leaseUntil);
+
+	/**
+	 * Lock event names for the rest of the transaction; see
+	 * {@link dev.fanout.store.RunStore#lockEventNames}.
+	 * @param jdbc the JDBC operations, in a transaction
+	 * @param eventNames the names
+	 * @param exclusive whether to lock exclusively
+	 */
+	abstract void lockEventNames(JdbcOperations jdbc, Collection<String> eventNames, boolean exclusive);
 
 	/**
 	 * Whether steps are saved with one upsert statement rather than an update then an

@@ -11,6 +11,7 @@ create table if not exists fanout_events (
     duplicate boolean not null
 );
 create index if not exists fanout_events_id_idx on fanout_events (id);
+create index if not exists fanout_events_name_idx on fanout_events (name, received_at);
 
 create table if not exists fanout_event_ids (
     id varchar(128) primary key,
@@ -28,6 +29,11 @@ create table if not exists fanout_runs (
     retry_attempt integer not null,
     due_at timestamp with time zone not null,
     lease_owner varchar(128),
+    cancel_requested boolean not null,
+    deadline_at timestamp with time zone,
+    deadline_reason varchar(256),
+    parent_run_id varchar(26),
+    parent_step_key varchar(300),
     output text,
     error text,
     error_stack text,
@@ -36,6 +42,7 @@ create table if not exists fanout_runs (
     ended_at timestamp with time zone
 );
 create index if not exists fanout_runs_due_idx on fanout_runs (status, due_at);
+create index if not exists fanout_runs_deadline_idx on fanout_runs (deadline_at);
 create index if not exists fanout_runs_event_idx on fanout_runs (event_id);
 
 create table if not exists fanout_steps (
@@ -48,7 +55,20 @@ create table if not exists fanout_steps (
     error text,
     error_stack text,
     attempts integer not null,
+    wake_at timestamp with time zone,
     started_at timestamp with time zone not null,
     ended_at timestamp with time zone,
     primary key (run_id, step_key)
 );
+
+-- Pending matchers: waitForEvent steps (kind 'event') and @CancelOn (kind 'cancel').
+create table if not exists fanout_waits (
+    run_id varchar(26) not null,
+    step_key varchar(300) not null,
+    kind varchar(16) not null,
+    event_name varchar(256) not null,
+    match_expr varchar(2000),
+    expires_at timestamp with time zone not null,
+    primary key (run_id, kind, step_key)
+);
+create index if not exists fanout_waits_event_idx on fanout_waits (event_name);

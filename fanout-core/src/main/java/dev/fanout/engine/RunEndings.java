@@ -1,0 +1,85 @@
+package dev.fanout.engine;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.util.List;
+
+import org.jspecify.annotations.Nullable;
+
+import dev.fanout.Event;
+import dev.fanout.StepStatus;
+import dev.fanout.spi.PayloadSerializer;
+import dev.fanout.store.ClaimedRun;
+import dev.fanout.store.RunStore;
+import dev.fanout.store.StoredStep;
+
+/**
+ * What follows the end of a run, in the transaction that ends it: its matchers are removed, the
+ * outcome event is sent to any function that subscribes, and a run that invoked it is resumed with
+ * its output or its failure.
+ */
+final class RunEndings {
+
+	private final FunctionRegistry registry;
+
+	private final RunStore store;
+
+	private final DefaultEventSender sender;
+
+	private final PayloadSerializer serializer;
+
+	private final Clock clock;
+
+	private final Runnable onCommit;
+
+	RunEndings(FunctionRegistry registry, RunStore store, DefaultEventSender sender, PayloadSerializer serializer,
+			Clock clock, Runnable onCommit) {
+		this.registry = registry;
+		this.store = store;
+		this.sender = sender;
+		this.serializer = serializer;
+		this.clock = clock;
+		this.onCommit = onCommit;
+	}
+
+	void completed(ClaimedRun run, Event trigger, String output) {
+		ended(run, trigger, () -> SystemEvents.finished(run.functionId(), run.id(), trigger,
+				this.serializer.deserialize(output, Object.class)));
+		resumeParent(run, StepStatus.COMPLETED, output, null);
+	}
+
+	void failed(ClaimedRun run, Event trigger, Throwable error, String stack) {
+		ended(run, trigger, () -> SystemEvents.failed(run.functionId(), run.id(), trigger, error, stack));
+		resumeParent(run, StepStatus.FAILED, null, "Invoked function '" + run.functionId() + "' (run " + run.id()
+				+ ") failed: " + Errors.describe(error));
+	}
+
+	void cancelled(ClaimedRun run, Event trigger, String reason) {
+		ended(run, trigger, () -> SystemEvents.cancelled(run.functionId(), run.id(), trigger, reason));
+		resumeParent(run, StepStatus.FAILED, null,
+				"Invoked function '" + run.functionId() + "' (run " + run.id() + ") was cancelled: " + reason);
+	}
+
+	private void ended(ClaimedRun run, Event trigger, java.util.function.Supplier<Event> outcome) {
+		this.store.deleteWaits(run.id(), null);
+		if (!SystemEvents.isOutcome(trigger.name())) {
+			Event event = outcome.get();
+			if (this.registry.hasTriggerFor(event.name())) {
+				this.sender.write(List.of(event));
+			}
+		}
+	}
+
+	private void resumeParent(ClaimedRun run, StepStatus status, @Nullable String output, @Nullable String error) {
+		if (run.parentRunId() == null || run.parentStepKey() == null) {
+			return;
+		}
+		Instant now = this.clock.instant();
+		StoredStep resolved = new StoredStep(run.parentStepKey(), 0, status, output, null, error, null, 1, null, now,
+				now);
+		if (this.store.resolveWaitingStep(run.parentRunId(), resolved) && this.store.wake(run.parentRunId(), now)) {
+			Transactions.afterCommit(this.onCommit);
+		}
+	}
+
+}

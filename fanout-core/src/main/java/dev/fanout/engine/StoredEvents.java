@@ -1,0 +1,67 @@
+package dev.fanout.engine;
+
+import java.lang.reflect.Type;
+import java.time.Instant;
+import java.util.Map;
+
+import org.jspecify.annotations.Nullable;
+import tools.jackson.core.type.TypeReference;
+
+import dev.fanout.Event;
+import dev.fanout.spi.PayloadSerializer;
+import dev.fanout.store.ClaimedRun;
+import dev.fanout.store.StoredEvent;
+
+/**
+ * Rebuilds {@link Event}s from what the store holds, and writes events as step outputs.
+ */
+final class StoredEvents {
+
+	private static final Type MAP = new TypeReference<Map<String, Object>>() {
+	}.getType();
+
+	private StoredEvents() {
+	}
+
+	static Event trigger(ClaimedRun run, PayloadSerializer serializer) {
+		return event(run.eventId(), run.eventName(), run.eventData(), run.eventUser(), run.eventTs(), run.eventV(),
+				serializer);
+	}
+
+	static Event event(StoredEvent stored, PayloadSerializer serializer) {
+		return event(stored.id(), stored.name(), stored.data(), stored.user(), stored.ts(), stored.v(), serializer);
+	}
+
+	@SuppressWarnings("unchecked")
+	private static Event event(String id, String name, String data, @Nullable String user, Instant ts,
+			@Nullable String v, PayloadSerializer serializer) {
+		Event.Builder builder = Event.builder(name).id(id).data(serializer.deserialize(data, MAP)).ts(ts).v(v);
+		if (user != null) {
+			builder.user(serializer.deserialize(user, MAP));
+		}
+		return builder.build();
+	}
+
+	/**
+	 * An event as a step output: the JSON object expressions see.
+	 */
+	static String toJson(Event event, PayloadSerializer serializer) {
+		return serializer.serialize(EventExpressions.asMap(event));
+	}
+
+	@SuppressWarnings("unchecked")
+	static @Nullable Event fromJson(@Nullable String json, PayloadSerializer serializer) {
+		Map<String, Object> map = (json != null) ? (Map<String, Object>) serializer.deserialize(json, MAP) : null;
+		if (map == null) {
+			return null;
+		}
+		return Event.builder(String.valueOf(map.get("name")))
+			.id(String.valueOf(map.get("id")))
+			.data(map.get("data"))
+			.user(map.get("user"))
+			.ts(Instant.ofEpochMilli(((Number) map.get("ts")).longValue()))
+			.v((map.get("v") != null) ? String.valueOf(map.get("v")) : null)
+			.build();
+	}
+
+}
