@@ -8,8 +8,8 @@ import java.lang.annotation.RetentionPolicy;
 import java.lang.annotation.Target;
 
 /**
- * Cancels a function's run when a matching event arrives: a queued, sleeping or waiting run at once,
- * a running one after its current step. Mirrors Inngest's {@code cancelOn}.
+ * Cancels a function's run when a matching event arrives: a queued, sleeping or waiting
+ * run at once, a running one after its current step. Mirrors Inngest's {@code cancelOn}.
  *
  * @since 0.1.0
  */
@@ -26,9 +26,9 @@ public @interface CancelOn {
 	String event();
 
 	/**
-	 * A SpEL expression over {@code event} (the run's trigger) and {@code async} (the arriving
-	 * event) that must be true, such as {@code async.data.userId == event.data.userId}; empty for
-	 * any event of that name.
+	 * A SpEL expression over {@code event} (the run's trigger) and {@code async} (the
+	 * arriving event) that must be true, such as
+	 * {@code async.data.userId == event.data.userId}; empty for any event of that name.
 	 * @return the match expression
 	 */
 	String match() default "";

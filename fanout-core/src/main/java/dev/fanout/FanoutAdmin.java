@@ -25,8 +25,9 @@ public interface FanoutAdmin {
 	List<RunInfo> runsForEvent(String eventId);
 
 	/**
-	 * Cancel a run. A queued, sleeping or waiting run is cancelled at once; a running one finishes
-	 * its current step and stops before the next. A finished run is left as it is.
+	 * Cancel a run. A queued, sleeping or waiting run is cancelled at once; a running one
+	 * finishes its current step and stops before the next. A finished run is left as it
+	 * is.
 	 * @param runId the run id
 	 * @return whether the run was cancelled or will stop
 	 */

@@ -53,8 +53,9 @@ public interface StepContext {
 	void run(String id, ThrowingRunnable fn);
 
 	/**
-	 * Pause the run for a while. The run becomes {@link RunStatus#SLEEPING} and holds no thread; it
-	 * resumes on this or another instance once the time has come, also after a restart.
+	 * Pause the run for a while. The run becomes {@link RunStatus#SLEEPING} and holds no
+	 * thread; it resumes on this or another instance once the time has come, also after a
+	 * restart.
 	 * @param id the step id
 	 * @param duration how long to sleep, at most one year
 	 */
@@ -68,21 +69,24 @@ public interface StepContext {
 	void sleepUntil(String id, Instant until);
 
 	/**
-	 * Pause the run until an event arrives. The run becomes {@link RunStatus#WAITING} and holds no
-	 * thread. An event counts if its name is {@code event}, it arrived after the run first started,
-	 * and {@code match} is true for it; the first such event resumes the run, once.
+	 * Pause the run until an event arrives. The run becomes {@link RunStatus#WAITING} and
+	 * holds no thread. An event counts if its name is {@code event}, it arrived after the
+	 * run first started, and {@code match} is true for it; the first such event resumes
+	 * the run, once.
 	 * @param id the step id
 	 * @param event the name of the event to wait for
 	 * @param timeout how long to wait, at most one year
-	 * @param match a SpEL expression over {@code event} (the run's trigger) and {@code async} (the
-	 * candidate), such as {@code async.data.userId == event.data.userId}; {@code null} or empty
-	 * for any event of that name
+	 * @param match a SpEL expression over {@code event} (the run's trigger) and
+	 * {@code async} (the candidate), such as
+	 * {@code async.data.userId == event.data.userId}; {@code null} or empty for any event
+	 * of that name
 	 * @return the event, or empty when the timeout passed first
 	 */
 	Optional<Event> waitForEvent(String id, String event, Duration timeout, @Nullable String match);
 
 	/**
-	 * Send events, once: a replayed or recovered run does not send them again and gets the same ids.
+	 * Send events, once: a replayed or recovered run does not send them again and gets
+	 * the same ids.
 	 * @param id the step id
 	 * @param events the events
 	 * @return the ids of the events and the runs they created
@@ -90,22 +94,22 @@ public interface StepContext {
 	SendResult sendEvent(String id, Event... events);
 
 	/**
-	 * Run another function of this application with the given data and wait, without a thread, for
-	 * its output.
+	 * Run another function of this application with the given data and wait, without a
+	 * thread, for its output.
 	 * @param <T> the result type
 	 * @param id the step id
 	 * @param functionId the function to run
 	 * @param data its event data: a map, a record or a POJO
 	 * @param resultType the type to convert its output to
 	 * @return its output
-	 * @throws StepFailedException if the function does not exist, fails or is cancelled; the step
-	 * is not retried
+	 * @throws StepFailedException if the function does not exist, fails or is cancelled;
+	 * the step is not retried
 	 */
 	<T> T invoke(String id, String functionId, Object data, Class<T> resultType);
 
 	/**
-	 * Like {@link #invoke(String, String, Object, Class)}, failing the step when the function has
-	 * not finished within {@code timeout}.
+	 * Like {@link #invoke(String, String, Object, Class)}, failing the step when the
+	 * function has not finished within {@code timeout}.
 	 * @param <T> the result type
 	 * @param id the step id
 	 * @param functionId the function to run
@@ -113,7 +117,8 @@ public interface StepContext {
 	 * @param resultType the type to convert its output to
 	 * @param timeout how long to wait, at most one year
 	 * @return its output
-	 * @throws StepFailedException if the function does not exist, fails, is cancelled or times out
+	 * @throws StepFailedException if the function does not exist, fails, is cancelled or
+	 * times out
 	 */
 	<T> T invoke(String id, String functionId, Object data, Class<T> resultType, Duration timeout);
 

@@ -9,9 +9,9 @@ import dev.fanout.store.ClaimedRun;
 import dev.fanout.store.RunStore;
 
 /**
- * Cancels runs, in the current transaction: a queued, sleeping or waiting run ends at once; a
- * running one is asked to stop before its next step, which its worker learns from a local signal
- * or, on another instance, when it next records a step.
+ * Cancels runs, in the current transaction: a queued, sleeping or waiting run ends at
+ * once; a running one is asked to stop before its next step, which its worker learns from
+ * a local signal or, on another instance, when it next records a step.
  */
 final class Cancellations {
 
@@ -38,7 +38,8 @@ final class Cancellations {
 	 * Cancel a run.
 	 * @param runId the run
 	 * @param reason why, recorded as the run's error
-	 * @return whether the run was cancelled or asked to stop; false when it had already ended
+	 * @return whether the run was cancelled or asked to stop; false when it had already
+	 * ended
 	 */
 	boolean cancel(String runId, String reason) {
 		Optional<ClaimedRun> parked = this.store.cancelParked(runId, reason, this.clock.instant());

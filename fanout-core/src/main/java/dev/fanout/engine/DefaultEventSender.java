@@ -92,15 +92,28 @@ public final class DefaultEventSender implements EventSender {
 			if (event == null) {
 				throw new IllegalArgumentException("events must not contain null");
 			}
+		}
+		rejectReserved(events);
+		// Checked before joining the caller's transaction: a rejected send must leave
+		// that
+		// transaction usable, not marked rollback-only.
+		List<Payload> payloads = payloads(events);
+		return this.transaction.execute((status) -> write(events, payloads, null));
+	}
+
+	/**
+	 * Refuse events that only fanout itself may send, such as a fake
+	 * {@code fanout/function.finished}.
+	 * @param events the events
+	 * @throws IllegalArgumentException if an event name is reserved
+	 */
+	static void rejectReserved(List<Event> events) {
+		for (Event event : events) {
 			if (SystemEvents.isSystemEvent(event.name())) {
 				throw new IllegalArgumentException("Event name '" + event.name()
 						+ "' is reserved: names starting with '" + SystemEvents.PREFIX + "' are sent by fanout itself");
 			}
 		}
-		// Checked before joining the caller's transaction: a rejected send must leave that
-		// transaction usable, not marked rollback-only.
-		List<Payload> payloads = payloads(events);
-		return this.transaction.execute((status) -> write(events, payloads, null));
 	}
 
 	/**
@@ -113,12 +126,12 @@ public final class DefaultEventSender implements EventSender {
 	}
 
 	/**
-	 * Store the trigger of an invoked function's run, in the current transaction: the run is
-	 * created for that function alone, whatever the triggers say, and remembers its parent.
+	 * Store the trigger of an invoked function's run, in the current transaction: the run
+	 * is created for that function alone, whatever the triggers say, and remembers its
+	 * parent.
 	 */
 	SendResult writeInvocation(Event event, String functionId, String parentRunId, String parentStepKey) {
-		return write(List.of(event), payloads(List.of(event)),
-				new Invocation(functionId, parentRunId, parentStepKey));
+		return write(List.of(event), payloads(List.of(event)), new Invocation(functionId, parentRunId, parentStepKey));
 	}
 
 	RunEndings endings() {
@@ -206,23 +219,22 @@ public final class DefaultEventSender implements EventSender {
 	}
 
 	/**
-	 * Resume the runs waiting for these events and cancel those they cancel, each once: the
-	 * waiting step's row is the arbiter when several events or instances race.
+	 * Resume the runs waiting for these events and cancel those they cancel, each once:
+	 * the waiting step's row is the arbiter when several events or instances race.
 	 */
 	private boolean resolveWaits(List<Event> events, Instant now) {
 		if (events.isEmpty()) {
 			return false;
 		}
-		List<PendingWait> pending = this.store
-			.pendingWaits(events.stream().map(Event::name).distinct().toList(), now);
+		List<PendingWait> pending = this.store.pendingWaits(events.stream().map(Event::name).distinct().toList(), now);
 		boolean resumed = false;
 		Set<String> ended = new HashSet<>();
 		for (Event event : events) {
 			for (PendingWait wait : pending) {
 				NewWait matcher = wait.matcher();
 				String key = matcher.runId() + "/" + matcher.kind() + "/" + matcher.stepKey();
-				if (!matcher.eventName().equals(event.name()) || ended.contains(matcher.runId())
-						|| ended.contains(key) || !matches(wait, event)) {
+				if (!matcher.eventName().equals(event.name()) || ended.contains(matcher.runId()) || ended.contains(key)
+						|| !matches(wait, event)) {
 					continue;
 				}
 				if (NewWait.CANCEL.equals(matcher.kind())) {
@@ -241,7 +253,7 @@ public final class DefaultEventSender implements EventSender {
 
 	private boolean resume(NewWait matcher, Event event, Instant now) {
 		StoredStep resolved = new StoredStep(matcher.stepKey(), 0, StepStatus.COMPLETED,
-				StoredEvents.toJson(event, this.serializer), null, null, null, 1, null, now, now);
+				StoredEvents.toJson(event, this.serializer), StoredEvents.OUTPUT_TYPE, null, null, 1, null, now, now);
 		if (!this.store.resolveWaitingStep(matcher.runId(), resolved)) {
 			return false;
 		}
@@ -277,9 +289,11 @@ public final class DefaultEventSender implements EventSender {
 		String data = this.serializer.serialize(event.data());
 		String user = event.user().isEmpty() ? null : this.serializer.serialize(event.user());
 		long size = utf8Length(data) + ((user != null) ? utf8Length(user) : 0);
-		// The limit is for senders. A system event carries its trigger (already within the
+		// The limit is for senders. A system event carries its trigger (already within
+		// the
 		// limit) plus an error or the run's output, and is written with the run's end:
-		// rejecting it would leave that end unrecordable and the run executing again and again.
+		// rejecting it would leave that end unrecordable and the run executing again and
+		// again.
 		if (size > limits.maxPayloadSize() && !SystemEvents.isSystemEvent(event.name())) {
 			throw new IllegalArgumentException(where + ": payload is " + size + " bytes, over the limit of "
 					+ limits.maxPayloadSize() + " bytes (fanout.events.max-payload-size)");

@@ -6,8 +6,8 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Reads durations written in annotations: {@code 500ms}, {@code 30s}, {@code 5m}, {@code 2h},
- * {@code 7d}, or ISO-8601 such as {@code PT5M}.
+ * Reads durations written in annotations: {@code 500ms}, {@code 30s}, {@code 5m},
+ * {@code 2h}, {@code 7d}, or ISO-8601 such as {@code PT5M}.
  */
 final class Durations {
 

@@ -53,12 +53,7 @@ public final class EventExpressions {
 	 * @return whether the expression is true
 	 */
 	public static boolean isTrue(Expression expression, Event event) {
-		try {
-			return Boolean.TRUE.equals(expression.getValue(CONTEXT, Map.of("event", asMap(event)), Boolean.class));
-		}
-		catch (EvaluationException ex) {
-			return false;
-		}
+		return isTrue(expression, Map.of("event", asMap(event)));
 	}
 
 	/**

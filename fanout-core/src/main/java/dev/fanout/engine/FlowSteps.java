@@ -2,6 +2,7 @@ package dev.fanout.engine;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.UnaryOperator;
@@ -19,9 +20,10 @@ import dev.fanout.StepStatus;
 import dev.fanout.store.StoredStep;
 
 /**
- * The steps that pause a run or talk to other runs: sleeps, waits for events, memoized sends and
- * invocations. A paused run gives up its thread and lease; its step row and the run's due time
- * are committed together, and the run is re-invoked when it is due or something resumes it.
+ * The steps that pause a run or talk to other runs: sleeps, waits for events, memoized
+ * sends and invocations. A paused run gives up its thread and lease; its step row and the
+ * run's due time are committed together, and the run is re-invoked when it is due or
+ * something resumes it.
  */
 final class FlowSteps {
 
@@ -63,12 +65,17 @@ final class FlowSteps {
 		}
 		Instant now = this.executor.now();
 		Instant due = (stored != null && stored.wakeAt() != null) ? stored.wakeAt() : dueFromNow.apply(now);
-		String output = this.executor.serializer().serialize(due.toString());
 		if (!due.isAfter(now)) {
-			this.state.save(row(step, StepStatus.COMPLETED, output, null, now));
+			this.state.save(row(step, StepStatus.COMPLETED, serialize(due), null, now));
 			return;
 		}
-		park(row(step, StepStatus.SLEEPING, output, due, null), RunStatus.SLEEPING, due);
+		// Databases keep microseconds and H2 rounds: store what a replay will read back.
+		Instant wake = due.truncatedTo(ChronoUnit.MICROS);
+		park(row(step, StepStatus.SLEEPING, serialize(wake), wake, null), RunStatus.SLEEPING, wake);
+	}
+
+	private String serialize(Instant due) {
+		return this.executor.serializer().serialize(due.toString());
 	}
 
 	Optional<Event> waitForEvent(String id, String eventName, Duration timeout, @Nullable String match) {
@@ -112,7 +119,8 @@ final class FlowSteps {
 		RunState.Step step = this.state.begin(id);
 		StoredStep stored = step.stored();
 		if (stored != null && stored.status() == StepStatus.COMPLETED) {
-			return (SendResult) this.executor.serializer().deserialize(String.valueOf(stored.output()), SendResult.class);
+			return (SendResult) this.executor.serializer()
+				.deserialize(String.valueOf(stored.output()), SendResult.class);
 		}
 		this.state.throwIfFailed(stored);
 		if (events == null || events.length == 0) {
@@ -121,6 +129,7 @@ final class FlowSteps {
 		Instant startedAt = (stored != null) ? stored.startedAt() : this.executor.now();
 		int attempts = ((stored != null) ? stored.attempts() : 0) + 1;
 		try {
+			DefaultEventSender.rejectReserved(List.of(events));
 			return this.executor.sendInStep(this.state,
 					(result) -> new StoredStep(step.key(), step.position(), StepStatus.COMPLETED, result,
 							SendResult.class.getName(), null, null, attempts, null, startedAt, this.executor.now()),
@@ -150,16 +159,15 @@ final class FlowSteps {
 				park(stored, RunStatus.WAITING, stored.wakeAt());
 			}
 			StoredStep timedOut = row(step, StepStatus.FAILED, null, null, now);
-			stored = this.executor.resolveWait(this.state, new StoredStep(timedOut.key(), timedOut.position(),
-					StepStatus.FAILED, null, null, "invoke of '" + functionId + "' timed out", null, 1, null,
-					timedOut.startedAt(), now));
+			stored = this.executor.resolveWait(this.state,
+					new StoredStep(timedOut.key(), timedOut.position(), StepStatus.FAILED, null, null,
+							"invoke of '" + functionId + "' timed out", null, 1, null, timedOut.startedAt(), now));
 		}
 		this.state.throwIfFailed(stored);
 		return resultType.cast(this.executor.serializer().deserialize(String.valueOf(stored.output()), resultType));
 	}
 
-	private StoredStep startInvocation(RunState.Step step, String functionId, Object data,
-			@Nullable Duration timeout) {
+	private StoredStep startInvocation(RunState.Step step, String functionId, Object data, @Nullable Duration timeout) {
 		Instant now = this.executor.now();
 		if (timeout != null && (timeout.isNegative() || timeout.isZero())) {
 			throw new NonRetriableException("invoke '" + step.key() + "' needs a positive timeout, not " + timeout);

@@ -57,7 +57,8 @@ public record FunctionDefinition(String id, String name, List<String> triggers, 
 	 * An event that cancels a run of the function.
 	 *
 	 * @param event the event name
-	 * @param match the match expression's text, or {@code null} for any event of that name
+	 * @param match the match expression's text, or {@code null} for any event of that
+	 * name
 	 * @param timeout how long after the run's creation the rule applies, or {@code null}
 	 */
 	public record CancelRule(String event, @Nullable String match, @Nullable Duration timeout) {

@@ -14,9 +14,9 @@ import dev.fanout.store.RunStore;
 import dev.fanout.store.StoredStep;
 
 /**
- * What follows the end of a run, in the transaction that ends it: its matchers are removed, the
- * outcome event is sent to any function that subscribes, and a run that invoked it is resumed with
- * its output or its failure.
+ * What follows the end of a run, in the transaction that ends it: its matchers are
+ * removed, the outcome event is sent to any function that subscribes, and a run that
+ * invoked it is resumed with its output or its failure.
  */
 final class RunEndings {
 
@@ -50,8 +50,8 @@ final class RunEndings {
 
 	void failed(ClaimedRun run, Event trigger, Throwable error, String stack) {
 		ended(run, trigger, () -> SystemEvents.failed(run.functionId(), run.id(), trigger, error, stack));
-		resumeParent(run, StepStatus.FAILED, null, "Invoked function '" + run.functionId() + "' (run " + run.id()
-				+ ") failed: " + Errors.describe(error));
+		resumeParent(run, StepStatus.FAILED, null,
+				"Invoked function '" + run.functionId() + "' (run " + run.id() + ") failed: " + Errors.describe(error));
 	}
 
 	void cancelled(ClaimedRun run, Event trigger, String reason) {

@@ -4,7 +4,9 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.Function;
 import java.util.function.Supplier;
 
@@ -20,6 +22,7 @@ import dev.fanout.RetryAfterException;
 import dev.fanout.RunStatus;
 import dev.fanout.SendResult;
 import dev.fanout.StepFailedException;
+import dev.fanout.StepStatus;
 import dev.fanout.spi.PayloadSerializer;
 import dev.fanout.store.ClaimedRun;
 import dev.fanout.store.NewWait;
@@ -29,15 +32,18 @@ import dev.fanout.store.StoredStep;
 
 /**
  * Executes one claimed run: invokes its function with the stored steps, then records the
- * outcome (completed, requeued for a retry, parked, cancelled or failed), one transaction per
- * outcome.
+ * outcome (completed, requeued for a retry, parked, cancelled or failed), one transaction
+ * per outcome.
  */
 final class RunExecutor {
 
 	private static final Logger logger = LoggerFactory.getLogger(RunExecutor.class);
 
-	/** The most stored events a wait looks back through for one that arrived before it. */
-	private static final int LOOK_BACK_LIMIT = 1000;
+	/**
+	 * How many stored events a wait reads at a time when it looks back for one that
+	 * arrived before it.
+	 */
+	private static final int LOOK_BACK_PAGE = 500;
 
 	private final FunctionRegistry registry;
 
@@ -79,7 +85,7 @@ final class RunExecutor {
 			cancelled(run, event, null);
 			return;
 		}
-		if (run.attempts() == 1 && !applyTimeouts(run, function, event)) {
+		if (!applyTimeouts(run, function, event)) {
 			return;
 		}
 		RunState state = new RunState(run, function, event, db(() -> this.store.steps(run.id())), this);
@@ -104,8 +110,9 @@ final class RunExecutor {
 	}
 
 	/**
-	 * On a run's first start: cancel it if it started too late, else replace the start deadline
-	 * with the finish deadline.
+	 * Cancel a run that first started too late, else replace the start deadline with the
+	 * finish deadline. Both count from the run's first start, so doing this on every
+	 * invocation gives the same result, also when the first one crashed before it.
 	 */
 	private boolean applyTimeouts(ClaimedRun run, FunctionDefinition function, Event event) {
 		Duration start = function.startTimeout();
@@ -113,13 +120,13 @@ final class RunExecutor {
 		if (start == null && finish == null) {
 			return true;
 		}
-		Instant now = now();
-		if (start != null && now.isAfter(event.ts().plus(start))) {
+		Instant firstStart = (run.startedAt() != null) ? run.startedAt() : now();
+		if (start != null && firstStart.isAfter(event.ts().plus(start))) {
 			cancelled(run, event, "Not started within the start timeout of " + start);
 			return false;
 		}
 		db(() -> {
-			this.store.setDeadline(run.id(), (finish != null) ? now.plus(finish) : null,
+			this.store.setDeadline(run.id(), (finish != null) ? firstStart.plus(finish) : null,
 					(finish != null) ? "Not finished within the finish timeout of " + finish : null);
 			return true;
 		});
@@ -129,13 +136,15 @@ final class RunExecutor {
 	private void interrupted(ClaimedRun run, Event event, Interruption interruption) {
 		if (interruption instanceof Interruption.RetryStep retryStep) {
 			StoredStep attempt = retryStep.failedAttempt();
-			boolean owned = db(() -> this.store.saveStep(run.id(), owner(), attempt, leaseUntil())
-					&& this.store.requeue(run.id(), owner(), retryStep.dueAt(), run.failures(), attempt.attempts(),
-							attempt.error()));
+			boolean owned = db(() -> this.store.saveStep(run.id(), owner(), attempt, leaseUntil()) && this.store
+				.requeue(run.id(), owner(), retryStep.dueAt(), run.failures(), attempt.attempts(), attempt.error()));
 			if (owned) {
-				logger.info("Step '{}' of run {} ({}) failed on attempt {}; retrying at {}: {}", attempt.key(), run.id(),
-						run.functionId(), attempt.attempts(), retryStep.dueAt(), attempt.error());
+				logger.info("Step '{}' of run {} ({}) failed on attempt {}; retrying at {}: {}", attempt.key(),
+						run.id(), run.functionId(), attempt.attempts(), retryStep.dueAt(), attempt.error());
 				this.worker.wakeAt(retryStep.dueAt());
+			}
+			else {
+				refused(run, event);
 			}
 		}
 		else if (interruption instanceof Interruption.Parked parked) {
@@ -177,9 +186,12 @@ final class RunExecutor {
 			Instant due = (retryAfter != null) ? retryAfter.retryAt(now())
 					: now().plus(function.backoff().delay(failures));
 			if (db(() -> this.store.requeue(run.id(), owner(), due, failures, failures, Errors.describe(error)))) {
-				logger.info("Run {} ({}) failed on attempt {}; retrying at {}: {}", run.id(), run.functionId(), failures,
-						due, Errors.describe(error));
+				logger.info("Run {} ({}) failed on attempt {}; retrying at {}: {}", run.id(), run.functionId(),
+						failures, due, Errors.describe(error));
 				this.worker.wakeAt(due);
+			}
+			else {
+				refused(run, event);
 			}
 			return;
 		}
@@ -201,6 +213,16 @@ final class RunExecutor {
 		this.worker.forgetCancel(run.id());
 	}
 
+	/**
+	 * A fenced write was refused: end the run if a cancellation is pending, else another
+	 * owner has it and this invocation's results are dropped.
+	 */
+	private void refused(ClaimedRun run, Event event) {
+		if (lostOrCancelled(run.id()) instanceof Interruption.Cancelled cancelled) {
+			cancelled(run, event, cancelled.reason());
+		}
+	}
+
 	private static boolean ended(Runnable endings) {
 		endings.run();
 		return true;
@@ -210,9 +232,13 @@ final class RunExecutor {
 		return db(() -> this.store.saveStep(runId, owner(), step, leaseUntil()));
 	}
 
+	void saveStepOfCancellingRun(String runId, StoredStep step) {
+		db(() -> this.store.saveStepOfCancellingRun(runId, owner(), step));
+	}
+
 	/**
-	 * Why a fenced write was refused: a pending cancellation, or the lease went to another
-	 * owner.
+	 * Why a fenced write was refused: a pending cancellation, or the lease went to
+	 * another owner.
 	 */
 	Interruption lostOrCancelled(String runId) {
 		Optional<String> reason = db(() -> this.store.cancelRequested(runId, owner()));
@@ -231,45 +257,67 @@ final class RunExecutor {
 	}
 
 	/**
-	 * Look back for an event that arrived since the run started and, if none matches, register
-	 * the wait and park the run, all under an exclusive lock on the event name, so that a
-	 * concurrent send either is seen here or sees the wait.
+	 * Look back for an event that arrived since the run started and, if none matches,
+	 * register the wait and park the run, all under an exclusive lock on the event name,
+	 * so that a concurrent send either is seen here or sees the wait.
 	 */
 	Optional<Event> registerWait(RunState state, StoredStep waiting, String eventName, @Nullable String match,
 			@Nullable Expression expression) {
 		ClaimedRun run = state.claimedRun();
 		Instant since = (run.startedAt() != null) ? run.startedAt() : now();
-		Event trigger = state.event();
 		Optional<Event> found = db(() -> {
 			this.store.lockEventNames(List.of(eventName), true);
-			for (StoredEvent stored : this.store.eventsSince(eventName, since, LOOK_BACK_LIMIT)) {
-				Event candidate = StoredEvents.event(stored, this.serializer);
-				if (expression == null || EventExpressions.isTrue(expression, java.util.Map.of("event",
-						EventExpressions.asMap(trigger), "async", EventExpressions.asMap(candidate)))) {
-					StoredStep done = new StoredStep(waiting.key(), waiting.position(), dev.fanout.StepStatus.COMPLETED,
-							StoredEvents.toJson(candidate, this.serializer), null, null, null, 1, null,
-							waiting.startedAt(), now());
-					if (!this.store.saveStep(run.id(), owner(), done, leaseUntil())) {
-						throw state.interrupt(lostOrCancelled(run.id()));
-					}
-					state.remember(done);
-					return Optional.of(candidate);
+			Optional<Event> arrived = firstArrived(state, eventName, since, expression);
+			if (arrived.isPresent()) {
+				StoredStep done = new StoredStep(waiting.key(), waiting.position(), StepStatus.COMPLETED,
+						StoredEvents.toJson(arrived.get(), this.serializer), StoredEvents.OUTPUT_TYPE, null, null, 1,
+						null, waiting.startedAt(), now());
+				if (!this.store.saveStep(run.id(), owner(), done, leaseUntil())) {
+					throw state.interrupt(lostOrCancelled(run.id()));
 				}
+				state.remember(done);
+				return arrived;
 			}
 			if (!this.store.saveStep(run.id(), owner(), waiting, leaseUntil())
 					|| !this.store.park(run.id(), owner(), RunStatus.WAITING, waiting.wakeAt())) {
 				throw state.interrupt(lostOrCancelled(run.id()));
 			}
-			this.store.insertWait(new NewWait(run.id(), waiting.key(), NewWait.EVENT, eventName, match,
-					waiting.wakeAt()));
+			this.store
+				.insertWait(new NewWait(run.id(), waiting.key(), NewWait.EVENT, eventName, match, waiting.wakeAt()));
 			return Optional.empty();
 		});
 		return found;
 	}
 
 	/**
-	 * End a waiting step on its timeout, unless an event or a child run ended it first; either
-	 * way, the step as it now stands.
+	 * The first event of the name stored since the run started that matches and did not
+	 * resume an earlier wait of this run (an event counts once per run), read page by
+	 * page so a busy event name loses none.
+	 */
+	private Optional<Event> firstArrived(RunState state, String eventName, Instant since,
+			@Nullable Expression expression) {
+		Set<String> received = state.receivedEventIds();
+		Map<String, Object> trigger = EventExpressions.asMap(state.event());
+		String after = "";
+		List<StoredEvent> page;
+		do {
+			page = this.store.eventsSince(eventName, since, after, LOOK_BACK_PAGE);
+			for (StoredEvent stored : page) {
+				Event candidate = StoredEvents.event(stored, this.serializer);
+				if (!received.contains(candidate.id()) && (expression == null || EventExpressions.isTrue(expression,
+						Map.of("event", trigger, "async", EventExpressions.asMap(candidate))))) {
+					return Optional.of(candidate);
+				}
+				after = stored.seq();
+			}
+		}
+		while (page.size() == LOOK_BACK_PAGE);
+		return Optional.empty();
+	}
+
+	/**
+	 * End a waiting step on its timeout, unless an event or a child run ended it first;
+	 * either way, the step as it now stands.
 	 */
 	StoredStep resolveWait(RunState state, StoredStep timedOut) {
 		String runId = state.claimedRun().id();
@@ -289,8 +337,8 @@ final class RunExecutor {
 	}
 
 	/**
-	 * Send events and record the step that sent them in one transaction, so a replay never
-	 * sends them again.
+	 * Send events and record the step that sent them in one transaction, so a replay
+	 * never sends them again.
 	 */
 	SendResult sendInStep(RunState state, Function<String, StoredStep> row, List<Event> events) {
 		String runId = state.claimedRun().id();
@@ -308,7 +356,8 @@ final class RunExecutor {
 	}
 
 	/**
-	 * Create the invoked function's run, store the waiting step and park the caller, together.
+	 * Create the invoked function's run, store the waiting step and park the caller,
+	 * together.
 	 */
 	void startInvocation(RunState state, StoredStep waiting, String functionId, Event event) {
 		String runId = state.claimedRun().id();

@@ -6,6 +6,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -117,8 +118,8 @@ final class RunState implements StepContext, RunContext {
 	}
 
 	/**
-	 * What every step does first: refuse when interrupted, nested or over the limit, and find the
-	 * step's key, position and stored row.
+	 * What every step does first: refuse when interrupted, nested or over the limit, and
+	 * find the step's key, position and stored row.
 	 */
 	Step begin(String id) {
 		if (this.interruption != null) {
@@ -224,13 +225,35 @@ final class RunState implements StepContext, RunContext {
 
 	void save(StoredStep row) {
 		if (!this.executor.saveStep(this.run.id(), row)) {
-			throw interrupt(this.executor.lostOrCancelled(this.run.id()));
+			Interruption reason = this.executor.lostOrCancelled(this.run.id());
+			if (reason instanceof Interruption.Cancelled && row.status() == StepStatus.COMPLETED) {
+				// The step finished before the cancellation could stop the run: keep its
+				// output, so that a resumed replay does not repeat its work.
+				this.executor.saveStepOfCancellingRun(this.run.id(), row);
+			}
+			throw interrupt(reason);
 		}
 		remember(row);
 	}
 
 	void remember(StoredStep row) {
 		this.steps.put(row.key(), row);
+	}
+
+	/**
+	 * The ids of the events this run's waits received so far.
+	 */
+	Set<String> receivedEventIds() {
+		Set<String> ids = new HashSet<>();
+		for (StoredStep step : this.steps.values()) {
+			if (step.status() == StepStatus.COMPLETED && StoredEvents.OUTPUT_TYPE.equals(step.outputType())) {
+				Event received = StoredEvents.fromJson(step.output(), this.executor.serializer());
+				if (received != null) {
+					ids.add(received.id());
+				}
+			}
+		}
+		return ids;
 	}
 
 	private @Nullable Object restore(StoredStep stored, @Nullable Type type) {

@@ -20,6 +20,9 @@ final class StoredEvents {
 	private static final Type MAP = new TypeReference<Map<String, Object>>() {
 	}.getType();
 
+	/** The output type of a step that received an event: marks the steps of waits. */
+	static final String OUTPUT_TYPE = Event.class.getName();
+
 	private StoredEvents() {
 	}
 

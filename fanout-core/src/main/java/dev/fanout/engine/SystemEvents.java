@@ -23,7 +23,9 @@ public final class SystemEvents {
 	/** Sent when a run is cancelled. */
 	public static final String FUNCTION_CANCELLED = "fanout/function.cancelled";
 
-	/** The trigger of a run started by {@code step.invoke}; its data is the invoke's data. */
+	/**
+	 * The trigger of a run started by {@code step.invoke}; its data is the invoke's data.
+	 */
 	public static final String FUNCTION_INVOKED = "fanout/function.invoked";
 
 	/** The prefix of every system event name; user events may not use it. */

@@ -4,8 +4,8 @@ import org.springframework.transaction.support.TransactionSynchronization;
 import org.springframework.transaction.support.TransactionSynchronizationManager;
 
 /**
- * Work that must wait until the current transaction commits, such as waking a worker for runs
- * that the transaction queued.
+ * Work that must wait until the current transaction commits, such as waking a worker for
+ * runs that the transaction queued.
  */
 final class Transactions {
 

@@ -37,6 +37,12 @@ public final class Worker {
 
 	private static final Logger logger = LoggerFactory.getLogger(Worker.class);
 
+	/**
+	 * How often, at most, the dispatcher looks for runs past their timeouts: under load
+	 * it loops once per claim, and looking every time would double its queries.
+	 */
+	private static final Duration OVERDUE_CHECK_INTERVAL = Duration.ofMillis(100);
+
 	private final FunctionRegistry registry;
 
 	private final RunStore store;
@@ -57,7 +63,10 @@ public final class Worker {
 
 	private final Set<String> active = ConcurrentHashMap.newKeySet();
 
-	/** Runs in progress here that a local cancellation asked to stop before their next step. */
+	/**
+	 * Runs in progress here that a local cancellation asked to stop before their next
+	 * step.
+	 */
 	private final Set<String> cancelMarks = ConcurrentHashMap.newKeySet();
 
 	private final Cancellations cancellations;
@@ -65,6 +74,12 @@ public final class Worker {
 	private final Object signal = new Object();
 
 	private boolean woken;
+
+	/**
+	 * When the dispatcher last looked for runs past their timeouts
+	 * ({@link System#nanoTime()}).
+	 */
+	private long overdueCheckedAt = System.nanoTime() - OVERDUE_CHECK_INTERVAL.toNanos();
 
 	private volatile boolean backlog;
 
@@ -185,14 +200,16 @@ public final class Worker {
 			this.backlog = (free > 0 && claimed == free) || free == 0;
 			if (!this.backlog || claimed == 0) {
 				cancelOverdue();
-				await(untilNextDue());
+				// With every thread busy the next due time does not matter: a finishing
+				// run wakes the dispatcher, and waiting for the due time would spin.
+				await((free == 0) ? this.settings.pollInterval() : untilNextDue());
 			}
 		}
 	}
 
 	/**
-	 * How long to wait: until the next sleeping, waiting or retrying run is due (so it resumes on
-	 * time without a timer per run), and at most one poll interval.
+	 * How long to wait: until the next sleeping, waiting or retrying run is due (so it
+	 * resumes on time without a timer per run), and at most one poll interval.
 	 */
 	private Duration untilNextDue() {
 		Duration poll = this.settings.pollInterval();
@@ -210,12 +227,17 @@ public final class Worker {
 	}
 
 	private void cancelOverdue() {
+		long now = System.nanoTime();
+		if (now - this.overdueCheckedAt < OVERDUE_CHECK_INTERVAL.toNanos()) {
+			return;
+		}
+		this.overdueCheckedAt = now;
 		try {
 			List<Map.Entry<String, String>> overdue = this.transaction
 				.execute((status) -> this.store.overdue(now(), 100));
 			for (Map.Entry<String, String> run : overdue) {
-				this.retry.onTransientFailure(() -> this.transaction.execute(
-						(status) -> this.cancellations.cancel(run.getKey(), String.valueOf(run.getValue()))));
+				this.retry.onTransientFailure(() -> this.transaction
+					.execute((status) -> this.cancellations.cancel(run.getKey(), String.valueOf(run.getValue()))));
 			}
 		}
 		catch (RuntimeException ex) {
@@ -290,7 +312,8 @@ public final class Worker {
 		synchronized (this.signal) {
 			if (!this.woken && !this.stopping) {
 				try {
-					this.signal.wait(timeout.toMillis());
+					// At least 1 ms: wait(0) would wait forever.
+					this.signal.wait(Math.max(1, timeout.toMillis()));
 				}
 				catch (InterruptedException ex) {
 					Thread.currentThread().interrupt();

@@ -3,8 +3,8 @@ package dev.fanout.store;
 import org.jspecify.annotations.Nullable;
 
 /**
- * A pending matcher found for an arriving event, with the trigger of its run (the {@code event}
- * of the match expression).
+ * A pending matcher found for an arriving event, with the trigger of its run (the
+ * {@code event} of the match expression).
  *
  * @param matcher the matcher
  * @param trigger the run with its triggering event

@@ -39,10 +39,10 @@ public interface RunStore {
 	void insert(List<NewEvent> events, List<NewRun> runs, List<NewWait> waits);
 
 	/**
-	 * Serialize senders and waiters of the same event names across instances: a sender holds a
-	 * shared lock while it stores events, a waiter an exclusive one while it looks back for
-	 * events and registers its wait, so an event is either seen by the look-back or finds the
-	 * wait. Released when the transaction ends.
+	 * Serialize senders and waiters of the same event names across instances: a sender
+	 * holds a shared lock while it stores events, a waiter an exclusive one while it
+	 * looks back for events and registers its wait, so an event is either seen by the
+	 * look-back or finds the wait. Released when the transaction ends.
 	 * @param eventNames the event names
 	 * @param exclusive whether to lock exclusively (waiters) or shared (senders)
 	 */
@@ -58,13 +58,15 @@ public interface RunStore {
 	List<PendingWait> pendingWaits(Collection<String> eventNames, Instant now);
 
 	/**
-	 * Events of a name stored since a time (duplicates excluded), oldest first.
+	 * One page of the events of a name stored since a time (duplicates excluded), in
+	 * storage order.
 	 * @param name the event name
 	 * @param since the earliest receive time
+	 * @param afterSeq the page starts after this sequence ({@code ""} for the first page)
 	 * @param limit the most events
 	 * @return the events
 	 */
-	List<StoredEvent> eventsSince(String name, Instant since, int limit);
+	List<StoredEvent> eventsSince(String name, Instant since, String afterSeq, int limit);
 
 	/**
 	 * Store a matcher.
@@ -183,6 +185,16 @@ public interface RunStore {
 	 * @return whether the owner still held the lease
 	 */
 	boolean saveStep(String runId, String owner, StoredStep step, Instant leaseUntil);
+
+	/**
+	 * Store a step that finished while its run was asked to stop, so the work it did is
+	 * kept.
+	 * @param runId the run id
+	 * @param owner the lease owner
+	 * @param step the step row; a completed step is never overwritten
+	 * @return whether the owner still held the run and a cancellation was pending
+	 */
+	boolean saveStepOfCancellingRun(String runId, String owner, StoredStep step);
 
 	/**
 	 * Put a run back in the queue until {@code dueAt}.

@@ -7,6 +7,7 @@ import org.jspecify.annotations.Nullable;
 /**
  * An event as stored.
  *
+ * @param seq the storage sequence, which sorts in the order events were stored
  * @param id the event id
  * @param name the name
  * @param data the data JSON
@@ -14,6 +15,6 @@ import org.jspecify.annotations.Nullable;
  * @param ts the timestamp
  * @param v the schema version, or {@code null}
  */
-public record StoredEvent(String id, String name, String data, @Nullable String user, Instant ts,
+public record StoredEvent(String seq, String id, String name, String data, @Nullable String user, Instant ts,
 		@Nullable String v) {
 }

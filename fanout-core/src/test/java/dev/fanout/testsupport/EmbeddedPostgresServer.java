@@ -3,6 +3,7 @@ package dev.fanout.testsupport;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 
+import com.zaxxer.hikari.HikariDataSource;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import org.springframework.jdbc.core.JdbcTemplate;
 
@@ -22,9 +23,19 @@ final class EmbeddedPostgresServer {
 		EmbeddedPostgres postgres = Holder.POSTGRES;
 		JdbcTemplate admin = new JdbcTemplate(postgres.getPostgresDatabase());
 		admin.execute("CREATE DATABASE " + name);
-		return new FreshDatabase(TestDatabase.POSTGRESQL, postgres.getDatabase(USER, name),
-				postgres.getJdbcUrl(USER, name), USER, "",
-				() -> admin.execute("DROP DATABASE IF EXISTS " + name + " WITH (FORCE)"));
+		// Pooled, as in production: a PostgreSQL connection costs a process, and opening
+		// one
+		// per transaction would make throughput tests measure that rather than the
+		// engine.
+		HikariDataSource pool = new HikariDataSource();
+		pool.setPoolName(name);
+		pool.setDataSource(postgres.getDatabase(USER, name));
+		pool.setMaximumPoolSize(20);
+		pool.setMinimumIdle(0);
+		return new FreshDatabase(TestDatabase.POSTGRESQL, pool, postgres.getJdbcUrl(USER, name), USER, "", () -> {
+			pool.close();
+			admin.execute("DROP DATABASE IF EXISTS " + name + " WITH (FORCE)");
+		});
 	}
 
 	private static EmbeddedPostgres start() {

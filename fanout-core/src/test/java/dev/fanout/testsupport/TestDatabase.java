@@ -2,7 +2,7 @@ package dev.fanout.testsupport;
 
 import java.util.concurrent.atomic.AtomicInteger;
 
-import org.h2.jdbcx.JdbcDataSource;
+import org.h2.jdbcx.JdbcConnectionPool;
 import org.springframework.jdbc.core.JdbcTemplate;
 
 /**
@@ -19,12 +19,13 @@ public enum TestDatabase {
 		public FreshDatabase create() {
 			String name = "fanout_" + NAMES.incrementAndGet();
 			String url = "jdbc:h2:mem:" + name + ";DB_CLOSE_DELAY=-1";
-			JdbcDataSource dataSource = new JdbcDataSource();
-			dataSource.setURL(url);
-			dataSource.setUser("sa");
-			dataSource.setPassword("");
-			return new FreshDatabase(this, dataSource, url, "sa", "",
-					() -> new JdbcTemplate(dataSource).execute("SHUTDOWN"));
+			// Pooled, as in production.
+			JdbcConnectionPool dataSource = JdbcConnectionPool.create(url, "sa", "");
+			dataSource.setMaxConnections(20);
+			return new FreshDatabase(this, dataSource, url, "sa", "", () -> {
+				new JdbcTemplate(dataSource).execute("SHUTDOWN");
+				dataSource.dispose();
+			});
 		}
 
 	},

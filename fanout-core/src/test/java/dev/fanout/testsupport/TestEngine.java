@@ -86,6 +86,17 @@ public final class TestEngine implements AutoCloseable {
 	}
 
 	/**
+	 * Wait until a run is in the given status, final or not (such as {@code SLEEPING}).
+	 * @param runId the run id
+	 * @param status the status
+	 * @return the run
+	 */
+	public RunInfo awaitStatus(String runId, RunStatus status) {
+		return awaiting().until(() -> this.engine.admin().run(runId).orElse(null),
+				(run) -> run != null && run.status() == status);
+	}
+
+	/**
 	 * Wait until every run a send created reaches a final status.
 	 * @param sent the send result
 	 * @return the runs, in the order of {@link SendResult#runIds()}

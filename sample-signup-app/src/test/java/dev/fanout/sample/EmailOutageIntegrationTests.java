@@ -1,13 +1,12 @@
 package dev.fanout.sample;
 
 import java.net.http.HttpResponse;
-import java.time.Duration;
-import java.util.List;
+import java.util.Map;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import tools.jackson.databind.JsonNode;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
@@ -15,23 +14,27 @@ import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.test.context.ActiveProfiles;
 
-import dev.fanout.FanoutAdmin;
 import dev.fanout.RunInfo;
 import dev.fanout.RunStatus;
 import dev.fanout.StepInfo;
 import dev.fanout.StepStatus;
+import dev.fanout.sample.billing.TrialStarted;
 import dev.fanout.sample.email.EmailOutage;
+import dev.fanout.sample.email.EmailReceipt;
 import dev.fanout.sample.email.LocalMailStandIn;
 import dev.fanout.sample.email.WelcomeMessage;
+import dev.fanout.test.EventRuns;
+import dev.fanout.test.FanoutRuns;
+import dev.fanout.test.FanoutRunsExtension;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
 /**
  * The simulated email provider outage, on the local stand-ins (no SMTP host, no Stripe
  * key): the welcome email run fails after its retries while the Stripe trial run,
- * independent of it, completes.
+ * independent of it, completes. {@link FanoutRuns} awaits the runs.
  */
+@ExtendWith(FanoutRunsExtension.class)
 @SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT,
 		properties = { "sample.email.outage=true", "fanout.functions.send-welcome-email.retries=1",
 				"fanout.retry.backoff=10ms" })
@@ -40,9 +43,6 @@ class EmailOutageIntegrationTests {
 
 	@LocalServerPort
 	int port;
-
-	@Autowired
-	FanoutAdmin fanout;
 
 	@Autowired
 	LocalMailStandIn mailStandIn;
@@ -63,13 +63,13 @@ class EmailOutageIntegrationTests {
 	}
 
 	@Test
-	void outageFailsWelcomeEmailAfterItsRetriesWhileStripeTrialCompletes() {
+	void outageFailsWelcomeEmailAfterItsRetriesWhileStripeTrialCompletes(FanoutRuns runs) {
 		String eventId = signUp("outage@example.com");
 
-		List<RunInfo> runs = awaitFinalRuns(eventId);
+		EventRuns signup = runs.awaitEvent(eventId,
+				Map.of("send-welcome-email", RunStatus.FAILED, "start-stripe-trial", RunStatus.COMPLETED));
 
-		RunInfo email = run(runs, "send-welcome-email");
-		assertThat(email.status()).isEqualTo(RunStatus.FAILED);
+		RunInfo email = signup.run("send-welcome-email");
 		assertThat(email.error()).contains("Simulated email provider outage");
 		StepInfo sendEmail = email.steps().get(0);
 		assertThat(sendEmail.key()).isEqualTo("send-email");
@@ -79,14 +79,13 @@ class EmailOutageIntegrationTests {
 		assertThat(sendEmail.endedAt()).isNotNull();
 		assertThat(this.mailStandIn.sentMessages()).extracting(WelcomeMessage::to).doesNotContain("outage@example.com");
 
-		RunInfo trial = run(runs, "start-stripe-trial");
-		assertThat(trial.status()).isEqualTo(RunStatus.COMPLETED);
+		RunInfo trial = signup.run("start-stripe-trial");
 		assertThat(trial.steps()).extracting(StepInfo::key).containsExactly("create-customer", "create-subscription");
-		assertThat(SampleHttpClient.json(trial.output()).get("customerId").asString()).startsWith("cus_local_");
+		assertThat(runs.output(trial, TrialStarted.class).customerId()).startsWith("cus_local_");
 	}
 
 	@Test
-	void switchingTheOutageOffAtRuntimeLetsWelcomeEmailsThrough() {
+	void switchingTheOutageOffAtRuntimeLetsWelcomeEmailsThrough(FanoutRuns runs) {
 		assertThat(SampleHttpClient.json(this.client.get("/admin/email-outage")).get("enabled").asBoolean()).isTrue();
 
 		HttpResponse<String> switched = this.client.post("/admin/email-outage", "{\"enabled\": false}");
@@ -94,9 +93,8 @@ class EmailOutageIntegrationTests {
 		assertThat(switched.statusCode()).isEqualTo(200);
 		assertThat(SampleHttpClient.json(switched).get("enabled").asBoolean()).isFalse();
 		String eventId = signUp("recovered@example.com");
-		RunInfo email = run(awaitFinalRuns(eventId), "send-welcome-email");
-		assertThat(email.status()).isEqualTo(RunStatus.COMPLETED);
-		assertThat(SampleHttpClient.json(email.output()).get("via").asString()).isEqualTo("local stand-in (not sent)");
+		RunInfo email = runs.awaitEvent(eventId, RunStatus.COMPLETED).run("send-welcome-email");
+		assertThat(runs.output(email, EmailReceipt.class).via()).isEqualTo("local stand-in (not sent)");
 		assertThat(this.mailStandIn.sentMessages()).extracting(WelcomeMessage::to).contains("recovered@example.com");
 	}
 
@@ -110,16 +108,6 @@ class EmailOutageIntegrationTests {
 		HttpResponse<String> response = this.client.signUp(email, "correct horse battery");
 		assertThat(response.statusCode()).isEqualTo(201);
 		return SampleHttpClient.json(response).get("eventId").asString();
-	}
-
-	private List<RunInfo> awaitFinalRuns(String eventId) {
-		return await().atMost(Duration.ofSeconds(30))
-			.until(() -> this.fanout.runsForEvent(eventId),
-					(runs) -> runs.size() == 2 && runs.stream().allMatch((run) -> run.status().isFinal()));
-	}
-
-	private static RunInfo run(List<RunInfo> runs, String functionId) {
-		return runs.stream().filter((run) -> run.functionId().equals(functionId)).findFirst().orElseThrow();
 	}
 
 }

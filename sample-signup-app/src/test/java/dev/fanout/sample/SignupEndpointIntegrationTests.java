@@ -1,7 +1,6 @@
 package dev.fanout.sample;
 
 import java.net.http.HttpResponse;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
@@ -29,9 +28,9 @@ import dev.fanout.FanoutAdmin;
 import dev.fanout.sample.signup.PasswordHasher;
 import dev.fanout.sample.signup.SignupResponse;
 import dev.fanout.sample.signup.SignupService;
+import dev.fanout.test.FanoutRuns;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
 /**
  * {@code POST /signup}'s answers and what it stores: invalid input and duplicates store
@@ -163,9 +162,7 @@ class SignupEndpointIntegrationTests {
 		assertThat(response.statusCode()).isEqualTo(201);
 		JsonNode created = SampleHttpClient.json(response);
 		String eventId = created.get("eventId").asString();
-		await().atMost(Duration.ofSeconds(30))
-			.until(() -> this.fanout.runsForEvent(eventId),
-					(runs) -> runs.size() == 2 && runs.stream().allMatch((run) -> run.status().isFinal()));
+		new FanoutRuns(this.fanout).awaitEventEnded(eventId);
 
 		String hash = this.jdbc.queryForObject("select password_hash from users where id = ?", String.class,
 				created.get("userId").asLong());

@@ -3,7 +3,6 @@ package dev.fanout.sample;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.http.HttpResponse;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -15,10 +14,10 @@ import jakarta.mail.internet.MimeMessage;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import tools.jackson.databind.JsonNode;
 
-import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
 import org.springframework.boot.test.web.server.LocalServerPort;
@@ -26,22 +25,27 @@ import org.springframework.test.context.ActiveProfiles;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
-import dev.fanout.FanoutAdmin;
 import dev.fanout.RunInfo;
 import dev.fanout.RunStatus;
 import dev.fanout.StepInfo;
 import dev.fanout.StepStatus;
 import dev.fanout.sample.StubStripeApi.Request;
+import dev.fanout.sample.billing.StripeCustomer;
+import dev.fanout.sample.billing.TrialStarted;
+import dev.fanout.sample.billing.TrialSubscription;
+import dev.fanout.test.EventRuns;
+import dev.fanout.test.FanoutRuns;
+import dev.fanout.test.FanoutRunsExtension;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.tuple;
-import static org.awaitility.Awaitility.await;
 
 /**
  * A signup over real HTTP with the real providers' code paths: the welcome email goes
  * over SMTP to GreenMail, and the Stripe client talks HTTP to {@link StubStripeApi}; both
- * on local ports.
+ * on local ports. {@link FanoutRuns} awaits the runs.
  */
+@ExtendWith(FanoutRunsExtension.class)
 @SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT,
 		properties = { "spring.mail.host=127.0.0.1", "sample.email.from=hello@signup.test",
 				"sample.stripe.api-key=sk_test_fanout_sample", "sample.stripe.price-id=price_test_trial" })
@@ -71,9 +75,6 @@ class SignupFlowIntegrationTests {
 	@LocalServerPort
 	int port;
 
-	@Autowired
-	FanoutAdmin fanout;
-
 	SampleHttpClient client;
 
 	@BeforeEach
@@ -82,7 +83,7 @@ class SignupFlowIntegrationTests {
 	}
 
 	@Test
-	void signupSendsWelcomeMailOverSmtpAndStartsStripeTrial() throws Exception {
+	void signupSendsWelcomeMailOverSmtpAndStartsStripeTrial(FanoutRuns runs) throws Exception {
 		HttpResponse<String> response = this.client.signUp("Ada@Example.com", "correct horse battery");
 
 		assertThat(response.statusCode()).isEqualTo(201);
@@ -92,29 +93,29 @@ class SignupFlowIntegrationTests {
 		assertThat(response.headers().firstValue("Location")).hasValue("/users/" + userId);
 		assertThat(created.get("runIds")).hasSize(2);
 
-		List<RunInfo> runs = awaitFinalRuns(eventId);
-		assertThat(runs).extracting(RunInfo::functionId, RunInfo::status)
-			.containsExactlyInAnyOrder(tuple("send-welcome-email", RunStatus.COMPLETED),
-					tuple("start-stripe-trial", RunStatus.COMPLETED));
+		EventRuns signup = runs.awaitEvent(eventId, RunStatus.COMPLETED);
+		assertThat(signup.runs()).extracting(RunInfo::functionId)
+			.containsExactlyInAnyOrder("send-welcome-email", "start-stripe-trial");
 
 		List<MimeMessage> mails = mailsTo("ada@example.com");
 		assertThat(mails).hasSize(1);
 		assertThat(mails.get(0).getFrom()).extracting(Object::toString).containsExactly("hello@signup.test");
 		assertThat(mails.get(0).getSubject()).isEqualTo("Welcome to the fanout signup sample");
-		assertThat(step(run(runs, "send-welcome-email"), "send-email").status()).isEqualTo(StepStatus.COMPLETED);
+		assertThat(FanoutRuns.step(signup.run("send-welcome-email"), "send-email").status())
+			.isEqualTo(StepStatus.COMPLETED);
 
-		RunInfo trial = run(runs, "start-stripe-trial");
+		RunInfo trial = signup.run("start-stripe-trial");
 		assertThat(trial.steps()).extracting(StepInfo::key, StepInfo::status)
 			.containsExactly(tuple("create-customer", StepStatus.COMPLETED),
 					tuple("create-subscription", StepStatus.COMPLETED));
-		JsonNode customer = SampleHttpClient.json(step(trial, "create-customer").output());
-		JsonNode subscription = SampleHttpClient.json(step(trial, "create-subscription").output());
-		String customerId = customer.get("id").asString();
+		StripeCustomer customer = runs.stepOutput(trial, "create-customer", StripeCustomer.class);
+		TrialSubscription subscription = runs.stepOutput(trial, "create-subscription", TrialSubscription.class);
+		String customerId = customer.id();
 		assertThat(customerId).startsWith("cus_stub_");
-		assertThat(customer.get("email").asString()).isEqualTo("ada@example.com");
-		assertThat(subscription.get("customerId").asString()).isEqualTo(customerId);
-		assertThat(subscription.get("id").asString()).startsWith("sub_stub_");
-		assertThat(subscription.get("status").asString()).isEqualTo("trialing");
+		assertThat(customer.email()).isEqualTo("ada@example.com");
+		assertThat(subscription.customerId()).isEqualTo(customerId);
+		assertThat(subscription.id()).startsWith("sub_stub_");
+		assertThat(subscription.status()).isEqualTo("trialing");
 
 		List<Request> customerRequests = stripeRequests("/v1/customers", "email", "ada@example.com");
 		assertThat(customerRequests).singleElement().satisfies((request) -> {
@@ -131,22 +132,20 @@ class SignupFlowIntegrationTests {
 			assertThat(request.form()).containsEntry("items[0][price]", "price_test_trial")
 				.containsEntry("trial_period_days", "14");
 		});
-		JsonNode output = SampleHttpClient.json(trial.output());
-		assertThat(output.get("customerId").asString()).isEqualTo(customerId);
-		assertThat(output.get("subscriptionId").asString()).isEqualTo(subscription.get("id").asString());
-		assertThat(output.get("trialDays").asInt()).isEqualTo(14);
+		assertThat(runs.output(trial, TrialStarted.class))
+			.isEqualTo(new TrialStarted(customerId, subscription.id(), 14));
 	}
 
 	@Test
-	void userRunsAreServedAsJsonAndAsPage() {
+	void userRunsAreServedAsJsonAndAsPage(FanoutRuns runs) {
 		JsonNode created = SampleHttpClient.json(this.client.signUp("grace@example.com", "correct horse battery"));
 		long userId = created.get("userId").asLong();
-		awaitFinalRuns(created.get("eventId").asString());
+		runs.awaitEvent(created.get("eventId").asString(), RunStatus.COMPLETED);
 
-		HttpResponse<String> runs = this.client.get("/users/" + userId + "/runs");
+		HttpResponse<String> userRuns = this.client.get("/users/" + userId + "/runs");
 
-		assertThat(runs.statusCode()).isEqualTo(200);
-		JsonNode body = SampleHttpClient.json(runs);
+		assertThat(userRuns.statusCode()).isEqualTo(200);
+		JsonNode body = SampleHttpClient.json(userRuns);
 		assertThat(body.get("email").asString()).isEqualTo("grace@example.com");
 		assertThat(body.get("signupEventId").asString()).isEqualTo(created.get("eventId").asString());
 		assertThat(body.get("runs")).hasSize(2);
@@ -168,12 +167,6 @@ class SignupFlowIntegrationTests {
 		assertThat(this.client.get("/users/999999/runs").statusCode()).isEqualTo(404);
 	}
 
-	private List<RunInfo> awaitFinalRuns(String eventId) {
-		return await().atMost(Duration.ofSeconds(30))
-			.until(() -> this.fanout.runsForEvent(eventId),
-					(runs) -> runs.size() == 2 && runs.stream().allMatch((run) -> run.status().isFinal()));
-	}
-
 	private static List<MimeMessage> mailsTo(String recipient) throws Exception {
 		List<MimeMessage> mails = new ArrayList<>();
 		for (MimeMessage mail : smtp.getReceivedMessages()) {
@@ -191,14 +184,6 @@ class SignupFlowIntegrationTests {
 			.stream()
 			.filter((request) -> request.path().equals(path) && value.equals(request.form().get(parameter)))
 			.toList();
-	}
-
-	private static RunInfo run(List<RunInfo> runs, String functionId) {
-		return runs.stream().filter((run) -> run.functionId().equals(functionId)).findFirst().orElseThrow();
-	}
-
-	private static StepInfo step(RunInfo run, String key) {
-		return run.steps().stream().filter((step) -> step.key().equals(key)).findFirst().orElseThrow();
 	}
 
 	private static int freePort() {

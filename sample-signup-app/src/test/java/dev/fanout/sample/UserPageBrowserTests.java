@@ -5,7 +5,6 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
@@ -21,9 +20,10 @@ import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.test.context.ActiveProfiles;
 
 import dev.fanout.FanoutAdmin;
+import dev.fanout.RunStatus;
+import dev.fanout.test.FanoutRuns;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
@@ -48,9 +48,7 @@ class UserPageBrowserTests {
 		SampleHttpClient client = new SampleHttpClient(this.port);
 		JsonNode created = SampleHttpClient.json(client.signUp("page@example.com", "correct horse battery"));
 		String eventId = created.get("eventId").asString();
-		await().atMost(Duration.ofSeconds(30))
-			.until(() -> this.fanout.runsForEvent(eventId),
-					(runs) -> runs.size() == 2 && runs.stream().allMatch((run) -> run.status().isFinal()));
+		new FanoutRuns(this.fanout).awaitEvent(eventId, RunStatus.COMPLETED);
 
 		String dom = renderedDom(chromium.get(), profile,
 				"http://127.0.0.1:" + this.port + "/users/" + created.get("userId").asLong());

@@ -119,8 +119,8 @@ public final class JdbcRunStore implements RunStore {
 				(r) -> new Object[] { r.id(), r.functionId(), r.eventSeq(), r.eventId(), RunStatus.QUEUED.name(), 0, 0,
 						0, time(r.dueAt()), time(r.createdAt()), false, nullableTime(r.deadlineAt()),
 						r.deadlineReason(), r.parentRunId(), r.parentStepKey() });
-		insertRows("fanout_waits", Statements.WAIT_COLUMNS, waits, (w) -> new Object[] { w.runId(), w.stepKey(),
-				w.kind(), w.eventName(), w.match(), time(w.expiresAt()) });
+		insertRows("fanout_waits", Statements.WAIT_COLUMNS, waits, (
+				w) -> new Object[] { w.runId(), w.stepKey(), w.kind(), w.eventName(), w.match(), time(w.expiresAt()) });
 	}
 
 	@Override
@@ -136,8 +136,8 @@ public final class JdbcRunStore implements RunStore {
 	}
 
 	@Override
-	public List<StoredEvent> eventsSince(String name, Instant since, int limit) {
-		return this.jdbc.query(sql(Statements.EVENTS_SINCE), Rows.EVENT, name, time(since), limit);
+	public List<StoredEvent> eventsSince(String name, Instant since, String afterSeq, int limit) {
+		return this.jdbc.query(sql(Statements.EVENTS_SINCE), Rows.EVENT, name, time(since), afterSeq, limit);
 	}
 
 	@Override
@@ -175,8 +175,8 @@ public final class JdbcRunStore implements RunStore {
 
 	@Override
 	public Optional<String> cancelRequested(String runId, String owner) {
-		return this.jdbc.query(sql(Statements.CANCEL_REQUESTED), (rs, n) -> String.valueOf(rs.getString("error")), runId,
-				owner)
+		return this.jdbc
+			.query(sql(Statements.CANCEL_REQUESTED), (rs, n) -> String.valueOf(rs.getString("error")), runId, owner)
 			.stream()
 			.findFirst();
 	}
@@ -210,8 +210,8 @@ public final class JdbcRunStore implements RunStore {
 		if (functionIds.isEmpty()) {
 			return Optional.empty();
 		}
-		List<Instant> due = this.jdbc.query(sql(Statements.NEXT_DUE),
-				(rs, n) -> Rows.nullableInstant(rs, "next_due"), new SqlArray(functionIds));
+		List<Instant> due = this.jdbc.query(sql(Statements.NEXT_DUE), (rs, n) -> Rows.nullableInstant(rs, "next_due"),
+				new SqlArray(functionIds));
 		return due.stream().filter(java.util.Objects::nonNull).findFirst();
 	}
 
@@ -246,16 +246,30 @@ public final class JdbcRunStore implements RunStore {
 
 	@Override
 	public boolean saveStep(String runId, String owner, StoredStep step, Instant leaseUntil) {
-		// Extending the lease first both checks ownership and locks the run row until commit, so
-		// no other owner can record this run's steps concurrently.
+		// Extending the lease first both checks ownership and locks the run row until
+		// commit, so no other owner can record this run's steps concurrently.
 		if (!holdsLease(runId, owner, leaseUntil)) {
 			return false;
 		}
+		writeStep(runId, step);
+		return true;
+	}
+
+	@Override
+	public boolean saveStepOfCancellingRun(String runId, String owner, StoredStep step) {
+		if (this.jdbc.update(sql(Statements.HOLD_CANCELLING), runId, owner) != 1) {
+			return false;
+		}
+		writeStep(runId, step);
+		return true;
+	}
+
+	private void writeStep(String runId, StoredStep step) {
 		if (this.statements.hasUpsert()) {
 			this.jdbc.update(this.statements.upsertStep(), runId, step.key(), step.position(), step.status().name(),
 					step.output(), step.outputType(), step.error(), step.errorStack(), step.attempts(),
 					nullableTime(step.wakeAt()), time(step.startedAt()), nullableTime(step.endedAt()));
-			return true;
+			return;
 		}
 		int updated = this.jdbc.update(sql(Statements.UPDATE_STEP), step.status().name(), step.output(),
 				step.outputType(), step.error(), step.errorStack(), step.attempts(), nullableTime(step.wakeAt()),
@@ -270,7 +284,6 @@ public final class JdbcRunStore implements RunStore {
 				// The step is already completed: recording stays exactly-once.
 			}
 		}
-		return true;
 	}
 
 	private boolean holdsLease(String runId, String owner, Instant leaseUntil) {

@@ -49,7 +49,10 @@ final class PostgresStatements extends Statements {
 			RETURNING id
 			""";
 
-	/** A namespace for fanout's advisory locks, so they never collide with the application's. */
+	/**
+	 * A namespace for fanout's advisory locks, so they never collide with the
+	 * application's.
+	 */
 	private static final int LOCK_NAMESPACE = 0x46414E4F;
 
 	static final String LOCK_SHARED = "SELECT pg_advisory_xact_lock_shared(?, h) FROM unnest(?::int[]) AS h";
@@ -68,7 +71,8 @@ final class PostgresStatements extends Statements {
 
 	@Override
 	void lockEventNames(JdbcOperations jdbc, Collection<String> eventNames, boolean exclusive) {
-		// Sorted, so that two transactions locking several names take them in the same order.
+		// Sorted, so that two transactions locking several names take them in the same
+		// order.
 		Integer[] keys = eventNames.stream().map(String::hashCode).distinct().sorted().toArray(Integer[]::new);
 		jdbc.query(exclusive ? LOCK_EXCLUSIVE : LOCK_SHARED, (rs) -> {
 		}, LOCK_NAMESPACE, new IntArray(keys));

@@ -28,8 +28,9 @@ final class Rows {
 			rs.getString("parent_step_key"), rs.getString("event_id"), rs.getString("name"), rs.getString("data"),
 			rs.getString("user_data"), instant(rs, "ts"), rs.getString("v"));
 
-	static final RowMapper<StoredEvent> EVENT = (rs, n) -> new StoredEvent(rs.getString("id"), rs.getString("name"),
-			rs.getString("data"), rs.getString("user_data"), instant(rs, "ts"), rs.getString("v"));
+	static final RowMapper<StoredEvent> EVENT = (rs, n) -> new StoredEvent(rs.getString("seq"), rs.getString("id"),
+			rs.getString("name"), rs.getString("data"), rs.getString("user_data"), instant(rs, "ts"),
+			rs.getString("v"));
 
 	static final RowMapper<PendingWait> PENDING_WAIT = (rs, n) -> new PendingWait(
 			new NewWait(rs.getString("run_id"), rs.getString("step_key"), rs.getString("kind"),
@@ -39,8 +40,7 @@ final class Rows {
 	static final RowMapper<StoredStep> STEP = (rs, n) -> new StoredStep(rs.getString("step_key"), rs.getInt("position"),
 			StepStatus.valueOf(rs.getString("status")), rs.getString("output"), rs.getString("output_type"),
 			rs.getString("error"), rs.getString("error_stack"), rs.getInt("attempts"), nullableInstant(rs, "wake_at"),
-			instant(rs, "started_at"),
-			nullableInstant(rs, "ended_at"));
+			instant(rs, "started_at"), nullableInstant(rs, "ended_at"));
 
 	static final RowMapper<RunRow> RUN = (rs, n) -> new RunRow(rs.getString("id"), rs.getString("function_id"),
 			rs.getString("event_id"), RunStatus.valueOf(rs.getString("status")), rs.getInt("attempts"),

@@ -44,9 +44,9 @@ abstract class Statements {
 					""";
 
 	static final String EVENTS_SINCE = """
-			SELECT id, name, data, user_data, ts, v FROM fanout_events
-			WHERE name = ? AND received_at >= ? AND duplicate = FALSE
-			ORDER BY received_at, seq
+			SELECT seq, id, name, data, user_data, ts, v FROM fanout_events
+			WHERE name = ? AND received_at >= ? AND seq > ? AND duplicate = FALSE
+			ORDER BY seq
 			LIMIT ?
 			""";
 
@@ -109,6 +109,11 @@ abstract class Statements {
 			WHERE id = ? AND lease_owner = ? AND status = 'RUNNING' AND cancel_requested = FALSE
 			""";
 
+	static final String HOLD_CANCELLING = """
+			UPDATE fanout_runs SET due_at = due_at
+			WHERE id = ? AND lease_owner = ? AND status = 'RUNNING' AND cancel_requested = TRUE
+			""";
+
 	static final String EXTEND_LEASES = """
 			UPDATE fanout_runs SET due_at = ?
 			WHERE lease_owner = ? AND status = 'RUNNING' AND id = ANY (?)
@@ -122,7 +127,7 @@ abstract class Statements {
 	static final String REQUEUE = """
 			UPDATE fanout_runs
 			SET status = 'QUEUED', lease_owner = NULL, due_at = ?, failures = ?, retry_attempt = ?, error = ?
-			WHERE id = ? AND lease_owner = ? AND status = 'RUNNING'
+			WHERE id = ? AND lease_owner = ? AND status = 'RUNNING' AND cancel_requested = FALSE
 			""";
 
 	static final String FINISH = """
