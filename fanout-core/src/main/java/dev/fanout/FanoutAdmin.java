@@ -29,8 +29,7 @@ public interface FanoutAdmin {
 	 * finishes its current step and stops before the next. A finished run is left as it
 	 * is.
 	 * @param runId the run id
-	 * @return whether the run was cancelled or will stop
 	 */
-	boolean cancel(String runId);
+	void cancel(String runId);
 
 }

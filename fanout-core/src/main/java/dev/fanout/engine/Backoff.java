@@ -46,12 +46,21 @@ public record Backoff(List<Duration> delays, double jitter) {
 	 * @return the delay
 	 */
 	public Duration delay(int failure) {
-		Duration base = this.delays.get(Math.min(Math.max(failure, 1), this.delays.size()) - 1);
+		Duration base = baseDelay(failure);
 		if (this.jitter == 0 || base.isZero()) {
 			return base;
 		}
 		long extra = (long) (base.toMillis() * this.jitter * ThreadLocalRandom.current().nextDouble());
 		return base.plusMillis(extra);
+	}
+
+	/**
+	 * The delay after a failure, without jitter.
+	 * @param failure which failure this is, from 1
+	 * @return the delay
+	 */
+	public Duration baseDelay(int failure) {
+		return this.delays.get(Math.min(Math.max(failure, 1), this.delays.size()) - 1);
 	}
 
 }

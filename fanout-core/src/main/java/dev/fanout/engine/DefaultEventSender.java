@@ -1,6 +1,5 @@
 package dev.fanout.engine;
 
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.Duration;
@@ -46,6 +45,8 @@ public final class DefaultEventSender implements EventSender {
 
 	private final PayloadSerializer serializer;
 
+	private final EventPayloads payloads;
+
 	private final EngineSettings settings;
 
 	private final Clock clock;
@@ -77,6 +78,7 @@ public final class DefaultEventSender implements EventSender {
 		this.transaction = transaction;
 		this.serializer = serializer;
 		this.settings = settings;
+		this.payloads = new EventPayloads(settings.limits(), serializer);
 		this.clock = clock;
 		this.onCommit = onCommit;
 		this.endings = new RunEndings(registry, store, this, serializer, clock, onCommit);
@@ -85,35 +87,10 @@ public final class DefaultEventSender implements EventSender {
 
 	@Override
 	public SendResult sendAll(List<Event> events) {
-		if (events == null || events.isEmpty()) {
-			throw new IllegalArgumentException("events must not be empty");
-		}
-		for (Event event : events) {
-			if (event == null) {
-				throw new IllegalArgumentException("events must not contain null");
-			}
-		}
-		rejectReserved(events);
 		// Checked before joining the caller's transaction: a rejected send must leave
-		// that
-		// transaction usable, not marked rollback-only.
-		List<Payload> payloads = payloads(events);
+		// that transaction usable, not marked rollback-only.
+		List<EventPayloads.Payload> payloads = this.payloads.forSend(events);
 		return this.transaction.execute((status) -> write(events, payloads, null));
-	}
-
-	/**
-	 * Refuse events that only fanout itself may send, such as a fake
-	 * {@code fanout/function.finished}.
-	 * @param events the events
-	 * @throws IllegalArgumentException if an event name is reserved
-	 */
-	static void rejectReserved(List<Event> events) {
-		for (Event event : events) {
-			if (SystemEvents.isSystemEvent(event.name())) {
-				throw new IllegalArgumentException("Event name '" + event.name()
-						+ "' is reserved: names starting with '" + SystemEvents.PREFIX + "' are sent by fanout itself");
-			}
-		}
 	}
 
 	/**
@@ -122,7 +99,7 @@ public final class DefaultEventSender implements EventSender {
 	 * @return the result
 	 */
 	SendResult write(List<Event> events) {
-		return write(events, payloads(events), null);
+		return write(events, this.payloads.of(events), null);
 	}
 
 	/**
@@ -131,7 +108,8 @@ public final class DefaultEventSender implements EventSender {
 	 * parent.
 	 */
 	SendResult writeInvocation(Event event, String functionId, String parentRunId, String parentStepKey) {
-		return write(List.of(event), payloads(List.of(event)), new Invocation(functionId, parentRunId, parentStepKey));
+		return write(List.of(event), this.payloads.of(List.of(event)),
+				new Invocation(functionId, parentRunId, parentStepKey));
 	}
 
 	RunEndings endings() {
@@ -142,20 +120,8 @@ public final class DefaultEventSender implements EventSender {
 		return this.cancellations;
 	}
 
-	private List<Payload> payloads(List<Event> events) {
-		Limits limits = this.settings.limits();
-		if (events.size() > limits.maxEventsPerSend()) {
-			throw new IllegalArgumentException("Cannot send " + events.size() + " events at once: the limit is "
-					+ limits.maxEventsPerSend() + " (fanout.events.max-batch-size)");
-		}
-		List<Payload> payloads = new ArrayList<>(events.size());
-		for (int i = 0; i < events.size(); i++) {
-			payloads.add(payload((events.size() > 1) ? i : -1, events.get(i)));
-		}
-		return payloads;
-	}
-
-	private SendResult write(List<Event> events, List<Payload> payloads, @Nullable Invocation invocation) {
+	private SendResult write(List<Event> events, List<EventPayloads.Payload> payloads,
+			@Nullable Invocation invocation) {
 		Instant now = this.clock.instant();
 		this.store.lockEventNames(events.stream().map(Event::name).distinct().toList(), false);
 		List<String> ids = events.stream().map(Event::id).toList();
@@ -170,7 +136,7 @@ public final class DefaultEventSender implements EventSender {
 			Event event = events.get(i);
 			String seq = Ids.next();
 			boolean duplicate = !fresh.contains(event.id()) || !triggered.add(event.id());
-			Payload payload = payloads.get(i);
+			EventPayloads.Payload payload = payloads.get(i);
 			rows.add(new NewEvent(seq, event.id(), event.name(), payload.data(), payload.user(), event.ts(), event.v(),
 					now, duplicate));
 			if (!duplicate) {
@@ -272,46 +238,10 @@ public final class DefaultEventSender implements EventSender {
 				Map.of("event", EventExpressions.asMap(trigger), "async", EventExpressions.asMap(event)));
 	}
 
-	/**
-	 * Check an event against the limits and serialize it, before anything is written, so
-	 * that a bad event rejects the whole send.
-	 */
-	private Payload payload(int index, Event event) {
-		Limits limits = this.settings.limits();
-		String where = (index >= 0) ? "Event " + index + " ('" + event.name() + "')" : "Event '" + event.name() + "'";
-		if (event.name().isBlank() || event.name().length() > limits.maxEventNameLength()) {
-			throw new IllegalArgumentException(where + ": name must be 1 to " + limits.maxEventNameLength()
-					+ " characters (fanout.limits.max-event-name-length), not " + event.name().length());
-		}
-		if (event.id().isBlank() || event.id().length() > 128) {
-			throw new IllegalArgumentException(where + ": id must be 1 to 128 characters");
-		}
-		String data = this.serializer.serialize(event.data());
-		String user = event.user().isEmpty() ? null : this.serializer.serialize(event.user());
-		long size = utf8Length(data) + ((user != null) ? utf8Length(user) : 0);
-		// The limit is for senders. A system event carries its trigger (already within
-		// the
-		// limit) plus an error or the run's output, and is written with the run's end:
-		// rejecting it would leave that end unrecordable and the run executing again and
-		// again.
-		if (size > limits.maxPayloadSize() && !SystemEvents.isSystemEvent(event.name())) {
-			throw new IllegalArgumentException(where + ": payload is " + size + " bytes, over the limit of "
-					+ limits.maxPayloadSize() + " bytes (fanout.events.max-payload-size)");
-		}
-		return new Payload(data, user);
-	}
-
-	private record Payload(String data, @Nullable String user) {
-	}
-
 	private record Invocation(String functionId, String parentRunId, String parentStepKey) {
 	}
 
 	/** The expiry of a matcher that lasts as long as its run. */
 	private static final Instant NEVER = Instant.parse("9999-12-31T00:00:00Z");
-
-	private static long utf8Length(String text) {
-		return text.getBytes(StandardCharsets.UTF_8).length;
-	}
 
 }

@@ -9,19 +9,31 @@ import dev.fanout.RetryAfterException;
 
 /**
  * How errors are recorded: a one-line summary and a bounded stack trace.
+ *
+ * @since 0.1.0
  */
-final class Errors {
+public final class Errors {
 
 	private static final int MAX_STACK = 16 * 1024;
 
 	private Errors() {
 	}
 
-	static String describe(Throwable error) {
+	/**
+	 * The error as recorded: {@code ExceptionType: message}.
+	 * @param error the error
+	 * @return the summary
+	 */
+	public static String describe(Throwable error) {
 		return storable(error.getClass().getName() + ": " + error.getMessage());
 	}
 
-	static String stack(Throwable error) {
+	/**
+	 * The error's stack trace as recorded, cut at 16 KiB.
+	 * @param error the error
+	 * @return the stack trace
+	 */
+	public static String stack(Throwable error) {
 		StringWriter out = new StringWriter();
 		error.printStackTrace(new PrintWriter(out));
 		String stack = storable(out.toString());
@@ -36,6 +48,11 @@ final class Errors {
 		return (text.indexOf('\0') >= 0) ? text.replace("\0", "\\u0000") : text;
 	}
 
+	/**
+	 * The {@link RetryAfterException} in the error's cause chain.
+	 * @param error the error
+	 * @return the exception, or {@code null} if there is none
+	 */
 	static @Nullable RetryAfterException retryAfter(Throwable error) {
 		for (Throwable current = error; current != null; current = current.getCause()) {
 			if (current instanceof RetryAfterException retryAfter) {

@@ -9,7 +9,6 @@ import java.util.function.UnaryOperator;
 
 import org.jspecify.annotations.Nullable;
 import org.springframework.expression.Expression;
-import org.springframework.util.StringUtils;
 
 import dev.fanout.Event;
 import dev.fanout.NonRetriableException;
@@ -27,9 +26,6 @@ import dev.fanout.store.StoredStep;
  */
 final class FlowSteps {
 
-	/** The longest pause: a run parked for longer is more likely a bug than a plan. */
-	static final Duration MAX_PAUSE = Duration.ofDays(366);
-
 	private final RunState state;
 
 	private final RunExecutor executor;
@@ -40,19 +36,13 @@ final class FlowSteps {
 	}
 
 	void sleep(String id, Duration duration) {
-		if (duration == null || duration.isNegative()) {
-			throw new NonRetriableException("sleep '" + id + "' needs a duration of zero or more, not " + duration);
-		}
-		checkPause("sleep '" + id + "'", duration);
+		FlowChecks.sleep(id, duration);
 		sleeping(id, (now) -> now.plus(duration));
 	}
 
 	void sleepUntil(String id, Instant until) {
-		if (until == null) {
-			throw new NonRetriableException("sleepUntil '" + id + "' needs a time");
-		}
 		sleeping(id, (now) -> {
-			checkPause("sleepUntil '" + id + "'", Duration.between(now, until));
+			FlowChecks.sleepUntil(id, until, now);
 			return until;
 		});
 	}
@@ -84,15 +74,8 @@ final class FlowSteps {
 		if (stored != null && stored.status() == StepStatus.COMPLETED) {
 			return Optional.ofNullable(StoredEvents.fromJson(stored.output(), this.executor.serializer()));
 		}
-		if (!StringUtils.hasText(eventName)) {
-			throw new NonRetriableException("waitForEvent '" + id + "' needs an event name");
-		}
-		if (timeout == null || timeout.isNegative() || timeout.isZero()) {
-			throw new NonRetriableException("waitForEvent '" + id + "' needs a positive timeout, not " + timeout);
-		}
-		checkPause("waitForEvent '" + id + "'", timeout);
-		String source = StringUtils.hasText(match) ? match : null;
-		Expression expression = (source != null) ? parseMatch(id, source) : null;
+		Expression expression = FlowChecks.waitForEvent(id, eventName, timeout, match);
+		String source = (expression != null) ? match : null;
 		Instant now = this.executor.now();
 		if (stored != null && stored.wakeAt() != null) {
 			return waitedBefore(step, stored, now);
@@ -129,7 +112,7 @@ final class FlowSteps {
 		Instant startedAt = (stored != null) ? stored.startedAt() : this.executor.now();
 		int attempts = ((stored != null) ? stored.attempts() : 0) + 1;
 		try {
-			DefaultEventSender.rejectReserved(List.of(events));
+			EventPayloads.rejectReserved(List.of(events));
 			return this.executor.sendInStep(this.state,
 					(result) -> new StoredStep(step.key(), step.position(), StepStatus.COMPLETED, result,
 							SendResult.class.getName(), null, null, attempts, null, startedAt, this.executor.now()),
@@ -169,11 +152,7 @@ final class FlowSteps {
 
 	private StoredStep startInvocation(RunState.Step step, String functionId, Object data, @Nullable Duration timeout) {
 		Instant now = this.executor.now();
-		if (timeout != null && (timeout.isNegative() || timeout.isZero())) {
-			throw new NonRetriableException("invoke '" + step.key() + "' needs a positive timeout, not " + timeout);
-		}
-		Duration wait = (timeout != null) ? timeout : MAX_PAUSE;
-		checkPause("invoke '" + step.key() + "'", wait);
+		Duration wait = FlowChecks.invoke(step.key(), timeout);
 		if (this.executor.function(functionId).isEmpty()) {
 			StoredStep missing = new StoredStep(step.key(), step.position(), StepStatus.FAILED, null, null,
 					"No function '" + functionId + "' to invoke in this application", null, 1, null, now, now);
@@ -196,22 +175,6 @@ final class FlowSteps {
 		Instant startedAt = (step.stored() != null) ? step.stored().startedAt() : this.executor.now();
 		return new StoredStep(step.key(), step.position(), status, output, null, null, null, 1, wakeAt, startedAt,
 				endedAt);
-	}
-
-	private static Expression parseMatch(String id, String source) {
-		try {
-			return EventExpressions.parse(source);
-		}
-		catch (IllegalArgumentException ex) {
-			throw new NonRetriableException("waitForEvent '" + id + "': match " + ex.getMessage(), ex);
-		}
-	}
-
-	private static void checkPause(String what, Duration duration) {
-		if (duration.compareTo(MAX_PAUSE) > 0) {
-			throw new NonRetriableException(what + " is " + duration + " long; the longest pause is one year ("
-					+ MAX_PAUSE.toDays() + " days)");
-		}
 	}
 
 }

@@ -1,6 +1,7 @@
 package dev.fanout.engine;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 
 import org.jspecify.annotations.Nullable;
@@ -8,6 +9,8 @@ import org.springframework.classify.BinaryExceptionClassifier;
 import org.springframework.expression.Expression;
 
 import dev.fanout.Event;
+import dev.fanout.RetryAfterException;
+import dev.fanout.StepFailedException;
 
 /**
  * A function the engine can run: its id, what triggers it, how it retries and how to call
@@ -73,6 +76,28 @@ public record FunctionDefinition(String id, String name, List<String> triggers, 
 	public boolean isTriggeredBy(Event event) {
 		return this.triggers.stream().anyMatch((trigger) -> matches(trigger, event.name()))
 				&& (this.filter == null || EventExpressions.isTrue(this.filter, event));
+	}
+
+	/**
+	 * When a failed attempt may be made again: never for a step's final failure, an error
+	 * that is not retryable ({@code NonRetriableException}, {@code noRetryFor}) or once
+	 * the retries are used up; else when a {@link RetryAfterException} says, or after the
+	 * backoff.
+	 * @param error what the attempt threw
+	 * @param failures how many attempts have failed, this one included
+	 * @param now the time of the failure
+	 * @param jitter whether to add the backoff's jitter
+	 * @return when to try again, or {@code null} not to
+	 */
+	public @Nullable Instant retryAt(Throwable error, int failures, Instant now, boolean jitter) {
+		if (error instanceof StepFailedException || failures > this.retries || !this.retryable.classify(error)) {
+			return null;
+		}
+		RetryAfterException retryAfter = Errors.retryAfter(error);
+		if (retryAfter != null) {
+			return retryAfter.retryAt(now);
+		}
+		return now.plus(jitter ? this.backoff.delay(failures) : this.backoff.baseDelay(failures));
 	}
 
 	static boolean matches(String trigger, String eventName) {

@@ -18,10 +18,8 @@ import org.springframework.transaction.support.TransactionTemplate;
 
 import dev.fanout.Event;
 import dev.fanout.NonRetriableException;
-import dev.fanout.RetryAfterException;
 import dev.fanout.RunStatus;
 import dev.fanout.SendResult;
-import dev.fanout.StepFailedException;
 import dev.fanout.StepStatus;
 import dev.fanout.spi.PayloadSerializer;
 import dev.fanout.store.ClaimedRun;
@@ -179,12 +177,9 @@ final class RunExecutor {
 	}
 
 	private void failed(ClaimedRun run, FunctionDefinition function, Event event, Throwable error) {
-		boolean retryable = !(error instanceof StepFailedException) && function.retryable().classify(error);
 		int failures = run.failures() + 1;
-		if (retryable && failures <= function.retries()) {
-			RetryAfterException retryAfter = Errors.retryAfter(error);
-			Instant due = (retryAfter != null) ? retryAfter.retryAt(now())
-					: now().plus(function.backoff().delay(failures));
+		Instant due = function.retryAt(error, failures, now(), true);
+		if (due != null) {
 			if (db(() -> this.store.requeue(run.id(), owner(), due, failures, failures, Errors.describe(error)))) {
 				logger.info("Run {} ({}) failed on attempt {}; retrying at {}: {}", run.id(), run.functionId(),
 						failures, due, Errors.describe(error));
@@ -404,6 +399,10 @@ final class RunExecutor {
 
 	Limits limits() {
 		return this.settings.limits();
+	}
+
+	StepOutputs outputs() {
+		return new StepOutputs(this.serializer, this.settings.limits());
 	}
 
 	PayloadSerializer serializer() {

@@ -1,10 +1,8 @@
 package dev.fanout.engine;
 
 import java.lang.reflect.Type;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -14,12 +12,9 @@ import java.util.Set;
 import java.util.concurrent.Callable;
 
 import org.jspecify.annotations.Nullable;
-import org.springframework.util.ClassUtils;
-import org.springframework.util.StringUtils;
 
 import dev.fanout.Event;
 import dev.fanout.NonRetriableException;
-import dev.fanout.RetryAfterException;
 import dev.fanout.RunContext;
 import dev.fanout.SendResult;
 import dev.fanout.StepContext;
@@ -46,13 +41,11 @@ final class RunState implements StepContext, RunContext {
 
 	private final Map<String, StoredStep> steps = new HashMap<>();
 
-	private final Map<String, Integer> repeats = new HashMap<>();
+	private final StepSequence sequence;
 
-	private int position;
+	private final StepOutputs outputs;
 
 	private int attempt;
-
-	private @Nullable String currentStep;
 
 	private @Nullable Interruption interruption;
 
@@ -64,6 +57,8 @@ final class RunState implements StepContext, RunContext {
 		this.event = event;
 		this.executor = executor;
 		this.attempt = run.retryAttempt();
+		this.sequence = new StepSequence(executor.limits().maxStepsPerRun());
+		this.outputs = executor.outputs();
 		this.flow = new FlowSteps(this);
 		stored.forEach((step) -> this.steps.put(step.key(), step));
 	}
@@ -100,7 +95,7 @@ final class RunState implements StepContext, RunContext {
 		Instant startedAt = (stored != null) ? stored.startedAt() : this.executor.now();
 		int attempts = ((stored != null) ? stored.attempts() : 0) + 1;
 		Object value;
-		this.currentStep = step.key();
+		this.sequence.enter(step.key());
 		try {
 			value = fn.call();
 		}
@@ -108,11 +103,11 @@ final class RunState implements StepContext, RunContext {
 			throw signal;
 		}
 		catch (Throwable ex) {
-			this.currentStep = null;
+			this.sequence.leave();
 			throw failed(step.key(), step.position(), startedAt, attempts, ex);
 		}
 		finally {
-			this.currentStep = null;
+			this.sequence.leave();
 		}
 		return (T) completed(step.key(), step.position(), startedAt, attempts, type, value);
 	}
@@ -125,21 +120,8 @@ final class RunState implements StepContext, RunContext {
 		if (this.interruption != null) {
 			throw new Interruption.Signal(this.interruption);
 		}
-		if (!StringUtils.hasText(id) || id.length() > 200 || id.indexOf('\0') >= 0) {
-			throw new NonRetriableException(
-					"A step id must be 1 to 200 characters without NUL, not '" + id.replace('\0', '?') + "'");
-		}
-		if (this.currentStep != null) {
-			throw new NonRetriableException("Step '" + id + "' was called inside step '" + this.currentStep
-					+ "': steps cannot be nested; call them one after the other in the function");
-		}
-		String key = keyFor(id);
-		int stepPosition = this.position++;
-		int maxSteps = this.executor.limits().maxStepsPerRun();
-		if (stepPosition >= maxSteps) {
-			throw new NonRetriableException(
-					"Run has more than " + maxSteps + " steps, the limit (fanout.limits.max-steps-per-run)");
-		}
+		StepSequence.Next next = this.sequence.next(id);
+		String key = next.key();
 		StoredStep stored = this.steps.get(key);
 		boolean done = stored != null && (stored.status() == StepStatus.COMPLETED || stored.endedAt() != null);
 		if (!done) {
@@ -150,7 +132,7 @@ final class RunState implements StepContext, RunContext {
 				throw interrupt(new Interruption.Cancelled(null));
 			}
 		}
-		return new Step(key, stepPosition, stored);
+		return new Step(key, next.position(), stored);
 	}
 
 	void throwIfFailed(@Nullable StoredStep stored) {
@@ -159,36 +141,20 @@ final class RunState implements StepContext, RunContext {
 		}
 	}
 
-	private String keyFor(String id) {
-		int repeat = this.repeats.merge(id, 1, Integer::sum) - 1;
-		return (repeat == 0) ? id : id + ":" + repeat;
-	}
-
 	private @Nullable Object completed(String key, int stepPosition, Instant startedAt, int attempts,
 			@Nullable Type type, @Nullable Object value) {
-		String json;
-		Object restored;
+		StepOutputs.Encoded encoded;
 		try {
-			json = this.executor.serializer().serialize(value);
-			long size = json.getBytes(StandardCharsets.UTF_8).length;
-			long max = this.executor.limits().maxStepOutputSize();
-			if (size > max) {
-				throw new IllegalArgumentException("it is " + size + " bytes, over the limit of " + max
-						+ " bytes (fanout.limits.max-step-output-size)");
-			}
-			restored = (value == null || type == Void.class) ? null
-					: this.executor.serializer().deserialize(json, (type != null) ? type : storedType(value));
+			encoded = this.outputs.encode(key, type, value);
 		}
-		catch (IllegalArgumentException ex) {
-			throw failed(key, stepPosition, startedAt, attempts, new NonRetriableException(
-					"Output of step '" + key + "' cannot be stored and restored as JSON: " + ex.getMessage(), ex));
+		catch (NonRetriableException ex) {
+			throw failed(key, stepPosition, startedAt, attempts, ex);
 		}
-		String outputType = (value != null) ? storedType(value).getName() : null;
-		StoredStep row = new StoredStep(key, stepPosition, StepStatus.COMPLETED, json, outputType, null, null, attempts,
-				null, startedAt, this.executor.now());
+		StoredStep row = new StoredStep(key, stepPosition, StepStatus.COMPLETED, encoded.json(), encoded.type(), null,
+				null, attempts, null, startedAt, this.executor.now());
 		save(row);
 		this.attempt = 0;
-		return restored;
+		return encoded.restored();
 	}
 
 	RuntimeException failed(String key, int stepPosition, Instant startedAt, int attempts, Throwable error) {
@@ -197,30 +163,14 @@ final class RunState implements StepContext, RunContext {
 			throw interrupt(new Interruption.Suspend());
 		}
 		Instant now = this.executor.now();
-		boolean retryable = this.function.retryable().classify(error) && attempts <= this.function.retries();
+		Instant due = this.function.retryAt(error, attempts, now, true);
 		StoredStep row = new StoredStep(key, stepPosition, StepStatus.FAILED, null, null, Errors.describe(error),
-				Errors.stack(error), attempts, null, startedAt, retryable ? null : now);
-		if (!retryable) {
+				Errors.stack(error), attempts, null, startedAt, (due != null) ? null : now);
+		if (due == null) {
 			save(row);
 			return new StepFailedException(key, Errors.describe(error), error);
 		}
-		RetryAfterException retryAfter = Errors.retryAfter(error);
-		Instant due = (retryAfter != null) ? retryAfter.retryAt(now)
-				: now.plus(this.function.backoff().delay(attempts));
 		throw interrupt(new Interruption.RetryStep(row, due));
-	}
-
-	/**
-	 * The type a step output is restored as: its class, but the collection interface for
-	 * collections, since {@code List.of(..)} and friends have no public class to rebuild.
-	 */
-	private static Class<?> storedType(Object value) {
-		for (Class<?> type : new Class<?>[] { List.class, Set.class, Map.class, Collection.class }) {
-			if (type.isInstance(value)) {
-				return type;
-			}
-		}
-		return value.getClass();
 	}
 
 	void save(StoredStep row) {
@@ -257,21 +207,8 @@ final class RunState implements StepContext, RunContext {
 	}
 
 	private @Nullable Object restore(StoredStep stored, @Nullable Type type) {
-		if (stored.output() == null || stored.outputType() == null || type == Void.class) {
-			return null;
-		}
-		Type target = type;
-		if (target == null) {
-			ClassLoader loader = this.function.invoker().target().getClass().getClassLoader();
-			try {
-				target = ClassUtils.forName(stored.outputType(), loader);
-			}
-			catch (ClassNotFoundException | LinkageError ex) {
-				throw new NonRetriableException("Stored output of step '" + stored.key() + "' has type "
-						+ stored.outputType() + ", which cannot be loaded; pass the type with run(id, type, fn)", ex);
-			}
-		}
-		return this.executor.serializer().deserialize(stored.output(), target);
+		return this.outputs.restore(stored.key(), stored.output(), stored.outputType(), type,
+				this.function.invoker().target().getClass().getClassLoader());
 	}
 
 	Interruption.Signal interrupt(Interruption reason) {

@@ -27,12 +27,11 @@ final class StoreFanoutAdmin implements FanoutAdmin {
 	}
 
 	@Override
-	public boolean cancel(String runId) {
+	public void cancel(String runId) {
 		if (runId == null) {
 			throw new IllegalArgumentException("runId must not be null");
 		}
-		return Boolean.TRUE
-			.equals(this.transaction.execute((status) -> this.cancellations.cancel(runId, "Cancelled by FanoutAdmin")));
+		this.transaction.executeWithoutResult((status) -> this.cancellations.cancel(runId, "Cancelled by FanoutAdmin"));
 	}
 
 	@Override

@@ -14,8 +14,10 @@ import dev.fanout.store.StoredEvent;
 
 /**
  * Rebuilds {@link Event}s from what the store holds, and writes events as step outputs.
+ *
+ * @since 0.1.0
  */
-final class StoredEvents {
+public final class StoredEvents {
 
 	private static final Type MAP = new TypeReference<Map<String, Object>>() {
 	}.getType();
@@ -47,13 +49,22 @@ final class StoredEvents {
 
 	/**
 	 * An event as a step output: the JSON object expressions see.
+	 * @param event the event
+	 * @param serializer the serializer
+	 * @return the JSON
 	 */
-	static String toJson(Event event, PayloadSerializer serializer) {
+	public static String toJson(Event event, PayloadSerializer serializer) {
 		return serializer.serialize(EventExpressions.asMap(event));
 	}
 
+	/**
+	 * An event from a step output written by {@link #toJson}.
+	 * @param json the JSON, or {@code null}
+	 * @param serializer the serializer
+	 * @return the event, or {@code null} for a {@code null} or JSON null output
+	 */
 	@SuppressWarnings("unchecked")
-	static @Nullable Event fromJson(@Nullable String json, PayloadSerializer serializer) {
+	public static @Nullable Event fromJson(@Nullable String json, PayloadSerializer serializer) {
 		Map<String, Object> map = (json != null) ? (Map<String, Object>) serializer.deserialize(json, MAP) : null;
 		if (map == null) {
 			return null;

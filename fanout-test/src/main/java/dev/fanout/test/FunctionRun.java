@@ -16,6 +16,7 @@ import dev.fanout.RunInfo;
 import dev.fanout.RunStatus;
 import dev.fanout.StepInfo;
 import dev.fanout.StepStatus;
+import dev.fanout.engine.Errors;
 import dev.fanout.spi.PayloadSerializer;
 
 /**
@@ -251,7 +252,7 @@ public final class FunctionRun {
 	 */
 	public RunInfo toRunInfo() {
 		return new RunInfo(runId(), functionId(), this.setup.event().id(), this.status, this.attempts, this.outputJson,
-				(this.error != null) ? TestErrors.describe(this.error) : null, this.startedAt, this.startedAt,
+				(this.error != null) ? Errors.describe(this.error) : null, this.startedAt, this.startedAt,
 				this.status.isFinal() ? this.endedAt : null, steps());
 	}
 

@@ -17,11 +17,13 @@ import org.springframework.util.ClassUtils;
 
 import dev.fanout.Event;
 import dev.fanout.EventFunction;
+import dev.fanout.NonRetriableException;
 import dev.fanout.StepStatus;
 import dev.fanout.engine.Backoff;
 import dev.fanout.engine.FunctionDefinition;
 import dev.fanout.engine.FunctionDefinitions;
 import dev.fanout.engine.Limits;
+import dev.fanout.engine.StepOutputs;
 import dev.fanout.json.JacksonPayloadSerializer;
 import dev.fanout.spi.PayloadSerializer;
 
@@ -348,26 +350,26 @@ public final class FunctionTester {
 		TestSetup setup = new TestSetup(function, trigger, this.runId, new LinkedHashMap<>(this.mocks),
 				List.copyOf(this.incoming), this.serializer, Limits.defaults(), stopAfter);
 		Instant startedAt = (this.start != null) ? this.start : trigger.ts();
-		return new TestRunner(setup, startedAt, completedSteps(startedAt)).run();
+		return new TestRunner(setup, startedAt,
+				completedSteps(startedAt, new StepOutputs(this.serializer, setup.limits())))
+			.run();
 	}
 
-	private List<StepRow> completedSteps(Instant startedAt) {
+	private List<StepRow> completedSteps(Instant startedAt, StepOutputs outputs) {
 		Map<String, StepRow> rows = new LinkedHashMap<>(this.resumedSteps);
 		int position = rows.size();
 		for (Map.Entry<String, @Nullable Object> given : this.givenOutputs.entrySet()) {
-			Object output = given.getValue();
-			String json;
+			StepOutputs.Encoded output;
 			try {
-				json = this.serializer.serialize(output);
+				output = outputs.encode(given.getKey(), null, given.getValue());
 			}
-			catch (IllegalArgumentException ex) {
-				throw new IllegalArgumentException(
-						"withCompletedStep(\"" + given.getKey() + "\"): the output cannot be stored as JSON", ex);
+			catch (NonRetriableException ex) {
+				throw new IllegalArgumentException("withCompletedStep(\"" + given.getKey() + "\"): " + ex.getMessage(),
+						ex);
 			}
-			String type = (output != null) ? TestInvocation.storedType(output).getName() : null;
 			StepRow previous = rows.get(given.getKey());
 			rows.put(given.getKey(), new StepRow(given.getKey(), (previous != null) ? previous.position() : position++,
-					StepStatus.COMPLETED, json, type, null, 1, null, startedAt, startedAt));
+					StepStatus.COMPLETED, output.json(), output.type(), null, 1, null, startedAt, startedAt));
 		}
 		return List.copyOf(rows.values());
 	}

@@ -1,31 +1,11 @@
 package dev.fanout.test;
 
-import org.jspecify.annotations.Nullable;
-
-import dev.fanout.RetryAfterException;
-
 /**
- * Errors as the engine records them: {@code ExceptionType: message}.
+ * Lets a mock's checked exception reach the function unwrapped.
  */
 final class TestErrors {
 
 	private TestErrors() {
-	}
-
-	static String describe(Throwable error) {
-		return error.getClass().getName() + ": " + error.getMessage();
-	}
-
-	static @Nullable RetryAfterException retryAfter(Throwable error) {
-		for (Throwable current = error; current != null; current = current.getCause()) {
-			if (current instanceof RetryAfterException retryAfter) {
-				return retryAfter;
-			}
-			if (current.getCause() == current) {
-				break;
-			}
-		}
-		return null;
 	}
 
 	/**

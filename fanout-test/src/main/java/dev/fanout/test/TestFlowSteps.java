@@ -1,6 +1,5 @@
 package dev.fanout.test;
 
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -12,29 +11,26 @@ import java.util.function.UnaryOperator;
 
 import org.jspecify.annotations.Nullable;
 import org.springframework.expression.Expression;
-import org.springframework.util.StringUtils;
 
 import dev.fanout.Event;
 import dev.fanout.NonRetriableException;
 import dev.fanout.SendResult;
 import dev.fanout.StepStatus;
+import dev.fanout.engine.Errors;
 import dev.fanout.engine.EventExpressions;
-import dev.fanout.engine.Limits;
+import dev.fanout.engine.EventPayloads;
+import dev.fanout.engine.FlowChecks;
+import dev.fanout.engine.StoredEvents;
 import dev.fanout.spi.PayloadSerializer;
 
 /**
- * Sleeps, waits, sends and invokes, in memory and in virtual time, mirroring the engine's
- * {@code FlowSteps}: a pause parks the run and the function is invoked again from the top
- * when it is due, which here is at once, with the virtual clock moved to the due time.
+ * Sleeps, waits, sends and invokes, in memory and in virtual time, with the engine's
+ * checks: a pause parks the run and the function is invoked again from the top when it is
+ * due, which here is at once, with the virtual clock moved to the due time.
  */
 final class TestFlowSteps {
 
-	/** The longest pause, as in the engine. */
-	static final Duration MAX_PAUSE = Duration.ofDays(366);
-
 	private static final String FUNCTION_INVOKED = "fanout/function.invoked";
-
-	private static final String RESERVED_PREFIX = "fanout/";
 
 	private final TestInvocation invocation;
 
@@ -43,19 +39,13 @@ final class TestFlowSteps {
 	}
 
 	void sleep(String id, Duration duration) {
-		if (duration == null || duration.isNegative()) {
-			throw new NonRetriableException("sleep '" + id + "' needs a duration of zero or more, not " + duration);
-		}
-		checkPause("sleep '" + id + "'", duration);
+		FlowChecks.sleep(id, duration);
 		sleeping(id, (now) -> now.plus(duration));
 	}
 
 	void sleepUntil(String id, Instant until) {
-		if (until == null) {
-			throw new NonRetriableException("sleepUntil '" + id + "' needs a time");
-		}
 		sleeping(id, (now) -> {
-			checkPause("sleepUntil '" + id + "'", Duration.between(now, until));
+			FlowChecks.sleepUntil(id, until, now);
 			return until;
 		});
 	}
@@ -88,15 +78,8 @@ final class TestFlowSteps {
 		if (stored != null && stored.isCompleted()) {
 			return settledEvent(step, stored);
 		}
-		if (!StringUtils.hasText(eventName)) {
-			throw new NonRetriableException("waitForEvent '" + id + "' needs an event name");
-		}
-		if (timeout == null || timeout.isNegative() || timeout.isZero()) {
-			throw new NonRetriableException("waitForEvent '" + id + "' needs a positive timeout, not " + timeout);
-		}
-		checkPause("waitForEvent '" + id + "'", timeout);
-		String source = StringUtils.hasText(match) ? match : null;
-		Expression expression = (source != null) ? parseMatch(id, source) : null;
+		Expression expression = FlowChecks.waitForEvent(id, eventName, timeout, match);
+		String source = (expression != null) ? match : null;
 		Instant now = this.invocation.now();
 		if (stored != null && stored.wakeAt() != null) {
 			// Invoked again after the park: the event arrived, or the wait timed out.
@@ -107,7 +90,7 @@ final class TestFlowSteps {
 		}
 		Event arrived = arrivingEvent(step, eventName, timeout, source, expression);
 		Instant expires = now.plus(timeout);
-		String output = (arrived != null) ? serializer().serialize(EventExpressions.asMap(arrived)) : null;
+		String output = (arrived != null) ? StoredEvents.toJson(arrived, serializer()) : null;
 		throw park(row(step, StepStatus.WAITING, output, expires, null), (arrived != null) ? now : expires);
 	}
 
@@ -165,25 +148,9 @@ final class TestFlowSteps {
 	}
 
 	private Optional<Event> settledEvent(TestInvocation.Step step, StepRow stored) {
-		Event event = eventFromJson(stored.output());
+		Event event = StoredEvents.fromJson(stored.output(), serializer());
 		this.invocation.settle(step, event);
 		return Optional.ofNullable(event);
-	}
-
-	@SuppressWarnings("unchecked")
-	private @Nullable Event eventFromJson(@Nullable String json) {
-		Map<String, Object> map = (json != null) ? (Map<String, Object>) serializer().deserialize(json, Map.class)
-				: null;
-		if (map == null) {
-			return null;
-		}
-		return Event.builder(String.valueOf(map.get("name")))
-			.id(String.valueOf(map.get("id")))
-			.data(map.get("data"))
-			.user(map.get("user"))
-			.ts(Instant.ofEpochMilli(((Number) map.get("ts")).longValue()))
-			.v((map.get("v") != null) ? String.valueOf(map.get("v")) : null)
-			.build();
 	}
 
 	SendResult sendEvent(String id, Event... events) {
@@ -203,7 +170,7 @@ final class TestFlowSteps {
 		List<Event> sent = List.of(events);
 		SendResult result;
 		try {
-			validate(sent);
+			new EventPayloads(this.invocation.setup().limits(), serializer()).forSend(sent);
 			Object answer = this.invocation.call(step, attempts, new ArrayList<>(sent), (call) -> null);
 			result = (answer != null) ? (SendResult) answer
 					: new SendResult(sent.stream().map(Event::id).toList(), List.of());
@@ -223,45 +190,6 @@ final class TestFlowSteps {
 					SendResult.class.getName(), null, attempts, null, startedAt, this.invocation.now()));
 		this.invocation.memory().recordSent(sent);
 		return (SendResult) this.invocation.settle(step, result);
-	}
-
-	/**
-	 * The checks the engine makes before it sends anything: reserved names, which only
-	 * fanout itself may send, then the limits.
-	 */
-	private void validate(List<Event> events) {
-		for (Event event : events) {
-			if (event != null && event.name().startsWith(RESERVED_PREFIX)) {
-				throw new IllegalArgumentException("Event name '" + event.name()
-						+ "' is reserved: names starting with '" + RESERVED_PREFIX + "' are sent by fanout itself");
-			}
-		}
-		Limits limits = this.invocation.setup().limits();
-		if (events.size() > limits.maxEventsPerSend()) {
-			throw new IllegalArgumentException("Cannot send " + events.size() + " events at once: the limit is "
-					+ limits.maxEventsPerSend() + " (fanout.events.max-batch-size)");
-		}
-		for (int i = 0; i < events.size(); i++) {
-			Event event = events.get(i);
-			if (event == null) {
-				throw new IllegalArgumentException("events must not contain null");
-			}
-			String where = (events.size() > 1) ? "Event " + i + " ('" + event.name() + "')"
-					: "Event '" + event.name() + "'";
-			if (event.name().isBlank() || event.name().length() > limits.maxEventNameLength()) {
-				throw new IllegalArgumentException(where + ": name must be 1 to " + limits.maxEventNameLength()
-						+ " characters (fanout.limits.max-event-name-length), not " + event.name().length());
-			}
-			if (event.id().isBlank() || event.id().length() > 128) {
-				throw new IllegalArgumentException(where + ": id must be 1 to 128 characters");
-			}
-			long size = utf8Length(serializer().serialize(event.data()))
-					+ (event.user().isEmpty() ? 0 : utf8Length(serializer().serialize(event.user())));
-			if (size > limits.maxPayloadSize()) {
-				throw new IllegalArgumentException(where + ": payload is " + size + " bytes, over the limit of "
-						+ limits.maxPayloadSize() + " bytes (fanout.events.max-payload-size)");
-			}
-		}
 	}
 
 	<T> T invoke(String id, String functionId, Object data, Class<T> resultType, @Nullable Duration timeout) {
@@ -284,10 +212,7 @@ final class TestFlowSteps {
 	private Halt.Signal startInvocation(TestInvocation.Step step, String functionId, Object data,
 			@Nullable Duration timeout) {
 		Instant now = this.invocation.now();
-		if (timeout != null && (timeout.isNegative() || timeout.isZero())) {
-			throw new NonRetriableException("invoke '" + step.key() + "' needs a positive timeout, not " + timeout);
-		}
-		checkPause("invoke '" + step.key() + "'", (timeout != null) ? timeout : MAX_PAUSE);
+		FlowChecks.invoke(step.key(), timeout);
 		if (!this.invocation.isMocked(step)) {
 			throw this.invocation.misuse("Step '" + step.key() + "' invokes function '" + functionId
 					+ "', which FunctionTester does not run: mock its result with mockStep(\"" + step.id()
@@ -305,8 +230,7 @@ final class TestFlowSteps {
 		}
 		catch (Throwable ex) {
 			outcome = new StepRow(step.key(), step.position(), StepStatus.FAILED, null, null,
-					"Invoked function '" + functionId + "' (mocked) failed: " + TestErrors.describe(ex), 1, null, now,
-					now);
+					"Invoked function '" + functionId + "' (mocked) failed: " + Errors.describe(ex), 1, null, now, now);
 		}
 		return park(outcome, now);
 	}
@@ -324,26 +248,6 @@ final class TestFlowSteps {
 
 	private PayloadSerializer serializer() {
 		return this.invocation.setup().serializer();
-	}
-
-	private static Expression parseMatch(String id, String source) {
-		try {
-			return EventExpressions.parse(source);
-		}
-		catch (IllegalArgumentException ex) {
-			throw new NonRetriableException("waitForEvent '" + id + "': match " + ex.getMessage(), ex);
-		}
-	}
-
-	private static void checkPause(String what, Duration duration) {
-		if (duration.compareTo(MAX_PAUSE) > 0) {
-			throw new NonRetriableException(what + " is " + duration + " long; the longest pause is one year ("
-					+ MAX_PAUSE.toDays() + " days)");
-		}
-	}
-
-	private static long utf8Length(String text) {
-		return text.getBytes(StandardCharsets.UTF_8).length;
 	}
 
 }

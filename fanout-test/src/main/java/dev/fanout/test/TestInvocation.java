@@ -1,37 +1,32 @@
 package dev.fanout.test;
 
 import java.lang.reflect.Type;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Collection;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.Callable;
 
 import org.jspecify.annotations.Nullable;
-import org.springframework.util.ClassUtils;
-import org.springframework.util.StringUtils;
 
 import dev.fanout.Event;
 import dev.fanout.NonRetriableException;
-import dev.fanout.RetryAfterException;
 import dev.fanout.RunContext;
 import dev.fanout.SendResult;
 import dev.fanout.StepContext;
 import dev.fanout.StepFailedException;
 import dev.fanout.StepStatus;
 import dev.fanout.ThrowingRunnable;
-import dev.fanout.engine.FunctionDefinition;
+import dev.fanout.engine.Errors;
+import dev.fanout.engine.StepOutputs;
+import dev.fanout.engine.StepSequence;
 
 /**
- * One invocation of the function under test: the step context and run context it gets.
- * Mirrors the engine's {@code RunState}: completed steps return their stored output, a
- * new step runs (or its mock answers) and its output makes the JSON round trip, a
- * retryable failure ends the invocation so that the run is invoked again from the top.
+ * One invocation of the function under test: the step context and run context it gets. It
+ * follows the engine's {@code RunState}, with the engine's own step keys, output round
+ * trip and retry rules: completed steps return their stored output, a new step runs (or
+ * its mock answers), a retryable failure ends the invocation so that the run is invoked
+ * again from the top.
  */
 final class TestInvocation implements StepContext, RunContext {
 
@@ -41,13 +36,11 @@ final class TestInvocation implements StepContext, RunContext {
 
 	private final TestFlowSteps flow;
 
-	private final Map<String, Integer> repeats = new HashMap<>();
+	private final StepSequence sequence;
 
-	private int position;
+	private final StepOutputs outputs;
 
 	private int attempt;
-
-	private @Nullable String currentStep;
 
 	private @Nullable Halt halt;
 
@@ -55,6 +48,8 @@ final class TestInvocation implements StepContext, RunContext {
 		this.setup = setup;
 		this.memory = memory;
 		this.attempt = memory.retryAttempt;
+		this.sequence = new StepSequence(setup.limits().maxStepsPerRun());
+		this.outputs = new StepOutputs(setup.serializer(), setup.limits());
 		this.flow = new TestFlowSteps(this);
 	}
 
@@ -90,7 +85,7 @@ final class TestInvocation implements StepContext, RunContext {
 		Instant startedAt = (stored != null) ? stored.startedAt() : now();
 		int attempts = ((stored != null) ? stored.attempts() : 0) + 1;
 		Object value;
-		this.currentStep = step.key();
+		this.sequence.enter(step.key());
 		try {
 			value = call(step, attempts, List.of(), (call) -> fn.call());
 			if (type == Void.class) {
@@ -102,11 +97,11 @@ final class TestInvocation implements StepContext, RunContext {
 			throw signal;
 		}
 		catch (Throwable ex) {
-			this.currentStep = null;
+			this.sequence.leave();
 			throw failed(step, startedAt, attempts, ex);
 		}
 		finally {
-			this.currentStep = null;
+			this.sequence.leave();
 		}
 		return (T) settle(step, completed(step, startedAt, attempts, type, value));
 	}
@@ -119,23 +114,8 @@ final class TestInvocation implements StepContext, RunContext {
 		if (this.halt != null) {
 			throw new Halt.Signal(this.halt);
 		}
-		if (!StringUtils.hasText(id) || id.length() > 200 || id.indexOf('\0') >= 0) {
-			throw new NonRetriableException(
-					"A step id must be 1 to 200 characters without NUL, not '" + id.replace('\0', '?') + "'");
-		}
-		if (this.currentStep != null) {
-			throw new NonRetriableException("Step '" + id + "' was called inside step '" + this.currentStep
-					+ "': steps cannot be nested; call them one after the other in the function");
-		}
-		int repeat = this.repeats.merge(id, 1, Integer::sum) - 1;
-		String key = (repeat == 0) ? id : id + ":" + repeat;
-		int stepPosition = this.position++;
-		int maxSteps = this.setup.limits().maxStepsPerRun();
-		if (stepPosition >= maxSteps) {
-			throw new NonRetriableException(
-					"Run has more than " + maxSteps + " steps, the limit (fanout.limits.max-steps-per-run)");
-		}
-		return new Step(id, key, stepPosition, this.memory.step(key));
+		StepSequence.Next next = this.sequence.next(id);
+		return new Step(id, next.key(), next.position(), this.memory.step(next.key()));
 	}
 
 	/**
@@ -177,29 +157,17 @@ final class TestInvocation implements StepContext, RunContext {
 
 	private @Nullable Object completed(Step step, Instant startedAt, int attempts, @Nullable Type type,
 			@Nullable Object value) {
-		String json;
-		Object restored;
+		StepOutputs.Encoded encoded;
 		try {
-			json = this.setup.serializer().serialize(value);
-			long size = json.getBytes(StandardCharsets.UTF_8).length;
-			long max = this.setup.limits().maxStepOutputSize();
-			if (size > max) {
-				throw new IllegalArgumentException("it is " + size + " bytes, over the limit of " + max
-						+ " bytes (fanout.limits.max-step-output-size)");
-			}
-			restored = (value == null || type == Void.class) ? null
-					: this.setup.serializer().deserialize(json, (type != null) ? type : storedType(value));
+			encoded = this.outputs.encode(step.key(), type, value);
 		}
-		catch (IllegalArgumentException ex) {
-			throw failed(step, startedAt, attempts, new NonRetriableException(
-					"Output of step '" + step.key() + "' cannot be stored and restored as JSON: " + ex.getMessage(),
-					ex));
+		catch (NonRetriableException ex) {
+			throw failed(step, startedAt, attempts, ex);
 		}
-		String outputType = (value != null) ? storedType(value).getName() : null;
-		save(new StepRow(step.key(), step.position(), StepStatus.COMPLETED, json, outputType, null, attempts, null,
-				startedAt, now()));
+		save(new StepRow(step.key(), step.position(), StepStatus.COMPLETED, encoded.json(), encoded.type(), null,
+				attempts, null, startedAt, now()));
 		this.attempt = 0;
-		return restored;
+		return encoded.restored();
 	}
 
 	/**
@@ -208,51 +176,26 @@ final class TestInvocation implements StepContext, RunContext {
 	 * {@link StepFailedException} to throw into the function.
 	 */
 	RuntimeException failed(Step step, Instant startedAt, int attempts, Throwable error) {
-		FunctionDefinition function = this.setup.function();
 		Instant now = now();
-		boolean retryable = function.retryable().classify(error) && attempts <= function.retries();
-		StepRow row = new StepRow(step.key(), step.position(), StepStatus.FAILED, null, null,
-				TestErrors.describe(error), attempts, null, startedAt, retryable ? null : now);
-		if (!retryable) {
+		// Backoff without jitter: it only moves the virtual clock.
+		Instant due = this.setup.function().retryAt(error, attempts, now, false);
+		StepRow row = new StepRow(step.key(), step.position(), StepStatus.FAILED, null, null, Errors.describe(error),
+				attempts, null, startedAt, (due != null) ? null : now);
+		if (due == null) {
 			save(row);
 			settle(step, null);
-			return new StepFailedException(step.key(), TestErrors.describe(error), error);
+			return new StepFailedException(step.key(), Errors.describe(error), error);
 		}
-		RetryAfterException retryAfter = TestErrors.retryAfter(error);
-		Instant due = (retryAfter != null) ? retryAfter.retryAt(now)
-				: now.plus(TestRunner.delay(function.backoff(), attempts));
 		throw interrupt(new Halt.Retry(row, due));
 	}
 
-	/**
-	 * The type a step output is restored as, as in the engine: its class, but the
-	 * collection interface for collections.
-	 */
-	static Class<?> storedType(Object value) {
-		for (Class<?> type : new Class<?>[] { List.class, Set.class, Map.class, Collection.class }) {
-			if (type.isInstance(value)) {
-				return type;
-			}
-		}
-		return value.getClass();
+	private @Nullable Object restore(StepRow stored, @Nullable Type type) {
+		return this.outputs.restore(stored.key(), stored.output(), stored.outputType(), type,
+				this.setup.function().invoker().target().getClass().getClassLoader());
 	}
 
-	private @Nullable Object restore(StepRow stored, @Nullable Type type) {
-		if (stored.output() == null || stored.outputType() == null || type == Void.class) {
-			return null;
-		}
-		Type target = type;
-		if (target == null) {
-			ClassLoader loader = this.setup.function().invoker().target().getClass().getClassLoader();
-			try {
-				target = ClassUtils.forName(stored.outputType(), loader);
-			}
-			catch (ClassNotFoundException | LinkageError ex) {
-				throw new NonRetriableException("Stored output of step '" + stored.key() + "' has type "
-						+ stored.outputType() + ", which cannot be loaded; pass the type with run(id, type, fn)", ex);
-			}
-		}
-		return this.setup.serializer().deserialize(stored.output(), target);
+	StepOutputs outputs() {
+		return this.outputs;
 	}
 
 	void save(StepRow row) {

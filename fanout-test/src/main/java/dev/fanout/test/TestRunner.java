@@ -1,16 +1,12 @@
 package dev.fanout.test;
 
-import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 
 import org.jspecify.annotations.Nullable;
 
 import dev.fanout.NonRetriableException;
-import dev.fanout.RetryAfterException;
 import dev.fanout.RunStatus;
-import dev.fanout.StepFailedException;
-import dev.fanout.engine.Backoff;
 import dev.fanout.engine.FunctionDefinition;
 
 /**
@@ -87,28 +83,15 @@ final class TestRunner {
 	 * retryable or a step's final failure that the function let through.
 	 */
 	private boolean retried(Throwable error) {
-		FunctionDefinition function = this.setup.function();
-		boolean retryable = !(error instanceof StepFailedException) && function.retryable().classify(error);
 		int failures = this.memory.failures + 1;
-		if (!retryable || failures > function.retries()) {
+		Instant due = this.setup.function().retryAt(error, failures, this.memory.now(), false);
+		if (due == null) {
 			return false;
 		}
-		RetryAfterException retryAfter = TestErrors.retryAfter(error);
-		Instant now = this.memory.now();
-		Instant due = (retryAfter != null) ? retryAfter.retryAt(now) : now.plus(delay(function.backoff(), failures));
 		this.memory.failures = failures;
 		this.memory.retryAttempt = failures;
 		this.memory.advanceTo(due);
 		return true;
-	}
-
-	/**
-	 * The delay after the n-th failure, without jitter: virtual time moves by it, no
-	 * thread waits.
-	 */
-	static Duration delay(Backoff backoff, int failure) {
-		List<Duration> delays = backoff.delays();
-		return delays.get(Math.min(Math.max(failure, 1), delays.size()) - 1);
 	}
 
 	private FunctionRun ended(RunStatus status, @Nullable Object output, @Nullable String json,

@@ -73,6 +73,7 @@ class FanoutRunsTests {
 	@Test
 	void awaitRunFailsAtTheTimeoutWithTheRunsState() {
 		String runId = send("app/order.placed", "ada@example.com").runIds().get(0);
+		this.runs.awaitRun(runId, RunStatus.WAITING);
 
 		assertThatExceptionOfType(AssertionError.class)
 			.isThrownBy(() -> this.runs.awaitRun(runId, RunStatus.COMPLETED, Duration.ofMillis(300)))
