@@ -47,6 +47,12 @@ public class FanoutProperties {
 
 	private final Jdbc jdbc = new Jdbc();
 
+	private final Http http = new Http();
+
+	private final Dashboard dashboard = new Dashboard();
+
+	private final Replay replay = new Replay();
+
 	public boolean isEnabled() {
 		return this.enabled;
 	}
@@ -85,6 +91,18 @@ public class FanoutProperties {
 
 	public Jdbc getJdbc() {
 		return this.jdbc;
+	}
+
+	public Http getHttp() {
+		return this.http;
+	}
+
+	public Dashboard getDashboard() {
+		return this.dashboard;
+	}
+
+	public Replay getReplay() {
+		return this.replay;
 	}
 
 	/**
@@ -359,6 +377,96 @@ public class FanoutProperties {
 		@Override
 		public String getDefaultSchemaLocation() {
 			return "classpath:dev/fanout/store/jdbc/schema-@@platform@@.sql";
+		}
+
+	}
+
+	/**
+	 * The HTTP event API and the admin API.
+	 */
+	public static class Http {
+
+		/**
+		 * Path under which the event API ({base}/e/{key}), the admin API ({base}/api) and
+		 * the dashboard are served.
+		 */
+		private String basePath = "/fanout";
+
+		/**
+		 * Keys accepted by the HTTP event API; several, so a key can be rotated. The API
+		 * answers 404 until at least one is set.
+		 */
+		private List<String> eventKeys = new ArrayList<>();
+
+		/**
+		 * Bearer token the admin API requires. Without Spring Security the admin API
+		 * refuses to start on a non-loopback address unless this is set.
+		 */
+		private @Nullable String adminToken;
+
+		public String getBasePath() {
+			return this.basePath;
+		}
+
+		public void setBasePath(String basePath) {
+			this.basePath = basePath;
+		}
+
+		public List<String> getEventKeys() {
+			return this.eventKeys;
+		}
+
+		public void setEventKeys(List<String> eventKeys) {
+			this.eventKeys = eventKeys;
+		}
+
+		public @Nullable String getAdminToken() {
+			return this.adminToken;
+		}
+
+		public void setAdminToken(@Nullable String adminToken) {
+			this.adminToken = adminToken;
+		}
+
+	}
+
+	/**
+	 * The admin API and dashboard.
+	 */
+	public static class Dashboard {
+
+		/**
+		 * Whether the admin API and the dashboard are served under the base path.
+		 */
+		private boolean enabled;
+
+		public boolean isEnabled() {
+			return this.enabled;
+		}
+
+		public void setEnabled(boolean enabled) {
+			this.enabled = enabled;
+		}
+
+	}
+
+	/**
+	 * Replays of past runs.
+	 */
+	public static class Replay {
+
+		/**
+		 * Most replayed runs handed to the workers per second, so that a large replay
+		 * leaves room for live traffic.
+		 */
+		private double rate = 50;
+
+		public double getRate() {
+			return this.rate;
+		}
+
+		public void setRate(double rate) {
+			this.rate = rate;
 		}
 
 	}
