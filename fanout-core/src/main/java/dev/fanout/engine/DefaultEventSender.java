@@ -12,6 +12,7 @@ import org.springframework.expression.Expression;
 import dev.fanout.StepStatus;
 import dev.fanout.store.NewWait;
 import dev.fanout.store.PendingWait;
+import dev.fanout.store.ReplayableRun;
 import dev.fanout.store.StoredStep;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -166,15 +167,28 @@ public final class DefaultEventSender implements EventSender {
 
 	private NewRun newRun(FunctionDefinition function, String seq, Event event, Instant due, Instant now,
 			@Nullable Invocation invocation) {
+		return newRun(function, seq, event.id(), event.ts(), due, now, invocation);
+	}
+
+	/**
+	 * A new run of a function for a stored event, for a replay: its start timeout counts
+	 * from when it is due, not from the event.
+	 */
+	NewRun replayRun(FunctionDefinition function, ReplayableRun run, Instant due, Instant now) {
+		return newRun(function, run.eventSeq(), run.eventId(), due, due, now, null);
+	}
+
+	private static NewRun newRun(FunctionDefinition function, String seq, String eventId, Instant startFrom,
+			Instant due, Instant now, @Nullable Invocation invocation) {
 		Duration start = function.startTimeout();
-		return new NewRun(Ids.next(), function.id(), seq, event.id(), due, now,
-				(start != null) ? event.ts().plus(start) : null,
+		return new NewRun(Ids.next(), function.id(), seq, eventId, due, now,
+				(start != null) ? startFrom.plus(start) : null,
 				(start != null) ? "Not started within the start timeout of " + start : null,
 				(invocation != null) ? invocation.parentRunId() : null,
 				(invocation != null) ? invocation.parentStepKey() : null);
 	}
 
-	private static List<NewWait> cancelWaits(FunctionDefinition function, String runId, Instant now) {
+	static List<NewWait> cancelWaits(FunctionDefinition function, String runId, Instant now) {
 		List<NewWait> waits = new ArrayList<>();
 		for (int i = 0; i < function.cancelOn().size(); i++) {
 			FunctionDefinition.CancelRule rule = function.cancelOn().get(i);

@@ -4,6 +4,7 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
+import java.util.Map;
 
 import javax.sql.DataSource;
 
@@ -13,6 +14,7 @@ import org.springframework.transaction.support.TransactionTemplate;
 
 import dev.fanout.EventSender;
 import dev.fanout.FanoutAdmin;
+import dev.fanout.RunStatus;
 import dev.fanout.json.JacksonPayloadSerializer;
 import dev.fanout.spi.PayloadSerializer;
 import dev.fanout.store.RunStore;
@@ -35,9 +37,12 @@ public final class FanoutEngine {
 
 	private final EngineSettings settings;
 
+	private final RunStore store;
+
 	private FanoutEngine(Builder builder) {
 		this.settings = builder.settings;
 		RunStore store = JdbcRunStore.create(builder.dataSource, builder.tablePrefix);
+		this.store = store;
 		this.registry = new FunctionRegistry(builder.functions);
 		TransactionTemplate joining = new TransactionTemplate(builder.transactionManager);
 		TransactionTemplate own = new TransactionTemplate(builder.transactionManager);
@@ -46,7 +51,9 @@ public final class FanoutEngine {
 				builder.clock, this::wakeWorker, this::markCancel);
 		this.worker = new Worker(this.registry, store, own, builder.retry, builder.serializer, this.settings,
 				builder.clock, this.sender);
-		this.admin = new StoreFanoutAdmin(store, this.sender.cancellations(), joining);
+		Replays replays = new Replays(this.registry, store, own, this.sender, builder.clock, builder.replayRate,
+				this::wakeWorker);
+		this.admin = new StoreFanoutAdmin(store, this.sender.cancellations(), joining, replays);
 	}
 
 	/**
@@ -104,6 +111,27 @@ public final class FanoutEngine {
 	}
 
 	/**
+	 * This application's functions, each with how many runs it has in each status.
+	 * @return the functions, in registration order
+	 */
+	public List<FunctionStats> functionStats() {
+		Map<String, Map<RunStatus, Long>> counts = this.store.countRunsByFunction();
+		return this.registry.all()
+			.stream()
+			.map((function) -> new FunctionStats(function, counts.getOrDefault(function.id(), Map.of())))
+			.toList();
+	}
+
+	/**
+	 * A function and how many runs it has in each status.
+	 *
+	 * @param function the function
+	 * @param runs the run counts; statuses without runs are missing
+	 */
+	public record FunctionStats(FunctionDefinition function, Map<RunStatus, Long> runs) {
+	}
+
+	/**
 	 * Builds a {@link FanoutEngine}.
 	 */
 	public static final class Builder {
@@ -123,6 +151,8 @@ public final class FanoutEngine {
 		private RetrySupport retry = RetrySupport.defaults();
 
 		private String tablePrefix = "fanout_";
+
+		private double replayRate = 50;
 
 		private Builder(DataSource dataSource, PlatformTransactionManager transactionManager) {
 			this.dataSource = dataSource;
@@ -151,6 +181,16 @@ public final class FanoutEngine {
 
 		public Builder tablePrefix(String tablePrefix) {
 			this.tablePrefix = tablePrefix;
+			return this;
+		}
+
+		/**
+		 * How many replayed runs a second to hand to the workers.
+		 * @param replayRate runs per second, more than 0
+		 * @return this builder
+		 */
+		public Builder replayRate(double replayRate) {
+			this.replayRate = replayRate;
 			return this;
 		}
 

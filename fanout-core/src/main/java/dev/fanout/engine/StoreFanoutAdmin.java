@@ -6,6 +6,9 @@ import java.util.Optional;
 import org.springframework.transaction.support.TransactionTemplate;
 
 import dev.fanout.FanoutAdmin;
+import dev.fanout.ReplayRequest;
+import dev.fanout.ReplayResult;
+import dev.fanout.RunQuery;
 import dev.fanout.RunInfo;
 import dev.fanout.store.RunStore;
 
@@ -20,10 +23,29 @@ final class StoreFanoutAdmin implements FanoutAdmin {
 
 	private final TransactionTemplate transaction;
 
-	StoreFanoutAdmin(RunStore store, Cancellations cancellations, TransactionTemplate transaction) {
+	private final Replays replays;
+
+	StoreFanoutAdmin(RunStore store, Cancellations cancellations, TransactionTemplate transaction, Replays replays) {
 		this.store = store;
 		this.cancellations = cancellations;
 		this.transaction = transaction;
+		this.replays = replays;
+	}
+
+	@Override
+	public List<RunInfo> runs(RunQuery query) {
+		if (query == null) {
+			throw new IllegalArgumentException("query must not be null");
+		}
+		return this.store.runs(query);
+	}
+
+	@Override
+	public ReplayResult replay(ReplayRequest request) {
+		if (request == null) {
+			throw new IllegalArgumentException("request must not be null");
+		}
+		return this.replays.replay(request);
 	}
 
 	@Override

@@ -11,6 +11,7 @@ import java.util.Set;
 import org.jspecify.annotations.Nullable;
 
 import dev.fanout.RunInfo;
+import dev.fanout.RunQuery;
 import dev.fanout.RunStatus;
 
 /**
@@ -253,5 +254,63 @@ public interface RunStore {
 	 * @return the runs, oldest first
 	 */
 	List<RunInfo> runsForEvent(String eventId);
+
+	/**
+	 * List runs with their steps, newest first.
+	 * @param query the filters, page size and cursor
+	 * @return the runs
+	 */
+	List<RunInfo> runs(RunQuery query);
+
+	/**
+	 * How many runs each function has in each status.
+	 * @return the counts by function id, then status
+	 */
+	Map<String, Map<RunStatus, Long>> countRunsByFunction();
+
+	/**
+	 * The finished runs of a function with a status, created in a time range, oldest
+	 * first.
+	 * @param functionId the function id
+	 * @param status the status
+	 * @param from the earliest creation time
+	 * @param to the end of the range, exclusive
+	 * @return the runs
+	 */
+	List<ReplayableRun> replayableRuns(String functionId, RunStatus status, Instant from, Instant to);
+
+	/**
+	 * Queue a finished run again, keeping its completed steps and dropping the others.
+	 * @param runId the run id
+	 * @param status the status it must still have
+	 * @param dueAt when it may start
+	 * @return whether it had that status and was queued
+	 */
+	boolean requeueForReplay(String runId, RunStatus status, Instant dueAt);
+
+	/**
+	 * What a replay request queued, if it was carried out before.
+	 * @param requestId the request id
+	 * @return the run ids, or empty for a new request
+	 */
+	Optional<List<String>> replayed(String requestId);
+
+	/**
+	 * Record a replay request before carrying it out; a concurrent request with the same
+	 * id fails on the key.
+	 * @param requestId the request id
+	 * @param functionId the function
+	 * @param mode the mode
+	 * @param at when
+	 * @throws org.springframework.dao.DuplicateKeyException if the id is taken
+	 */
+	void startReplay(String requestId, String functionId, String mode, Instant at);
+
+	/**
+	 * Record the runs a replay request queued.
+	 * @param requestId the request id
+	 * @param runIds the runs
+	 */
+	void finishReplay(String requestId, List<String> runIds);
 
 }

@@ -6,6 +6,7 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.EnumMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -19,10 +20,12 @@ import javax.sql.DataSource;
 import org.jspecify.annotations.Nullable;
 import org.springframework.dao.DuplicateKeyException;
 import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.core.RowCallbackHandler;
 import org.springframework.jdbc.support.JdbcUtils;
 import org.springframework.jdbc.support.MetaDataAccessException;
 
 import dev.fanout.RunInfo;
+import dev.fanout.RunQuery;
 import dev.fanout.RunStatus;
 import dev.fanout.StepInfo;
 import dev.fanout.store.ClaimedRun;
@@ -30,6 +33,7 @@ import dev.fanout.store.NewEvent;
 import dev.fanout.store.NewRun;
 import dev.fanout.store.NewWait;
 import dev.fanout.store.PendingWait;
+import dev.fanout.store.ReplayableRun;
 import dev.fanout.store.StoredEvent;
 import dev.fanout.store.RunStore;
 import dev.fanout.store.StoredStep;
@@ -327,6 +331,75 @@ public final class JdbcRunStore implements RunStore {
 	@Override
 	public List<RunInfo> runsForEvent(String eventId) {
 		return withSteps(this.jdbc.query(sql(Statements.SELECT_RUNS_OF_EVENT), Rows.RUN, eventId));
+	}
+
+	@Override
+	public List<RunInfo> runs(RunQuery query) {
+		StringBuilder sql = new StringBuilder(Statements.SELECT_RUNS);
+		List<Object> args = new ArrayList<>();
+		where(sql, args, " AND function_id = ?", query.functionId());
+		if (!query.statuses().isEmpty()) {
+			sql.append(" AND status = ANY (?)");
+			args.add(new SqlArray(query.statuses().stream().map(RunStatus::name).sorted().toList()));
+		}
+		where(sql, args, " AND created_at >= ?", (query.from() != null) ? time(query.from()) : null);
+		where(sql, args, " AND created_at < ?", (query.to() != null) ? time(query.to()) : null);
+		where(sql, args, " AND event_id = ?", query.eventId());
+		where(sql, args, " AND id < ?", query.cursor());
+		sql.append(" ORDER BY id DESC LIMIT ?");
+		args.add(query.limit());
+		return withSteps(this.jdbc.query(sql(sql.toString()), Rows.RUN, args.toArray()));
+	}
+
+	private static void where(StringBuilder sql, List<Object> args, String condition, @Nullable Object value) {
+		if (value != null) {
+			sql.append(condition);
+			args.add(value);
+		}
+	}
+
+	@Override
+	public Map<String, Map<RunStatus, Long>> countRunsByFunction() {
+		Map<String, Map<RunStatus, Long>> counts = new LinkedHashMap<>();
+		this.jdbc.query(sql(Statements.COUNT_RUNS_BY_FUNCTION),
+				(RowCallbackHandler) (rs) -> counts
+					.computeIfAbsent(rs.getString("function_id"), (id) -> new EnumMap<>(RunStatus.class))
+					.put(RunStatus.valueOf(rs.getString("status")), rs.getLong("runs")));
+		return counts;
+	}
+
+	@Override
+	public List<ReplayableRun> replayableRuns(String functionId, RunStatus status, Instant from, Instant to) {
+		return this.jdbc.query(sql(Statements.REPLAYABLE_RUNS),
+				(rs, n) -> new ReplayableRun(rs.getString("id"), rs.getString("event_seq"), rs.getString("event_id")),
+				functionId, status.name(), time(from), time(to));
+	}
+
+	@Override
+	public boolean requeueForReplay(String runId, RunStatus status, Instant dueAt) {
+		if (this.jdbc.update(sql(Statements.REQUEUE_FOR_REPLAY), time(dueAt), runId, status.name()) != 1) {
+			return false;
+		}
+		this.jdbc.update(sql(Statements.DELETE_UNFINISHED_STEPS), runId);
+		return true;
+	}
+
+	@Override
+	public Optional<List<String>> replayed(String requestId) {
+		return this.jdbc.query(sql(Statements.SELECT_REPLAY), (rs, n) -> rs.getString("run_ids"), requestId)
+			.stream()
+			.findFirst()
+			.map((ids) -> ids.isEmpty() ? List.of() : List.of(ids.split(",")));
+	}
+
+	@Override
+	public void startReplay(String requestId, String functionId, String mode, Instant at) {
+		this.jdbc.update(sql(Statements.INSERT_REPLAY), requestId, functionId, mode, time(at));
+	}
+
+	@Override
+	public void finishReplay(String requestId, List<String> runIds) {
+		this.jdbc.update(sql(Statements.COMPLETE_REPLAY), String.join(",", runIds), requestId);
 	}
 
 	private List<RunInfo> withSteps(List<Rows.RunRow> runs) {

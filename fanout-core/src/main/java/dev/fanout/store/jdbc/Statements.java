@@ -151,6 +151,39 @@ abstract class Statements {
 			FROM fanout_runs WHERE id = ?
 			""";
 
+	/** The runs a query lists, before its filters; see {@link JdbcRunStore#runs}. */
+	static final String SELECT_RUNS = """
+			SELECT id, function_id, event_id, status, attempts, output, error, created_at, started_at, ended_at
+			FROM fanout_runs WHERE 1 = 1""";
+
+	static final String REPLAYABLE_RUNS = """
+			SELECT id, event_seq, event_id FROM fanout_runs
+			WHERE function_id = ? AND status = ? AND created_at >= ? AND created_at < ?
+			ORDER BY id
+			""";
+
+	static final String REQUEUE_FOR_REPLAY = """
+			UPDATE fanout_runs
+			SET status = 'QUEUED', due_at = ?, lease_owner = NULL, failures = 0, retry_attempt = 0,
+				cancel_requested = FALSE, deadline_at = NULL, deadline_reason = NULL, output = NULL, error = NULL,
+				error_stack = NULL, ended_at = NULL
+			WHERE id = ? AND status = ?
+			""";
+
+	static final String DELETE_UNFINISHED_STEPS = "DELETE FROM fanout_steps WHERE run_id = ? AND status <> 'COMPLETED'";
+
+	static final String SELECT_REPLAY = "SELECT run_ids FROM fanout_replays WHERE id = ?";
+
+	static final String INSERT_REPLAY = """
+			INSERT INTO fanout_replays (id, function_id, mode, created_at, run_ids) VALUES (?, ?, ?, ?, '')
+			""";
+
+	static final String COMPLETE_REPLAY = "UPDATE fanout_replays SET run_ids = ? WHERE id = ?";
+
+	static final String COUNT_RUNS_BY_FUNCTION = """
+			SELECT function_id, status, COUNT(*) AS runs FROM fanout_runs GROUP BY function_id, status
+			""";
+
 	static final String SELECT_RUNS_OF_EVENT = """
 			SELECT id, function_id, event_id, status, attempts, output, error, created_at, started_at, ended_at
 			FROM fanout_runs WHERE event_id = ? ORDER BY id

@@ -44,6 +44,7 @@ create table if not exists fanout_runs (
 create index if not exists fanout_runs_due_idx on fanout_runs (status, due_at);
 create index if not exists fanout_runs_deadline_idx on fanout_runs (deadline_at);
 create index if not exists fanout_runs_event_idx on fanout_runs (event_id);
+create index if not exists fanout_runs_function_idx on fanout_runs (function_id, status, id);
 
 create table if not exists fanout_steps (
     run_id varchar(26) not null,
@@ -72,3 +73,12 @@ create table if not exists fanout_waits (
     primary key (run_id, kind, step_key)
 );
 create index if not exists fanout_waits_event_idx on fanout_waits (event_name);
+
+-- Replay requests already carried out, so a repeated request queues nothing more.
+create table if not exists fanout_replays (
+    id varchar(128) primary key,
+    function_id varchar(128) not null,
+    mode varchar(16) not null,
+    created_at timestamp with time zone not null,
+    run_ids text not null
+);

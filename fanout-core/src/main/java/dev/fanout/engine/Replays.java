@@ -1,0 +1,108 @@
+package dev.fanout.engine;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+import org.springframework.dao.DuplicateKeyException;
+import org.springframework.transaction.support.TransactionTemplate;
+
+import dev.fanout.ReplayMode;
+import dev.fanout.ReplayRequest;
+import dev.fanout.ReplayResult;
+import dev.fanout.store.NewRun;
+import dev.fanout.store.NewWait;
+import dev.fanout.store.ReplayableRun;
+import dev.fanout.store.RunStore;
+
+/**
+ * Carries out replay requests, each once: the request row is written first, so a repeat
+ * (or a concurrent twin) finds it and gets what the first queued. Replayed runs are due
+ * one after the other at the replay rate, so the workers take live runs, due now, before
+ * the later replays.
+ */
+final class Replays {
+
+	/** Where an open time range ends. */
+	private static final Instant FAR_FUTURE = Instant.parse("9999-12-31T00:00:00Z");
+
+	private final FunctionRegistry registry;
+
+	private final RunStore store;
+
+	private final TransactionTemplate transaction;
+
+	private final DefaultEventSender sender;
+
+	private final Clock clock;
+
+	private final double rate;
+
+	private final Runnable onCommit;
+
+	Replays(FunctionRegistry registry, RunStore store, TransactionTemplate transaction, DefaultEventSender sender,
+			Clock clock, double rate, Runnable onCommit) {
+		if (!(rate > 0)) {
+			throw new IllegalArgumentException("fanout.replay.rate must be positive, not " + rate);
+		}
+		this.registry = registry;
+		this.store = store;
+		this.transaction = transaction;
+		this.sender = sender;
+		this.clock = clock;
+		this.rate = rate;
+		this.onCommit = onCommit;
+	}
+
+	ReplayResult replay(ReplayRequest request) {
+		FunctionDefinition function = this.registry.get(request.functionId())
+			.orElseThrow(() -> new IllegalArgumentException("No function '" + request.functionId()
+					+ "' in this application: only its own functions' runs can be replayed here"));
+		try {
+			return this.transaction.execute((status) -> replayOnce(function, request));
+		}
+		catch (DuplicateKeyException ex) {
+			// The same request, carried out at the same time elsewhere: answer as it did.
+			Optional<List<String>> queued = this.transaction.execute((status) -> this.store.replayed(request.id()));
+			return new ReplayResult(request.id(), queued.orElseThrow(() -> ex));
+		}
+	}
+
+	private ReplayResult replayOnce(FunctionDefinition function, ReplayRequest request) {
+		Optional<List<String>> done = this.store.replayed(request.id());
+		if (done.isPresent()) {
+			return new ReplayResult(request.id(), done.get());
+		}
+		Instant now = this.clock.instant();
+		this.store.startReplay(request.id(), function.id(), request.mode().name(), now);
+		List<ReplayableRun> runs = this.store.replayableRuns(function.id(), request.status(),
+				(request.from() != null) ? request.from() : Instant.EPOCH,
+				(request.to() != null) ? request.to() : FAR_FUTURE);
+		List<NewRun> fresh = new ArrayList<>();
+		List<NewWait> waits = new ArrayList<>();
+		List<String> queued = new ArrayList<>();
+		for (ReplayableRun run : runs) {
+			Instant due = now.plusNanos((long) (queued.size() * 1_000_000_000L / this.rate));
+			String runId = run.id();
+			if (request.mode() == ReplayMode.FRESH) {
+				NewRun replay = this.sender.replayRun(function, run, due, now);
+				fresh.add(replay);
+				runId = replay.id();
+			}
+			else if (!this.store.requeueForReplay(run.id(), request.status(), due)) {
+				continue;
+			}
+			queued.add(runId);
+			waits.addAll(DefaultEventSender.cancelWaits(function, runId, now));
+		}
+		this.store.insert(List.of(), fresh, waits);
+		this.store.finishReplay(request.id(), queued);
+		if (!queued.isEmpty()) {
+			Transactions.afterCommit(this.onCommit);
+		}
+		return new ReplayResult(request.id(), queued);
+	}
+
+}

@@ -1,0 +1,11 @@
+package dev.fanout.store;
+
+/**
+ * A finished run a replay may run again.
+ *
+ * @param id the run id
+ * @param eventSeq the row key of its triggering event
+ * @param eventId the id of its triggering event
+ */
+public record ReplayableRun(String id, String eventSeq, String eventId) {
+}
