@@ -71,6 +71,7 @@ public final class FanoutAutoConfiguration {
 			.settings(settings(properties, environment))
 			.serializer(serializer)
 			.tablePrefix(properties.getJdbc().getTablePrefix())
+			.replayRate(properties.getReplay().getRate())
 			.build();
 	}
 

@@ -408,6 +408,17 @@ public class FanoutProperties {
 			return this.basePath;
 		}
 
+		/**
+		 * A path under the base path, which is read with one leading slash and none
+		 * trailing whatever the configuration wrote.
+		 * @param suffix the path below the base, starting with a slash
+		 * @return the full path
+		 */
+		public String path(String suffix) {
+			String base = "/" + this.basePath.replaceAll("^/+|/+$", "");
+			return ("/".equals(base) ? "" : base) + suffix;
+		}
+
 		public void setBasePath(String basePath) {
 			this.basePath = basePath;
 		}
