@@ -38,7 +38,7 @@ import dev.fanout.store.RunStore;
  */
 public final class DefaultEventSender implements EventSender {
 
-	private final FunctionRegistry registry;
+	private final FunctionDirectory directory;
 
 	private final RunStore store;
 
@@ -62,7 +62,7 @@ public final class DefaultEventSender implements EventSender {
 
 	/**
 	 * Create a sender.
-	 * @param registry the functions
+	 * @param directory the functions of every application
 	 * @param store the store
 	 * @param transaction joins the caller's transaction or starts one
 	 * @param serializer writes event data
@@ -71,10 +71,10 @@ public final class DefaultEventSender implements EventSender {
 	 * @param onCommit called after a commit that created or resumed runs
 	 * @param onCancelRequested called after a commit that asked a running run to cancel
 	 */
-	public DefaultEventSender(FunctionRegistry registry, RunStore store, TransactionTemplate transaction,
+	DefaultEventSender(FunctionDirectory directory, RunStore store, TransactionTemplate transaction,
 			PayloadSerializer serializer, EngineSettings settings, Clock clock, Runnable onCommit,
 			Consumer<String> onCancelRequested) {
-		this.registry = registry;
+		this.directory = directory;
 		this.store = store;
 		this.transaction = transaction;
 		this.serializer = serializer;
@@ -82,7 +82,7 @@ public final class DefaultEventSender implements EventSender {
 		this.payloads = new EventPayloads(settings.limits(), serializer);
 		this.clock = clock;
 		this.onCommit = onCommit;
-		this.endings = new RunEndings(registry, store, this, serializer, clock, onCommit);
+		this.endings = new RunEndings(store, this, serializer, clock, onCommit);
 		this.cancellations = new Cancellations(store, this.endings, serializer, clock, onCancelRequested);
 	}
 
@@ -133,6 +133,7 @@ public final class DefaultEventSender implements EventSender {
 		List<NewRun> runs = new ArrayList<>();
 		List<NewWait> waits = new ArrayList<>();
 		List<Event> accepted = new ArrayList<>();
+		FunctionDirectory.View functions = this.directory.view();
 		for (int i = 0; i < events.size(); i++) {
 			Event event = events.get(i);
 			String seq = Ids.next();
@@ -143,10 +144,10 @@ public final class DefaultEventSender implements EventSender {
 			if (!duplicate) {
 				accepted.add(event);
 				Instant due = event.ts().isAfter(now) ? event.ts() : now;
-				for (FunctionDefinition function : functionsFor(event, invocation)) {
-					NewRun run = newRun(function, seq, event, due, now, invocation);
+				for (FunctionDirectory.Target target : targetsFor(functions, event, invocation)) {
+					NewRun run = newRun(target, seq, event.id(), event.ts(), due, now, invocation);
 					runs.add(run);
-					waits.addAll(cancelWaits(function, run.id(), now));
+					waits.addAll(cancelWaits(target, run.id(), now));
 				}
 			}
 		}
@@ -158,40 +159,43 @@ public final class DefaultEventSender implements EventSender {
 		return new SendResult(ids, runs.stream().map(NewRun::id).toList());
 	}
 
-	private List<FunctionDefinition> functionsFor(Event event, @Nullable Invocation invocation) {
+	private List<FunctionDirectory.Target> targetsFor(FunctionDirectory.View functions, Event event,
+			@Nullable Invocation invocation) {
 		if (invocation == null) {
-			return this.registry.triggeredBy(event);
+			return functions.targetsFor(event);
 		}
-		return this.registry.get(invocation.functionId()).map(List::of).orElse(List.of());
+		return this.directory.local(invocation.functionId()).map(List::of).orElse(List.of());
 	}
 
-	private NewRun newRun(FunctionDefinition function, String seq, Event event, Instant due, Instant now,
-			@Nullable Invocation invocation) {
-		return newRun(function, seq, event.id(), event.ts(), due, now, invocation);
+	/**
+	 * Whether a function of any application could be triggered by events of a name.
+	 */
+	boolean hasTriggerFor(String eventName) {
+		return this.directory.view().hasTriggerFor(eventName);
 	}
 
 	/**
 	 * A new run of a function for a stored event, for a replay: its start timeout counts
 	 * from when it is due, not from the event.
 	 */
-	NewRun replayRun(FunctionDefinition function, ReplayableRun run, Instant due, Instant now) {
-		return newRun(function, run.eventSeq(), run.eventId(), due, due, now, null);
+	NewRun replayRun(FunctionDirectory.Target target, ReplayableRun run, Instant due, Instant now) {
+		return newRun(target, run.eventSeq(), run.eventId(), due, due, now, null);
 	}
 
-	private static NewRun newRun(FunctionDefinition function, String seq, String eventId, Instant startFrom,
+	private static NewRun newRun(FunctionDirectory.Target target, String seq, String eventId, Instant startFrom,
 			Instant due, Instant now, @Nullable Invocation invocation) {
-		Duration start = function.startTimeout();
-		return new NewRun(Ids.next(), function.id(), seq, eventId, due, now,
+		Duration start = target.startTimeout();
+		return new NewRun(Ids.next(), target.appId(), target.functionId(), seq, eventId, due, now,
 				(start != null) ? startFrom.plus(start) : null,
 				(start != null) ? "Not started within the start timeout of " + start : null,
 				(invocation != null) ? invocation.parentRunId() : null,
 				(invocation != null) ? invocation.parentStepKey() : null);
 	}
 
-	static List<NewWait> cancelWaits(FunctionDefinition function, String runId, Instant now) {
+	static List<NewWait> cancelWaits(FunctionDirectory.Target target, String runId, Instant now) {
 		List<NewWait> waits = new ArrayList<>();
-		for (int i = 0; i < function.cancelOn().size(); i++) {
-			FunctionDefinition.CancelRule rule = function.cancelOn().get(i);
+		for (int i = 0; i < target.cancelOn().size(); i++) {
+			FunctionDefinition.CancelRule rule = target.cancelOn().get(i);
 			Instant expires = (rule.timeout() != null) ? now.plus(rule.timeout()) : NEVER;
 			waits.add(new NewWait(runId, "cancel-" + i, NewWait.CANCEL, rule.event(), rule.match(), expires));
 		}

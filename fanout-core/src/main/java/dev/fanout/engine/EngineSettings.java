@@ -50,6 +50,11 @@ public record EngineSettings(String appId, boolean workerEnabled, int concurrenc
 				Duration.ofSeconds(30), Backoff.defaults(), Duration.ofHours(24), Limits.defaults());
 	}
 
+	public EngineSettings withAppId(String appId) {
+		return new EngineSettings(appId, this.workerEnabled, this.concurrency, this.pollInterval, this.leaseDuration,
+				this.shutdownTimeout, this.backoff, this.dedupWindow, this.limits);
+	}
+
 	public EngineSettings withConcurrency(int concurrency) {
 		return new EngineSettings(this.appId, this.workerEnabled, concurrency, this.pollInterval, this.leaseDuration,
 				this.shutdownTimeout, this.backoff, this.dedupWindow, this.limits);

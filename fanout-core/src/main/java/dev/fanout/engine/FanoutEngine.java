@@ -8,6 +8,7 @@ import java.util.Map;
 
 import javax.sql.DataSource;
 
+import org.springframework.jdbc.BadSqlGrammarException;
 import org.springframework.transaction.PlatformTransactionManager;
 import org.springframework.transaction.TransactionDefinition;
 import org.springframework.transaction.support.TransactionTemplate;
@@ -39,20 +40,26 @@ public final class FanoutEngine {
 
 	private final RunStore store;
 
+	private final FunctionDirectory directory;
+
+	private final TransactionTemplate own;
+
 	private FanoutEngine(Builder builder) {
 		this.settings = builder.settings;
-		RunStore store = JdbcRunStore.create(builder.dataSource, builder.tablePrefix);
+		RunStore store = JdbcRunStore.create(builder.dataSource, builder.tablePrefix, this.settings.appId());
 		this.store = store;
 		this.registry = new FunctionRegistry(builder.functions);
+		this.directory = new FunctionDirectory(this.settings.appId(), this.registry, store, builder.serializer,
+				builder.clock);
 		TransactionTemplate joining = new TransactionTemplate(builder.transactionManager);
-		TransactionTemplate own = new TransactionTemplate(builder.transactionManager);
-		own.setPropagationBehavior(TransactionDefinition.PROPAGATION_REQUIRES_NEW);
-		this.sender = new DefaultEventSender(this.registry, store, joining, builder.serializer, this.settings,
+		this.own = new TransactionTemplate(builder.transactionManager);
+		this.own.setPropagationBehavior(TransactionDefinition.PROPAGATION_REQUIRES_NEW);
+		this.sender = new DefaultEventSender(this.directory, store, joining, builder.serializer, this.settings,
 				builder.clock, this::wakeWorker, this::markCancel);
-		this.worker = new Worker(this.registry, store, own, builder.retry, builder.serializer, this.settings,
+		this.worker = new Worker(this.registry, store, this.own, builder.retry, builder.serializer, this.settings,
 				builder.clock, this.sender);
-		Replays replays = new Replays(this.registry, store, own, this.sender, builder.clock, builder.replayRate,
-				this::wakeWorker);
+		Replays replays = new Replays(this.directory, this.registry, store, this.own, this.sender, builder.clock,
+				builder.replayRate, this::wakeWorker);
 		this.admin = new StoreFanoutAdmin(store, this.sender.cancellations(), joining, replays);
 	}
 
@@ -78,9 +85,20 @@ public final class FanoutEngine {
 	}
 
 	/**
-	 * Start the worker, unless it is disabled.
+	 * Register this application's functions, so that events sent by any application
+	 * sharing the database create their runs, then start the worker, unless it is
+	 * disabled. An application that only sends registers its functions too: other
+	 * instances of it may run them.
 	 */
 	public void start() {
+		try {
+			this.own.executeWithoutResult((status) -> this.directory.register());
+		}
+		catch (BadSqlGrammarException ex) {
+			throw new IllegalStateException("fanout's tables are missing or out of date in this database: create "
+					+ "them with dev/fanout/store/jdbc/schema-<h2|postgresql>.sql from the fanout-core jar, or set "
+					+ "fanout.jdbc.initialize-schema=always", ex);
+		}
 		if (this.settings.workerEnabled() && !this.registry.ids().isEmpty()) {
 			this.worker.start();
 		}

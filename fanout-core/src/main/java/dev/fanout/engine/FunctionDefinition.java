@@ -74,8 +74,12 @@ public record FunctionDefinition(String id, String name, List<String> triggers, 
 	 * @return whether the event triggers the function
 	 */
 	public boolean isTriggeredBy(Event event) {
-		return this.triggers.stream().anyMatch((trigger) -> matches(trigger, event.name()))
-				&& (this.filter == null || EventExpressions.isTrue(this.filter, event));
+		return isTriggeredBy(this.triggers, this.filter, event);
+	}
+
+	static boolean isTriggeredBy(List<String> triggers, @Nullable Expression filter, Event event) {
+		return triggers.stream().anyMatch((trigger) -> matches(trigger, event.name()))
+				&& (filter == null || EventExpressions.isTrue(filter, event));
 	}
 
 	/**

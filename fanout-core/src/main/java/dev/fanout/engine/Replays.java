@@ -28,6 +28,8 @@ final class Replays {
 	/** Where an open time range ends. */
 	private static final Instant FAR_FUTURE = Instant.parse("9999-12-31T00:00:00Z");
 
+	private final FunctionDirectory directory;
+
 	private final FunctionRegistry registry;
 
 	private final RunStore store;
@@ -42,11 +44,12 @@ final class Replays {
 
 	private final Runnable onCommit;
 
-	Replays(FunctionRegistry registry, RunStore store, TransactionTemplate transaction, DefaultEventSender sender,
-			Clock clock, double rate, Runnable onCommit) {
+	Replays(FunctionDirectory directory, FunctionRegistry registry, RunStore store, TransactionTemplate transaction,
+			DefaultEventSender sender, Clock clock, double rate, Runnable onCommit) {
 		if (!(rate > 0)) {
 			throw new IllegalArgumentException("fanout.replay.rate must be positive, not " + rate);
 		}
+		this.directory = directory;
 		this.registry = registry;
 		this.store = store;
 		this.transaction = transaction;
@@ -77,6 +80,7 @@ final class Replays {
 		}
 		Instant now = this.clock.instant();
 		this.store.startReplay(request.id(), function.id(), request.mode().name(), now);
+		FunctionDirectory.Target target = this.directory.local(function);
 		List<ReplayableRun> runs = this.store.replayableRuns(function.id(), request.status(),
 				(request.from() != null) ? request.from() : Instant.EPOCH,
 				(request.to() != null) ? request.to() : FAR_FUTURE);
@@ -87,7 +91,7 @@ final class Replays {
 			Instant due = now.plusNanos((long) (queued.size() * 1_000_000_000L / this.rate));
 			String runId = run.id();
 			if (request.mode() == ReplayMode.FRESH) {
-				NewRun replay = this.sender.replayRun(function, run, due, now);
+				NewRun replay = this.sender.replayRun(target, run, due, now);
 				fresh.add(replay);
 				runId = replay.id();
 			}
@@ -95,7 +99,7 @@ final class Replays {
 				continue;
 			}
 			queued.add(runId);
-			waits.addAll(DefaultEventSender.cancelWaits(function, runId, now));
+			waits.addAll(DefaultEventSender.cancelWaits(target, runId, now));
 		}
 		this.store.insert(List.of(), fresh, waits);
 		this.store.finishReplay(request.id(), queued);

@@ -20,8 +20,6 @@ import dev.fanout.store.StoredStep;
  */
 final class RunEndings {
 
-	private final FunctionRegistry registry;
-
 	private final RunStore store;
 
 	private final DefaultEventSender sender;
@@ -32,9 +30,8 @@ final class RunEndings {
 
 	private final Runnable onCommit;
 
-	RunEndings(FunctionRegistry registry, RunStore store, DefaultEventSender sender, PayloadSerializer serializer,
-			Clock clock, Runnable onCommit) {
-		this.registry = registry;
+	RunEndings(RunStore store, DefaultEventSender sender, PayloadSerializer serializer, Clock clock,
+			Runnable onCommit) {
 		this.store = store;
 		this.sender = sender;
 		this.serializer = serializer;
@@ -64,7 +61,7 @@ final class RunEndings {
 		this.store.deleteWaits(run.id(), null);
 		if (!SystemEvents.isOutcome(trigger.name())) {
 			Event event = outcome.get();
-			if (this.registry.hasTriggerFor(event.name())) {
+			if (this.sender.hasTriggerFor(event.name())) {
 				this.sender.write(List.of(event));
 			}
 		}

@@ -118,6 +118,7 @@ public final class Worker {
 		this.timer = Executors.newSingleThreadScheduledExecutor(threads("fanout-timer-"));
 		long heartbeat = Math.max(this.settings.leaseDuration().toMillis() / 3, 100);
 		this.timer.scheduleWithFixedDelay(this::heartbeat, heartbeat, heartbeat, TimeUnit.MILLISECONDS);
+		this.timer.scheduleWithFixedDelay(this::seen, 1, 1, TimeUnit.MINUTES);
 		this.dispatcher = threads("fanout-dispatcher-").newThread(this::dispatch);
 		this.dispatcher.start();
 	}
@@ -308,6 +309,19 @@ public final class Worker {
 		}
 	}
 
+	/**
+	 * Keep this application's last-seen time in the function table current, so an
+	 * operator can tell a retired application from a running one.
+	 */
+	private void seen() {
+		try {
+			this.transaction.executeWithoutResult((status) -> this.store.touchFunctions(this.settings.appId(), now()));
+		}
+		catch (RuntimeException ex) {
+			logger.warn("Could not record that application '{}' is running", this.settings.appId(), ex);
+		}
+	}
+
 	private void await(Duration timeout) {
 		synchronized (this.signal) {
 			if (!this.woken && !this.stopping) {
@@ -322,6 +336,14 @@ public final class Worker {
 			}
 			this.woken = false;
 		}
+	}
+
+	/**
+	 * Whether the worker is claiming and executing runs.
+	 * @return whether it was started and not stopped
+	 */
+	public synchronized boolean isStarted() {
+		return this.dispatcher != null;
 	}
 
 	boolean isStopping() {

@@ -8,6 +8,7 @@ import org.jspecify.annotations.Nullable;
  * A run row to insert, queued until {@code dueAt}.
  *
  * @param id the run id
+ * @param appId the application whose workers run it
  * @param functionId the function id
  * @param eventSeq the row key of the triggering event
  * @param eventId the id of the triggering event
@@ -18,21 +19,8 @@ import org.jspecify.annotations.Nullable;
  * @param parentRunId the run that invoked it, or {@code null}
  * @param parentStepKey the invoking step, or {@code null}
  */
-public record NewRun(String id, String functionId, String eventSeq, String eventId, Instant dueAt, Instant createdAt,
-		@Nullable Instant deadlineAt, @Nullable String deadlineReason, @Nullable String parentRunId,
+public record NewRun(String id, String appId, String functionId, String eventSeq, String eventId, Instant dueAt,
+		Instant createdAt, @Nullable Instant deadlineAt, @Nullable String deadlineReason, @Nullable String parentRunId,
 		@Nullable String parentStepKey) {
-
-	/**
-	 * A run with no deadline and no parent.
-	 * @param id the run id
-	 * @param functionId the function id
-	 * @param eventSeq the row key of the triggering event
-	 * @param eventId the id of the triggering event
-	 * @param dueAt when it may start
-	 * @param createdAt when it was created
-	 */
-	public NewRun(String id, String functionId, String eventSeq, String eventId, Instant dueAt, Instant createdAt) {
-		this(id, functionId, eventSeq, eventId, dueAt, createdAt, null, null, null, null);
-	}
 
 }

@@ -313,4 +313,31 @@ public interface RunStore {
 	 */
 	void finishReplay(String requestId, List<String> runIds);
 
+	/**
+	 * The functions of every application sharing the database.
+	 * @return the functions, by application then id
+	 */
+	List<RegisteredFunction> functions();
+
+	/**
+	 * Something that changes whenever an application registers its functions, so that a
+	 * cached copy of {@link #functions()} can tell it is out of date.
+	 * @return the version
+	 */
+	String functionsVersion();
+
+	/**
+	 * Replace an application's functions with these.
+	 * @param appId the application
+	 * @param functions its functions now
+	 */
+	void registerFunctions(String appId, List<RegisteredFunction> functions);
+
+	/**
+	 * Record that an application is still running.
+	 * @param appId the application
+	 * @param now the current time
+	 */
+	void touchFunctions(String appId, Instant now);
+
 }

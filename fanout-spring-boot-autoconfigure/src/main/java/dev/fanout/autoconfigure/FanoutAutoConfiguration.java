@@ -94,9 +94,8 @@ public final class FanoutAutoConfiguration {
 	}
 
 	@Bean
-	@ConditionalOnBooleanProperty(name = "fanout.worker.enabled", matchIfMissing = true)
-	FanoutWorkerLifecycle fanoutWorkerLifecycle(FanoutEngine engine) {
-		return new FanoutWorkerLifecycle(engine);
+	FanoutEngineLifecycle fanoutEngineLifecycle(FanoutEngine engine) {
+		return new FanoutEngineLifecycle(engine);
 	}
 
 	static EngineSettings settings(FanoutProperties properties, Environment environment) {

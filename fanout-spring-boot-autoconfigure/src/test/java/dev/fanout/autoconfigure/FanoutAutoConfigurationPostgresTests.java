@@ -1,10 +1,13 @@
 package dev.fanout.autoconfigure;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.jackson.autoconfigure.JacksonAutoConfiguration;
 import org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration;
@@ -69,6 +72,26 @@ class FanoutAutoConfigurationPostgresTests {
 			});
 	}
 
+	@Test
+	void eventSentByOneApplicationRunsTheFunctionsOfEveryApplicationEachInItsOwn() {
+		ApplicationContextRunner apps = this.runner.withPropertyValues("fanout.jdbc.initialize-schema=always");
+		apps.withPropertyValues("fanout.app-id=billing").withUserConfiguration(Billing.class).run((billing) -> {
+			apps.withPropertyValues("fanout.app-id=crm").withUserConfiguration(Crm.class).run((crm) -> {
+				SendResult sent = billing.getBean(EventSender.class)
+					.send(Event.of("app/user.signup", Map.of("email", "ada@example.com")));
+				assertThat(sent.runIds()).hasSize(2);
+				FanoutAdmin admin = billing.getBean(FanoutAdmin.class);
+				for (String runId : sent.runIds()) {
+					RunInfo run = await().atMost(Duration.ofSeconds(10))
+						.until(() -> admin.run(runId).orElseThrow(), (r) -> r.status().isFinal());
+					assertThat(run.status()).isEqualTo(RunStatus.COMPLETED);
+				}
+				assertThat(billing.getBean(Billing.class).ranIn).containsExactly("billing");
+				assertThat(crm.getBean(Crm.class).ranIn).containsExactly("crm");
+			});
+		});
+	}
+
 	private int tableCount(String table) {
 		return this.database.jdbc()
 			.queryForObject("select count(*) from information_schema.tables where table_name = ?", Integer.class,
@@ -83,6 +106,34 @@ class FanoutAutoConfigurationPostgresTests {
 		@EventFunction(id = "normalize-email", event = "app/user.signup")
 		String normalize(SignupData signup, StepContext step) {
 			return step.run("normalize", () -> signup.email().toUpperCase());
+		}
+
+	}
+
+	static class Billing {
+
+		final List<String> ranIn = new CopyOnWriteArrayList<>();
+
+		@Value("${fanout.app-id}")
+		String appId;
+
+		@EventFunction(id = "start-trial", event = "app/user.signup")
+		void startTrial() {
+			this.ranIn.add(this.appId);
+		}
+
+	}
+
+	static class Crm {
+
+		final List<String> ranIn = new CopyOnWriteArrayList<>();
+
+		@Value("${fanout.app-id}")
+		String appId;
+
+		@EventFunction(id = "add-contact", event = "app/user.signup")
+		void addContact() {
+			this.ranIn.add(this.appId);
 		}
 
 	}

@@ -55,7 +55,7 @@ class FanoutAutoConfigurationTests {
 			assertThat(context).hasSingleBean(EventSender.class)
 				.hasSingleBean(FanoutAdmin.class)
 				.hasSingleBean(FanoutEngine.class)
-				.hasSingleBean(FanoutWorkerLifecycle.class)
+				.hasSingleBean(FanoutEngineLifecycle.class)
 				.hasSingleBean(FanoutDataSourceScriptDatabaseInitializer.class);
 			assertThat(rowCount(context.getBean(DataSource.class), "fanout_runs")).isZero();
 		});
@@ -88,15 +88,20 @@ class FanoutAutoConfigurationTests {
 
 	@Test
 	void doesNotStartWorkerWhenWorkerDisabled() {
-		this.runner.withPropertyValues("fanout.worker.enabled=false")
-			.run((context) -> assertThat(context).hasSingleBean(EventSender.class)
-				.doesNotHaveBean(FanoutWorkerLifecycle.class));
+		this.runner.withPropertyValues("fanout.worker.enabled=false").run((context) -> {
+			assertThat(context).hasSingleBean(EventSender.class);
+			assertThat(context.getBean(FanoutEngine.class).worker().isStarted()).isFalse();
+		});
 	}
 
 	@Test
-	void doesNotCreateTablesWhenInitializationIsNever() {
-		this.runner.withPropertyValues("fanout.jdbc.initialize-schema=never")
-			.run((context) -> assertThat(tableExists(context.getBean(DataSource.class), "FANOUT_RUNS")).isFalse());
+	void doesNotCreateTablesWhenInitializationIsNeverAndSaysSoWhenTheyAreMissing() {
+		this.runner.withPropertyValues("fanout.jdbc.initialize-schema=never").run((context) -> {
+			assertThat(context).hasFailed();
+			assertThat(context.getStartupFailure())
+				.hasStackTraceContaining("IllegalStateException: fanout's tables are missing or out of date in this "
+						+ "database: create them with dev/fanout/store/jdbc/schema-<h2|postgresql>.sql");
+		});
 	}
 
 	@Test

@@ -32,7 +32,7 @@ final class H2Statements extends Statements {
 	 */
 	static final String SELECT_DUE_OF_STATUS = """
 			SELECT id, due_at FROM fanout_runs
-			WHERE status = ? AND due_at <= ? AND function_id = ANY (?)
+			WHERE status = ? AND due_at <= ? AND app_id = ? AND function_id = ANY (?)
 			ORDER BY status, due_at
 			LIMIT ?
 			""";
@@ -68,17 +68,16 @@ final class H2Statements extends Statements {
 	}
 
 	@Override
-	List<ClaimedRun> claim(JdbcOperations jdbc, SqlArray functionIds, int limit, String owner, OffsetDateTime now,
-			OffsetDateTime leaseUntil) {
+	List<ClaimedRun> claim(JdbcOperations jdbc, String appId, SqlArray functionIds, int limit, String owner,
+			OffsetDateTime now, OffsetDateTime leaseUntil) {
 		// One ordered index scan per status rather than one query over all of them: H2
-		// has no
-		// partial index, and sorting every due run on each claim made claims slow under
-		// load.
+		// has no partial index, and sorting every due run on each claim made claims slow
+		// under load.
 		List<Map.Entry<String, OffsetDateTime>> due = new ArrayList<>();
 		for (String status : CLAIMABLE) {
 			due.addAll(jdbc.query(sql(SELECT_DUE_OF_STATUS),
 					(rs, n) -> Map.entry(rs.getString("id"), rs.getObject("due_at", OffsetDateTime.class)), status, now,
-					functionIds, limit));
+					appId, functionIds, limit));
 		}
 		if (due.isEmpty()) {
 			return List.of();

@@ -33,6 +33,7 @@ import dev.fanout.store.NewEvent;
 import dev.fanout.store.NewRun;
 import dev.fanout.store.NewWait;
 import dev.fanout.store.PendingWait;
+import dev.fanout.store.RegisteredFunction;
 import dev.fanout.store.ReplayableRun;
 import dev.fanout.store.StoredEvent;
 import dev.fanout.store.RunStore;
@@ -55,19 +56,24 @@ public final class JdbcRunStore implements RunStore {
 
 	private final Statements statements;
 
-	private JdbcRunStore(JdbcTemplate jdbc, Statements statements) {
+	/** The application this store claims runs for. */
+	private final String appId;
+
+	private JdbcRunStore(JdbcTemplate jdbc, Statements statements, String appId) {
 		this.jdbc = jdbc;
 		this.statements = statements;
+		this.appId = appId;
 	}
 
 	/**
 	 * Create a store for the database behind the data source.
 	 * @param dataSource the data source
 	 * @param tablePrefix the table name prefix, {@code fanout_} by default
+	 * @param appId the application whose runs this store claims
 	 * @return the store
 	 * @throws IllegalStateException if the database is neither H2 nor PostgreSQL
 	 */
-	public static JdbcRunStore create(DataSource dataSource, String tablePrefix) {
+	public static JdbcRunStore create(DataSource dataSource, String tablePrefix, String appId) {
 		String product = databaseProduct(dataSource);
 		Statements statements = switch (product) {
 			case "H2" -> new H2Statements(tablePrefix);
@@ -75,7 +81,7 @@ public final class JdbcRunStore implements RunStore {
 			default ->
 				throw new IllegalStateException("fanout supports H2 and PostgreSQL; this DataSource is " + product);
 		};
-		return new JdbcRunStore(new JdbcTemplate(dataSource), statements);
+		return new JdbcRunStore(new JdbcTemplate(dataSource), statements, appId);
 	}
 
 	private static String databaseProduct(DataSource dataSource) {
@@ -120,9 +126,9 @@ public final class JdbcRunStore implements RunStore {
 		insertRows("fanout_events", Statements.EVENT_COLUMNS, events, (e) -> new Object[] { e.seq(), e.id(), e.name(),
 				e.data(), e.user(), time(e.ts()), e.v(), time(e.receivedAt()), e.duplicate() });
 		insertRows("fanout_runs", Statements.RUN_COLUMNS, runs,
-				(r) -> new Object[] { r.id(), r.functionId(), r.eventSeq(), r.eventId(), RunStatus.QUEUED.name(), 0, 0,
-						0, time(r.dueAt()), time(r.createdAt()), false, nullableTime(r.deadlineAt()),
-						r.deadlineReason(), r.parentRunId(), r.parentStepKey() });
+				(r) -> new Object[] { r.id(), r.appId(), r.functionId(), r.eventSeq(), r.eventId(),
+						RunStatus.QUEUED.name(), 0, 0, 0, time(r.dueAt()), time(r.createdAt()), false,
+						nullableTime(r.deadlineAt()), r.deadlineReason(), r.parentRunId(), r.parentStepKey() });
 		insertRows("fanout_waits", Statements.WAIT_COLUMNS, waits, (
 				w) -> new Object[] { w.runId(), w.stepKey(), w.kind(), w.eventName(), w.match(), time(w.expiresAt()) });
 	}
@@ -215,7 +221,7 @@ public final class JdbcRunStore implements RunStore {
 			return Optional.empty();
 		}
 		List<Instant> due = this.jdbc.query(sql(Statements.NEXT_DUE), (rs, n) -> Rows.nullableInstant(rs, "next_due"),
-				new SqlArray(functionIds));
+				this.appId, new SqlArray(functionIds));
 		return due.stream().filter(java.util.Objects::nonNull).findFirst();
 	}
 
@@ -240,7 +246,8 @@ public final class JdbcRunStore implements RunStore {
 		if (functionIds.isEmpty() || limit <= 0) {
 			return List.of();
 		}
-		return this.statements.claim(this.jdbc, new SqlArray(functionIds), limit, owner, time(now), time(leaseUntil));
+		return this.statements.claim(this.jdbc, this.appId, new SqlArray(functionIds), limit, owner, time(now),
+				time(leaseUntil));
 	}
 
 	@Override
@@ -422,6 +429,30 @@ public final class JdbcRunStore implements RunStore {
 
 	private String sql(String statement) {
 		return this.statements.sql(statement);
+	}
+
+	@Override
+	public List<RegisteredFunction> functions() {
+		return this.jdbc.query(sql(Statements.SELECT_FUNCTIONS), Rows.FUNCTION);
+	}
+
+	@Override
+	public String functionsVersion() {
+		return this.jdbc.queryForObject(sql(Statements.FUNCTIONS_VERSION),
+				(rs, n) -> rs.getLong("functions") + "@" + rs.getString("latest"));
+	}
+
+	@Override
+	public void registerFunctions(String appId, List<RegisteredFunction> functions) {
+		this.jdbc.update(sql(Statements.DELETE_FUNCTIONS_OF_APP), appId);
+		insertRows("fanout_functions", Statements.FUNCTION_COLUMNS, functions,
+				(f) -> new Object[] { f.appId(), f.functionId(), f.name(), f.triggers(), f.filter(), f.cancelOn(),
+						f.startTimeoutMillis(), time(f.registeredAt()), time(f.lastSeen()) });
+	}
+
+	@Override
+	public void touchFunctions(String appId, Instant now) {
+		this.jdbc.update(sql(Statements.TOUCH_FUNCTIONS_OF_APP), time(now), appId);
 	}
 
 }

@@ -17,7 +17,8 @@ final class PostgresStatements extends Statements {
 	static final String CLAIM = """
 			WITH next AS MATERIALIZED (
 				SELECT id FROM fanout_runs
-				WHERE status IN ('QUEUED', 'RUNNING', 'SLEEPING', 'WAITING') AND due_at <= ? AND function_id = ANY (?)
+				WHERE status IN ('QUEUED', 'RUNNING', 'SLEEPING', 'WAITING') AND due_at <= ? AND app_id = ?
+					AND function_id = ANY (?)
 				ORDER BY due_at
 				LIMIT ?
 				FOR UPDATE SKIP LOCKED
@@ -64,9 +65,9 @@ final class PostgresStatements extends Statements {
 	}
 
 	@Override
-	List<ClaimedRun> claim(JdbcOperations jdbc, SqlArray functionIds, int limit, String owner, OffsetDateTime now,
-			OffsetDateTime leaseUntil) {
-		return jdbc.query(sql(CLAIM), Rows.CLAIMED_RUN, now, functionIds, limit, owner, leaseUntil, now);
+	List<ClaimedRun> claim(JdbcOperations jdbc, String appId, SqlArray functionIds, int limit, String owner,
+			OffsetDateTime now, OffsetDateTime leaseUntil) {
+		return jdbc.query(sql(CLAIM), Rows.CLAIMED_RUN, now, appId, functionIds, limit, owner, leaseUntil, now);
 	}
 
 	@Override

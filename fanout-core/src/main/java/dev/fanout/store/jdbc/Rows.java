@@ -14,6 +14,7 @@ import dev.fanout.StepStatus;
 import dev.fanout.store.ClaimedRun;
 import dev.fanout.store.NewWait;
 import dev.fanout.store.PendingWait;
+import dev.fanout.store.RegisteredFunction;
 import dev.fanout.store.StoredEvent;
 import dev.fanout.store.StoredStep;
 
@@ -36,6 +37,11 @@ final class Rows {
 			new NewWait(rs.getString("run_id"), rs.getString("step_key"), rs.getString("kind"),
 					rs.getString("event_name"), rs.getString("match_expr"), instant(rs, "expires_at")),
 			CLAIMED_RUN.mapRow(rs, n));
+
+	static final RowMapper<RegisteredFunction> FUNCTION = (rs, n) -> new RegisteredFunction(rs.getString("app_id"),
+			rs.getString("function_id"), rs.getString("name"), rs.getString("triggers"), rs.getString("filter_expr"),
+			rs.getString("cancel_on"), (Long) rs.getObject("start_timeout_ms", Long.class),
+			instant(rs, "registered_at"), instant(rs, "last_seen"));
 
 	static final RowMapper<StoredStep> STEP = (rs, n) -> new StoredStep(rs.getString("step_key"), rs.getInt("position"),
 			StepStatus.valueOf(rs.getString("status")), rs.getString("output"), rs.getString("output_type"),

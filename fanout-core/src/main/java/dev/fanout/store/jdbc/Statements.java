@@ -20,7 +20,7 @@ abstract class Statements {
 
 	static final String EVENT_COLUMNS = "seq, id, name, data, user_data, ts, v, received_at, duplicate";
 
-	static final String RUN_COLUMNS = "id, function_id, event_seq, event_id, status, attempts, failures, retry_attempt, "
+	static final String RUN_COLUMNS = "id, app_id, function_id, event_seq, event_id, status, attempts, failures, retry_attempt, "
 			+ "due_at, created_at, cancel_requested, deadline_at, deadline_reason, parent_run_id, parent_step_key";
 
 	static final String WAIT_COLUMNS = "run_id, step_key, kind, event_name, match_expr, expires_at";
@@ -101,7 +101,7 @@ abstract class Statements {
 
 	static final String NEXT_DUE = """
 			SELECT MIN(due_at) AS next_due FROM fanout_runs
-			WHERE status IN ('QUEUED', 'SLEEPING', 'WAITING') AND function_id = ANY (?)
+			WHERE status IN ('QUEUED', 'SLEEPING', 'WAITING') AND app_id = ? AND function_id = ANY (?)
 			""";
 
 	static final String EXTEND_LEASE = """
@@ -184,6 +184,18 @@ abstract class Statements {
 			SELECT function_id, status, COUNT(*) AS runs FROM fanout_runs GROUP BY function_id, status
 			""";
 
+	static final String FUNCTION_COLUMNS = "app_id, function_id, name, triggers, filter_expr, cancel_on, "
+			+ "start_timeout_ms, registered_at, last_seen";
+
+	static final String SELECT_FUNCTIONS = "SELECT " + FUNCTION_COLUMNS
+			+ " FROM fanout_functions ORDER BY app_id, function_id";
+
+	static final String FUNCTIONS_VERSION = "SELECT COUNT(*) AS functions, MAX(registered_at) AS latest FROM fanout_functions";
+
+	static final String DELETE_FUNCTIONS_OF_APP = "DELETE FROM fanout_functions WHERE app_id = ?";
+
+	static final String TOUCH_FUNCTIONS_OF_APP = "UPDATE fanout_functions SET last_seen = ? WHERE app_id = ?";
+
 	static final String SELECT_RUNS_OF_EVENT = """
 			SELECT id, function_id, event_id, status, attempts, output, error, created_at, started_at, ended_at
 			FROM fanout_runs WHERE event_id = ? ORDER BY id
@@ -233,6 +245,7 @@ abstract class Statements {
 	/**
 	 * Claim due runs; see {@link dev.fanout.store.RunStore#claim}.
 	 * @param jdbc the JDBC operations, in a transaction
+	 * @param appId the application whose runs to claim
 	 * @param functionIds the function ids as a SQL array
 	 * @param limit the most runs to claim
 	 * @param owner the lease owner
@@ -240,7 +253,7 @@ abstract class Statements {
 	 * @param leaseUntil the lease expiry
 	 * @return the claimed runs
 	 */
-	abstract List<ClaimedRun> claim(JdbcOperations jdbc, SqlArray functionIds, int limit, String owner,
+	abstract List<ClaimedRun> claim(JdbcOperations jdbc, String appId, SqlArray functionIds, int limit, String owner,
 			OffsetDateTime now, OffsetDateTime leaseUntil);
 
 	/**

@@ -20,6 +20,7 @@ create table if not exists fanout_event_ids (
 
 create table if not exists fanout_runs (
     id varchar(26) primary key,
+    app_id varchar(128) not null,
     function_id varchar(128) not null,
     event_seq varchar(26) not null,
     event_id varchar(128) not null,
@@ -81,4 +82,19 @@ create table if not exists fanout_replays (
     mode varchar(16) not null,
     created_at timestamp with time zone not null,
     run_ids text not null
+);
+
+-- The functions of every application sharing the database, so that an event sent by one
+-- creates runs for the functions of all.
+create table if not exists fanout_functions (
+    app_id varchar(128) not null,
+    function_id varchar(128) not null,
+    name varchar(256) not null,
+    triggers text not null,
+    filter_expr varchar(2000),
+    cancel_on text not null,
+    start_timeout_ms bigint,
+    registered_at timestamp with time zone not null,
+    last_seen timestamp with time zone not null,
+    primary key (app_id, function_id)
 );

@@ -5,17 +5,18 @@ import org.springframework.context.SmartLifecycle;
 import dev.fanout.engine.FanoutEngine;
 
 /**
- * Starts the worker once the context is refreshed and stops it first on shutdown, while
- * the {@code DataSource} is still open, so running steps finish and held runs are handed
- * back.
+ * Starts the engine once the context is refreshed (its functions are registered for the
+ * other applications sharing the database, and its worker starts unless disabled) and
+ * stops it first on shutdown, while the {@code DataSource} is still open, so running
+ * steps finish and held runs are handed back.
  */
-final class FanoutWorkerLifecycle implements SmartLifecycle {
+final class FanoutEngineLifecycle implements SmartLifecycle {
 
 	private final FanoutEngine engine;
 
 	private volatile boolean running;
 
-	FanoutWorkerLifecycle(FanoutEngine engine) {
+	FanoutEngineLifecycle(FanoutEngine engine) {
 		this.engine = engine;
 	}
 
