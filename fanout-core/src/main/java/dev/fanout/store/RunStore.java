@@ -263,14 +263,14 @@ public interface RunStore {
 	List<RunInfo> runs(RunQuery query);
 
 	/**
-	 * How many runs each function has in each status.
+	 * How many runs each function of this store's application has in each status.
 	 * @return the counts by function id, then status
 	 */
 	Map<String, Map<RunStatus, Long>> countRunsByFunction();
 
 	/**
-	 * The finished runs of a function with a status, created in a time range, oldest
-	 * first.
+	 * The finished runs of a function of this store's application with a status, created
+	 * in a time range, oldest first.
 	 * @param functionId the function id
 	 * @param status the status
 	 * @param from the earliest creation time

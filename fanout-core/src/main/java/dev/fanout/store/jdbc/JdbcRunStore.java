@@ -371,7 +371,8 @@ public final class JdbcRunStore implements RunStore {
 		this.jdbc.query(sql(Statements.COUNT_RUNS_BY_FUNCTION),
 				(RowCallbackHandler) (rs) -> counts
 					.computeIfAbsent(rs.getString("function_id"), (id) -> new EnumMap<>(RunStatus.class))
-					.put(RunStatus.valueOf(rs.getString("status")), rs.getLong("runs")));
+					.put(RunStatus.valueOf(rs.getString("status")), rs.getLong("runs")),
+				this.appId);
 		return counts;
 	}
 
@@ -379,7 +380,7 @@ public final class JdbcRunStore implements RunStore {
 	public List<ReplayableRun> replayableRuns(String functionId, RunStatus status, Instant from, Instant to) {
 		return this.jdbc.query(sql(Statements.REPLAYABLE_RUNS),
 				(rs, n) -> new ReplayableRun(rs.getString("id"), rs.getString("event_seq"), rs.getString("event_id")),
-				functionId, status.name(), time(from), time(to));
+				this.appId, functionId, status.name(), time(from), time(to));
 	}
 
 	@Override

@@ -158,7 +158,7 @@ abstract class Statements {
 
 	static final String REPLAYABLE_RUNS = """
 			SELECT id, event_seq, event_id FROM fanout_runs
-			WHERE function_id = ? AND status = ? AND created_at >= ? AND created_at < ?
+			WHERE app_id = ? AND function_id = ? AND status = ? AND created_at >= ? AND created_at < ?
 			ORDER BY id
 			""";
 
@@ -181,7 +181,7 @@ abstract class Statements {
 	static final String COMPLETE_REPLAY = "UPDATE fanout_replays SET run_ids = ? WHERE id = ?";
 
 	static final String COUNT_RUNS_BY_FUNCTION = """
-			SELECT function_id, status, COUNT(*) AS runs FROM fanout_runs GROUP BY function_id, status
+			SELECT function_id, status, COUNT(*) AS runs FROM fanout_runs WHERE app_id = ? GROUP BY function_id, status
 			""";
 
 	static final String FUNCTION_COLUMNS = "app_id, function_id, name, triggers, filter_expr, cancel_on, "
