@@ -91,7 +91,22 @@ public final class DefaultEventSender implements EventSender {
 		// Checked before joining the caller's transaction: a rejected send must leave
 		// that transaction usable, not marked rollback-only.
 		List<EventPayloads.Payload> payloads = this.payloads.forSend(events);
-		return this.transaction.execute((status) -> write(events, payloads, null));
+		return this.transaction.execute((status) -> write(events, payloads, null, true));
+	}
+
+	/**
+	 * Send events as {@link #sendAll(List)} does, except that an event whose id was
+	 * already seen within the dedup window is not stored again either: for senders that
+	 * resend a whole request after a failure they could not see the end of (the HTTP
+	 * event API), so that a retry stores nothing twice. Not part of the
+	 * {@link EventSender} contract.
+	 * @param events the events
+	 * @return their ids, in order, repeated ones included, and the runs created
+	 * @throws IllegalArgumentException naming the first problem; nothing is stored
+	 */
+	public SendResult sendAllOnce(List<Event> events) {
+		List<EventPayloads.Payload> payloads = this.payloads.forSend(events);
+		return this.transaction.execute((status) -> write(events, payloads, null, false));
 	}
 
 	/**
@@ -100,7 +115,7 @@ public final class DefaultEventSender implements EventSender {
 	 * @return the result
 	 */
 	SendResult write(List<Event> events) {
-		return write(events, this.payloads.of(events), null);
+		return write(events, this.payloads.of(events), null, true);
 	}
 
 	/**
@@ -110,7 +125,7 @@ public final class DefaultEventSender implements EventSender {
 	 */
 	SendResult writeInvocation(Event event, String functionId, String parentRunId, String parentStepKey) {
 		return write(List.of(event), this.payloads.of(List.of(event)),
-				new Invocation(functionId, parentRunId, parentStepKey));
+				new Invocation(functionId, parentRunId, parentStepKey), true);
 	}
 
 	RunEndings endings() {
@@ -121,8 +136,8 @@ public final class DefaultEventSender implements EventSender {
 		return this.cancellations;
 	}
 
-	private SendResult write(List<Event> events, List<EventPayloads.Payload> payloads,
-			@Nullable Invocation invocation) {
+	private SendResult write(List<Event> events, List<EventPayloads.Payload> payloads, @Nullable Invocation invocation,
+			boolean storeDuplicates) {
 		Instant now = this.clock.instant();
 		this.store.lockEventNames(events.stream().map(Event::name).distinct().toList(), false);
 		List<String> ids = events.stream().map(Event::id).toList();
@@ -138,6 +153,9 @@ public final class DefaultEventSender implements EventSender {
 			Event event = events.get(i);
 			String seq = Ids.next();
 			boolean duplicate = !fresh.contains(event.id()) || !triggered.add(event.id());
+			if (duplicate && !storeDuplicates) {
+				continue;
+			}
 			EventPayloads.Payload payload = payloads.get(i);
 			rows.add(new NewEvent(seq, event.id(), event.name(), payload.data(), payload.user(), event.ts(), event.v(),
 					now, duplicate));

@@ -23,7 +23,8 @@ public record EventPayloads(Limits limits, PayloadSerializer serializer) {
 	 * Check events an application sends: none null, no reserved name, within the limits.
 	 * @param events the events
 	 * @return their serialized payloads, in order
-	 * @throws IllegalArgumentException naming the first problem
+	 * @throws IllegalArgumentException naming the first problem; an
+	 * {@link EventLimitExceededException} when the send is too large
 	 */
 	public List<Payload> forSend(List<Event> events) {
 		if (events == null || events.isEmpty()) {
@@ -61,7 +62,7 @@ public record EventPayloads(Limits limits, PayloadSerializer serializer) {
 	 */
 	List<Payload> of(List<Event> events) {
 		if (events.size() > this.limits.maxEventsPerSend()) {
-			throw new IllegalArgumentException("Cannot send " + events.size() + " events at once: the limit is "
+			throw new EventLimitExceededException("Cannot send " + events.size() + " events at once: the limit is "
 					+ this.limits.maxEventsPerSend() + " (fanout.events.max-batch-size)");
 		}
 		List<Payload> payloads = new ArrayList<>(events.size());
@@ -80,6 +81,10 @@ public record EventPayloads(Limits limits, PayloadSerializer serializer) {
 		if (event.id().isBlank() || event.id().length() > 128) {
 			throw new IllegalArgumentException(where + ": id must be 1 to 128 characters");
 		}
+		String v = event.v();
+		if (v != null && v.length() > 64) {
+			throw new IllegalArgumentException(where + ": v must be at most 64 characters");
+		}
 		String data = this.serializer.serialize(event.data());
 		String user = event.user().isEmpty() ? null : this.serializer.serialize(event.user());
 		long size = utf8Length(data) + ((user != null) ? utf8Length(user) : 0);
@@ -88,7 +93,7 @@ public record EventPayloads(Limits limits, PayloadSerializer serializer) {
 		// end: rejecting it would leave that end unrecordable and the run executing again
 		// and again.
 		if (size > this.limits.maxPayloadSize() && !SystemEvents.isSystemEvent(event.name())) {
-			throw new IllegalArgumentException(where + ": payload is " + size + " bytes, over the limit of "
+			throw new EventLimitExceededException(where + ": payload is " + size + " bytes, over the limit of "
 					+ this.limits.maxPayloadSize() + " bytes (fanout.events.max-payload-size)");
 		}
 		return new Payload(data, user);

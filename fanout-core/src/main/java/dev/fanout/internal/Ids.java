@@ -15,6 +15,8 @@ public final class Ids {
 
 	private static final SecureRandom RANDOM = new SecureRandom();
 
+	private static final long MAX_MILLIS = (1L << 48) - 1;
+
 	// The parts of the last id, guarded by the class lock.
 	private static long lastMillis;
 
@@ -38,6 +40,36 @@ public final class Ids {
 			lastMillis++;
 		}
 		return encode(lastMillis, lastRandom);
+	}
+
+	/**
+	 * The id a sender derives from a seed, so that resending a request yields the same
+	 * ids: the seed's milliseconds, and its 80 bits of entropy plus the index (as an
+	 * unsigned big-endian number, wrapping around).
+	 * @param millis the seed's epoch milliseconds, 0 to 2^48 - 1
+	 * @param entropy the seed's 10 random bytes
+	 * @param index the position of the event in its request, from 0
+	 * @return the id
+	 * @throws IllegalArgumentException if an argument is out of range
+	 */
+	public static String seeded(long millis, byte[] entropy, int index) {
+		if (millis < 0 || millis > MAX_MILLIS) {
+			throw new IllegalArgumentException("seed milliseconds must be 0 to " + MAX_MILLIS + ", not " + millis);
+		}
+		if (entropy.length != 10) {
+			throw new IllegalArgumentException("seed entropy must be 10 bytes, not " + entropy.length);
+		}
+		if (index < 0) {
+			throw new IllegalArgumentException("index must not be negative");
+		}
+		byte[] random = entropy.clone();
+		int carry = index;
+		for (int i = random.length - 1; i >= 0 && carry != 0; i--) {
+			int sum = (random[i] & 0xFF) + (carry & 0xFF);
+			random[i] = (byte) sum;
+			carry = (carry >>> 8) + (sum >>> 8);
+		}
+		return encode(millis, random);
 	}
 
 	private static boolean increment(byte[] bytes) {

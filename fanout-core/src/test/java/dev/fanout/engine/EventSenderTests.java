@@ -22,6 +22,7 @@ import dev.fanout.testsupport.TestEngine;
 
 import static dev.fanout.testsupport.TestEngine.awaiting;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
 
 /**
@@ -130,6 +131,46 @@ class EventSenderTests {
 		assertThat(sent.eventIds()).containsExactly("signup-7", "signup-7");
 		assertThat(sent.runIds()).hasSize(1);
 		assertThat(engine.eventRows("signup-7")).extracting((row) -> row.get("DUPLICATE")).containsExactly(false, true);
+	}
+
+	@OnEachDatabase
+	void sendAllOnceNeitherStoresNorTriggersAnIdSeenBefore(TestDatabase database) {
+		TestEngine engine = this.fixture.start(database, new Recorder());
+		DefaultEventSender sender = (DefaultEventSender) engine.sender();
+		Event first = Event.builder("app/user.signup").id("retried-1").build();
+		Event second = Event.builder("app/user.signup").id("retried-2").build();
+		SendResult sent = sender.sendAllOnce(List.of(first, second));
+		SendResult resent = sender.sendAllOnce(List.of(first, second, first));
+		assertThat(sent.runIds()).hasSize(2);
+		assertThat(resent.eventIds()).containsExactly("retried-1", "retried-2", "retried-1");
+		assertThat(resent.runIds()).isEmpty();
+		assertThat(engine.eventRows("retried-1")).extracting((row) -> row.get("DUPLICATE")).containsExactly(false);
+		assertThat(engine.eventRows("retried-2")).hasSize(1);
+		assertThat(engine.database().count("fanout_runs")).isEqualTo(2);
+	}
+
+	@OnEachDatabase
+	void sendAllOnceStoresANewEventBesideARepeatedOne(TestDatabase database) {
+		TestEngine engine = this.fixture.start(database, new Recorder());
+		DefaultEventSender sender = (DefaultEventSender) engine.sender();
+		Event seen = Event.builder("app/user.signup").id("seen").build();
+		sender.sendAllOnce(List.of(seen));
+		SendResult sent = sender.sendAllOnce(List.of(seen, Event.builder("app/user.signup").id("new").build()));
+		assertThat(sent.runIds()).singleElement()
+			.satisfies((runId) -> assertThat(engine.admin().run(runId).orElseThrow().eventId()).isEqualTo("new"));
+		assertThat(engine.database().count("fanout_events")).isEqualTo(2);
+	}
+
+	@OnEachDatabase
+	void tooLargeSendsAreToldApartFromMalformedOnes(TestDatabase database) {
+		TestEngine engine = this.fixture.start(database, new Recorder());
+		assertThatExceptionOfType(EventLimitExceededException.class)
+			.isThrownBy(() -> engine.send("app/user.signup", Map.of("blob", "x".repeat(512 * 1024))));
+		assertThatIllegalArgumentException()
+			.isThrownBy(() -> engine.sender().send(Event.builder("app/user.signup").v("v".repeat(65)).build()))
+			.isNotInstanceOf(EventLimitExceededException.class)
+			.withMessageContaining("v must be at most 64 characters");
+		assertNothingStored(engine.database());
 	}
 
 	@OnEachDatabase

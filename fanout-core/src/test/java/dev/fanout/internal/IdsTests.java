@@ -14,6 +14,7 @@ import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
 
 /**
  * Generated ids: 26 characters of Crockford base 32, unique, and sorted in the order they
@@ -73,6 +74,52 @@ class IdsTests {
 			ids.add(Ids.encode(0, random).substring(10));
 		}
 		assertThat(ids).hasSize(80);
+	}
+
+	@Test
+	void seededIdsAreTheSameForTheSameSeedAndIndex() {
+		byte[] entropy = { 1, 2, 3, 4, 5, 6, 7, 8, 9, 10 };
+		assertThat(Ids.seeded(1_700_000_000_000L, entropy, 3)).isEqualTo(Ids.seeded(1_700_000_000_000L, entropy, 3))
+			.hasSize(26);
+		assertThat(entropy).containsExactly(1, 2, 3, 4, 5, 6, 7, 8, 9, 10);
+	}
+
+	@Test
+	void seededIdAddsTheIndexToTheEntropyAfterTheSeedTime() {
+		byte[] entropy = new byte[10];
+		entropy[9] = (byte) 0xFF;
+		byte[] plusOne = new byte[10];
+		plusOne[8] = 1;
+		assertThat(Ids.seeded(1_700_000_000_000L, entropy, 0)).isEqualTo(Ids.encode(1_700_000_000_000L, entropy));
+		assertThat(Ids.seeded(1_700_000_000_000L, entropy, 1)).isEqualTo(Ids.encode(1_700_000_000_000L, plusOne));
+		assertThat(Ids.seeded(1_700_000_000_000L, entropy, 0))
+			.startsWith(Ids.encode(1_700_000_000_000L, entropy).substring(0, 10));
+	}
+
+	@Test
+	void seededIdsOfOneRequestAreDistinctAndSortInRequestOrder() {
+		byte[] entropy = { 9, 8, 7, 6, 5, 4, 3, 2, 1, (byte) 0xF0 };
+		List<String> ids = IntStream.range(0, 5_000)
+			.mapToObj((i) -> Ids.seeded(1_700_000_000_000L, entropy, i))
+			.toList();
+		assertThat(ids).isSorted().doesNotHaveDuplicates();
+	}
+
+	@Test
+	void seededEntropyWrapsAroundAtTheTop() {
+		byte[] highest = new byte[10];
+		Arrays.fill(highest, (byte) 0xFF);
+		assertThat(Ids.seeded(0, highest, 1)).isEqualTo(Ids.encode(0, new byte[10]));
+	}
+
+	@Test
+	void seededRejectsWhatCannotMakeAnId() {
+		assertThatIllegalArgumentException().isThrownBy(() -> Ids.seeded(-1, new byte[10], 0))
+			.withMessageContaining("milliseconds");
+		assertThatIllegalArgumentException().isThrownBy(() -> Ids.seeded(1L << 48, new byte[10], 0))
+			.withMessageContaining("milliseconds");
+		assertThatIllegalArgumentException().isThrownBy(() -> Ids.seeded(0, new byte[8], 0))
+			.withMessageContaining("10 bytes");
 	}
 
 }

@@ -1,0 +1,88 @@
+package dev.fanout.autoconfigure.http;
+
+import java.util.List;
+import java.util.function.Function;
+
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnSingleCandidate;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication.Type;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Conditional;
+import org.springframework.web.servlet.function.RouterFunction;
+import org.springframework.web.servlet.function.RouterFunctions;
+import org.springframework.web.servlet.function.ServerResponse;
+import tools.jackson.databind.json.JsonMapper;
+
+import dev.fanout.Event;
+import dev.fanout.EventSender;
+import dev.fanout.SendResult;
+import dev.fanout.autoconfigure.FanoutAutoConfiguration;
+import dev.fanout.autoconfigure.FanoutProperties;
+import dev.fanout.engine.DefaultEventSender;
+
+/**
+ * Auto-configuration of the HTTP event API, {@code POST {fanout.http.base-path}/e/{key}},
+ * in a servlet web application once {@code fanout.http.event-keys} holds a key; until
+ * then the path is not mapped (404).
+ *
+ * @since 0.1.0
+ */
+@AutoConfiguration(after = FanoutAutoConfiguration.class)
+@ConditionalOnWebApplication(type = Type.SERVLET)
+@ConditionalOnClass(RouterFunction.class)
+@ConditionalOnBooleanProperty(name = "fanout.enabled", matchIfMissing = true)
+@ConditionalOnSingleCandidate(EventSender.class)
+@Conditional(OnEventKeysCondition.class)
+@EnableConfigurationProperties(FanoutProperties.class)
+public final class FanoutHttpAutoConfiguration {
+
+	@Bean
+	RouterFunction<ServerResponse> fanoutEventApiRoutes(EventSender sender, FanoutProperties properties,
+			ObjectProvider<JsonMapper> jsonMapper) {
+		JsonMapper mapper = jsonMapper.getIfAvailable(() -> JsonMapper.builder().build());
+		FanoutProperties.Events events = properties.getEvents();
+		EventApiHandler handler = new EventApiHandler(new EventKeys(properties.getHttp().getEventKeys()),
+				new EventRequestReader(mapper, events.getMaxBatchSize()), sendOnce(sender), mapper,
+				EventApiHandler.maxBodySize(events.getMaxPayloadSize().toBytes()));
+		String base = basePath(properties.getHttp().getBasePath());
+		return RouterFunctions.route()
+			.POST(base + "/e/{eventKey}", handler::send)
+			.POST(base + "/e", handler::missingKey)
+			.POST(base + "/e/", handler::missingKey)
+			.build();
+	}
+
+	/**
+	 * The sender of one request's events. fanout's own sender does not store an event it
+	 * has already seen again, so that a retried request stores nothing twice; a sender
+	 * the application defined gets the plain {@link EventSender#sendAll(List)}.
+	 */
+	private static Function<List<Event>, SendResult> sendOnce(EventSender sender) {
+		if (sender instanceof DefaultEventSender fanout) {
+			return fanout::sendAllOnce;
+		}
+		return sender::sendAll;
+	}
+
+	/**
+	 * The base path with a leading slash and no trailing one; {@code ""} for the root.
+	 * @param basePath the configured base path
+	 * @return the normalized base path
+	 */
+	static String basePath(String basePath) {
+		String path = basePath.strip();
+		while (path.endsWith("/")) {
+			path = path.substring(0, path.length() - 1);
+		}
+		if (path.isEmpty()) {
+			return "";
+		}
+		return path.startsWith("/") ? path : "/" + path;
+	}
+
+}
