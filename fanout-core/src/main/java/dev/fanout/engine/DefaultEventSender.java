@@ -1,36 +1,34 @@
 package dev.fanout.engine;
 
 import java.time.Clock;
-import java.time.Instant;
 import java.time.Duration;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.function.Consumer;
-
-import org.springframework.expression.Expression;
-
-import dev.fanout.StepStatus;
-import dev.fanout.store.NewWait;
-import dev.fanout.store.PendingWait;
-import dev.fanout.store.ReplayableRun;
-import dev.fanout.store.StoredStep;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
 
 import org.jspecify.annotations.Nullable;
+import org.springframework.expression.Expression;
 import org.springframework.transaction.support.TransactionTemplate;
 
 import dev.fanout.Event;
 import dev.fanout.EventSender;
 import dev.fanout.SendResult;
+import dev.fanout.StepStatus;
 import dev.fanout.internal.Ids;
 import dev.fanout.spi.PayloadSerializer;
 import dev.fanout.store.NewEvent;
 import dev.fanout.store.NewRun;
+import dev.fanout.store.NewWait;
+import dev.fanout.store.PendingWait;
+import dev.fanout.store.ReplayableRun;
 import dev.fanout.store.RunStore;
+import dev.fanout.store.StoredStep;
 
 /**
  * Stores events and the runs they trigger in the caller's transaction (or its own), and
@@ -173,6 +171,8 @@ public final class DefaultEventSender implements EventSender {
 		boolean resumed = resolveWaits(accepted, now);
 		if (!runs.isEmpty() || resumed) {
 			Transactions.afterCommit(this.onCommit);
+			// A resumed wait may belong to any application.
+			this.store.announce(resumed ? List.of("*") : runs.stream().map(NewRun::appId).distinct().toList());
 		}
 		return new SendResult(ids, runs.stream().map(NewRun::id).toList());
 	}

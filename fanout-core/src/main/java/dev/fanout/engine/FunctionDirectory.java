@@ -21,10 +21,10 @@ import dev.fanout.store.RunStore;
 
 /**
  * Every function an event can trigger: this application's, from its registry, and those
- * of the other applications sharing the database, from the function table, which each
- * application rewrites with its own functions at startup. The other applications'
- * functions are cached and read again when the table's version changes, which costs one
- * small query per send.
+ * of the other applications sharing the database (and any of this application's that this
+ * instance does not have), from the function table, which each application rewrites with
+ * its own functions at startup. The other applications' functions are cached and read
+ * again when the table's version changes, which costs one small query per send.
  */
 final class FunctionDirectory {
 
@@ -83,6 +83,10 @@ final class FunctionDirectory {
 	 * before; in the current transaction.
 	 */
 	void register() {
+		if (this.local.all().isEmpty()) {
+			// A sender-only build of the application: its other instances register.
+			return;
+		}
 		List<RegisteredFunction> rows = new ArrayList<>();
 		for (FunctionDefinition function : this.local.all()) {
 			List<Map<String, Object>> rules = new ArrayList<>();
@@ -110,7 +114,7 @@ final class FunctionDirectory {
 			current = new Others(version,
 					this.store.functions()
 						.stream()
-						.filter((row) -> !row.appId().equals(this.appId))
+						.filter((row) -> !row.appId().equals(this.appId) || this.local.get(row.functionId()).isEmpty())
 						.map(this::remote)
 						.flatMap(Optional::stream)
 						.toList());

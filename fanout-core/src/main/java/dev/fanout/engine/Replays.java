@@ -105,6 +105,7 @@ final class Replays {
 		this.store.finishReplay(request.id(), queued);
 		if (!queued.isEmpty()) {
 			Transactions.afterCommit(this.onCommit);
+			this.store.announce(List.of(target.appId()));
 		}
 		return new ReplayResult(request.id(), queued);
 	}

@@ -91,6 +91,9 @@ public final class Worker {
 
 	private Thread dispatcher;
 
+	private AutoCloseable listening = () -> {
+	};
+
 	Worker(FunctionRegistry registry, RunStore store, TransactionTemplate transaction, RetrySupport retry,
 			PayloadSerializer serializer, EngineSettings settings, Clock clock, DefaultEventSender systemEvents) {
 		this.registry = registry;
@@ -121,6 +124,7 @@ public final class Worker {
 		this.timer.scheduleWithFixedDelay(this::seen, 1, 1, TimeUnit.MINUTES);
 		this.dispatcher = threads("fanout-dispatcher-").newThread(this::dispatch);
 		this.dispatcher.start();
+		this.listening = this.store.listen(this::wake);
 	}
 
 	/**
@@ -133,6 +137,7 @@ public final class Worker {
 			return;
 		}
 		this.stopping = true;
+		stopListening();
 		wake();
 		try {
 			this.dispatcher.join(this.settings.shutdownTimeout().toMillis() + 1000);
@@ -151,6 +156,15 @@ public final class Worker {
 			this.timer.shutdownNow();
 			releaseHeld();
 			this.dispatcher = null;
+		}
+	}
+
+	private void stopListening() {
+		try {
+			this.listening.close();
+		}
+		catch (Exception ex) {
+			logger.warn("Could not stop listening for other instances' runs", ex);
 		}
 	}
 

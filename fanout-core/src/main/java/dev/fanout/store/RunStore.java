@@ -340,4 +340,19 @@ public interface RunStore {
 	 */
 	void touchFunctions(String appId, Instant now);
 
+	/**
+	 * Tell other instances, once the current transaction commits, that runs of these
+	 * applications are due, so they claim them without waiting for a poll. Where the
+	 * database cannot, this does nothing and other instances poll.
+	 * @param appIds the applications, {@code *} for all
+	 */
+	void announce(Collection<String> appIds);
+
+	/**
+	 * Listen for other instances' announcements of this store's application's runs.
+	 * @param onWake called when runs may be due
+	 * @return stops listening
+	 */
+	AutoCloseable listen(Runnable onWake);
+
 }

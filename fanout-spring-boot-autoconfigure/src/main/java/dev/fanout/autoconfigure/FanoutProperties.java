@@ -410,13 +410,16 @@ public class FanoutProperties {
 
 		/**
 		 * A path under the base path, which is read with one leading slash and none
-		 * trailing whatever the configuration wrote.
+		 * trailing whatever the configuration wrote ({@code "/"} is the root).
 		 * @param suffix the path below the base, starting with a slash
 		 * @return the full path
 		 */
 		public String path(String suffix) {
-			String base = "/" + this.basePath.replaceAll("^/+|/+$", "");
-			return ("/".equals(base) ? "" : base) + suffix;
+			String base = this.basePath.strip().replaceAll("/+$", "");
+			if (!base.isEmpty() && !base.startsWith("/")) {
+				base = "/" + base;
+			}
+			return base + suffix;
 		}
 
 		public void setBasePath(String basePath) {

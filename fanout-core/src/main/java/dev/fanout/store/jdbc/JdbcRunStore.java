@@ -456,4 +456,16 @@ public final class JdbcRunStore implements RunStore {
 		this.jdbc.update(sql(Statements.TOUCH_FUNCTIONS_OF_APP), time(now), appId);
 	}
 
+	@Override
+	public void announce(Collection<String> appIds) {
+		if (!appIds.isEmpty()) {
+			this.statements.announce(this.jdbc, appIds);
+		}
+	}
+
+	@Override
+	public AutoCloseable listen(Runnable onWake) {
+		return this.statements.listen(java.util.Objects.requireNonNull(this.jdbc.getDataSource()), this.appId, onWake);
+	}
+
 }

@@ -3,7 +3,11 @@ package dev.fanout.store.jdbc;
 import java.time.OffsetDateTime;
 import java.util.Collection;
 import java.util.List;
+import java.util.Locale;
 
+import javax.sql.DataSource;
+
+import org.jspecify.annotations.Nullable;
 import org.springframework.jdbc.core.JdbcOperations;
 
 import dev.fanout.store.ClaimedRun;
@@ -60,8 +64,39 @@ final class PostgresStatements extends Statements {
 
 	static final String LOCK_EXCLUSIVE = "SELECT pg_advisory_xact_lock(?, h) FROM unnest(?::int[]) AS h";
 
+	/**
+	 * At most one NOTIFY per this many milliseconds from one instance: each one
+	 * serialises the commits of all transactions that send one.
+	 */
+	private static final long NOTIFY_INTERVAL_MILLIS = 10;
+
+	private final String channel;
+
+	private volatile @Nullable PostgresAnnouncer announcer;
+
 	PostgresStatements(String prefix) {
 		super(prefix);
+		// LISTEN takes an unquoted identifier, which PostgreSQL folds to lower case.
+		this.channel = sql("fanout_wakeup").toLowerCase(Locale.ROOT);
+	}
+
+	@Override
+	void announce(JdbcOperations jdbc, Collection<String> appIds) {
+		PostgresAnnouncer current = this.announcer;
+		if (current == null) {
+			synchronized (this) {
+				if (this.announcer == null) {
+					this.announcer = new PostgresAnnouncer(this.channel, NOTIFY_INTERVAL_MILLIS, jdbc);
+				}
+				current = this.announcer;
+			}
+		}
+		current.announce(jdbc, appIds);
+	}
+
+	@Override
+	AutoCloseable listen(DataSource dataSource, String appId, Runnable onWake) {
+		return new PostgresListener(dataSource, this.channel, appId, onWake);
 	}
 
 	@Override

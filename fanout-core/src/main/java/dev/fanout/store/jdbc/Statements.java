@@ -4,6 +4,8 @@ import java.time.OffsetDateTime;
 import java.util.Collection;
 import java.util.List;
 
+import javax.sql.DataSource;
+
 import org.jspecify.annotations.Nullable;
 import org.springframework.jdbc.core.JdbcOperations;
 
@@ -240,6 +242,29 @@ abstract class Statements {
 	 */
 	String sql(String sql) {
 		return DEFAULT_PREFIX.equals(this.prefix) ? sql : sql.replace(DEFAULT_PREFIX, this.prefix);
+	}
+
+	/**
+	 * Tell other instances that runs of these applications are due, once the current
+	 * transaction commits; see {@link dev.fanout.store.RunStore#announce}. Nothing by
+	 * default: other instances find the runs by polling.
+	 * @param jdbc the JDBC operations, in the transaction
+	 * @param appIds the applications, {@code *} for all
+	 */
+	void announce(JdbcOperations jdbc, Collection<String> appIds) {
+	}
+
+	/**
+	 * Start listening for other instances' announcements; see
+	 * {@link dev.fanout.store.RunStore#listen}. Nothing by default.
+	 * @param dataSource the data source
+	 * @param appId this application
+	 * @param onWake called when runs of this application may be due
+	 * @return stops listening
+	 */
+	AutoCloseable listen(DataSource dataSource, String appId, Runnable onWake) {
+		return () -> {
+		};
 	}
 
 	/**

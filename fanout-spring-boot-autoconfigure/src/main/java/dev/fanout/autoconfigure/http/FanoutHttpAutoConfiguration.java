@@ -49,11 +49,11 @@ public final class FanoutHttpAutoConfiguration {
 		EventApiHandler handler = new EventApiHandler(new EventKeys(properties.getHttp().getEventKeys()),
 				new EventRequestReader(mapper, events.getMaxBatchSize()), sendOnce(sender), mapper,
 				EventApiHandler.maxBodySize(events.getMaxPayloadSize().toBytes()));
-		String base = basePath(properties.getHttp().getBasePath());
+		FanoutProperties.Http http = properties.getHttp();
 		return RouterFunctions.route()
-			.POST(base + "/e/{eventKey}", handler::send)
-			.POST(base + "/e", handler::missingKey)
-			.POST(base + "/e/", handler::missingKey)
+			.POST(http.path("/e/{eventKey}"), handler::send)
+			.POST(http.path("/e"), handler::missingKey)
+			.POST(http.path("/e/"), handler::missingKey)
 			.build();
 	}
 
@@ -67,22 +67,6 @@ public final class FanoutHttpAutoConfiguration {
 			return fanout::sendAllOnce;
 		}
 		return sender::sendAll;
-	}
-
-	/**
-	 * The base path with a leading slash and no trailing one; {@code ""} for the root.
-	 * @param basePath the configured base path
-	 * @return the normalized base path
-	 */
-	static String basePath(String basePath) {
-		String path = basePath.strip();
-		while (path.endsWith("/")) {
-			path = path.substring(0, path.length() - 1);
-		}
-		if (path.isEmpty()) {
-			return "";
-		}
-		return path.startsWith("/") ? path : "/" + path;
 	}
 
 }

@@ -12,6 +12,7 @@ import org.springframework.boot.test.context.runner.WebApplicationContextRunner;
 import org.springframework.web.servlet.function.RouterFunction;
 
 import dev.fanout.autoconfigure.FanoutAutoConfiguration;
+import dev.fanout.autoconfigure.FanoutProperties;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -62,11 +63,17 @@ class FanoutHttpAutoConfigurationTests {
 
 	@Test
 	void basePathGetsALeadingSlashAndLosesTrailingOnes() {
-		assertThat(FanoutHttpAutoConfiguration.basePath("/fanout")).isEqualTo("/fanout");
-		assertThat(FanoutHttpAutoConfiguration.basePath("fanout/")).isEqualTo("/fanout");
-		assertThat(FanoutHttpAutoConfiguration.basePath(" /api/events// ")).isEqualTo("/api/events");
-		assertThat(FanoutHttpAutoConfiguration.basePath("/")).isEmpty();
-		assertThat(FanoutHttpAutoConfiguration.basePath("")).isEmpty();
+		assertThat(eventPath("/fanout")).isEqualTo("/fanout/e");
+		assertThat(eventPath("fanout/")).isEqualTo("/fanout/e");
+		assertThat(eventPath(" /api/events// ")).isEqualTo("/api/events/e");
+		assertThat(eventPath("/")).isEqualTo("/e");
+		assertThat(eventPath("")).isEqualTo("/e");
+	}
+
+	private static String eventPath(String basePath) {
+		FanoutProperties.Http http = new FanoutProperties.Http();
+		http.setBasePath(basePath);
+		return http.path("/e");
 	}
 
 }
