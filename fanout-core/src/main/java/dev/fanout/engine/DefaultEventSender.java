@@ -11,9 +11,11 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 
 import org.jspecify.annotations.Nullable;
 import org.springframework.expression.Expression;
+import org.springframework.transaction.TransactionSystemException;
 import org.springframework.transaction.support.TransactionTemplate;
 
 import dev.fanout.Event;
@@ -89,7 +91,7 @@ public final class DefaultEventSender implements EventSender {
 		// Checked before joining the caller's transaction: a rejected send must leave
 		// that transaction usable, not marked rollback-only.
 		List<EventPayloads.Payload> payloads = this.payloads.forSend(events);
-		return this.transaction.execute((status) -> write(events, payloads, null, true));
+		return inTransaction(() -> write(events, payloads, null, true));
 	}
 
 	/**
@@ -104,7 +106,25 @@ public final class DefaultEventSender implements EventSender {
 	 */
 	public SendResult sendAllOnce(List<Event> events) {
 		List<EventPayloads.Payload> payloads = this.payloads.forSend(events);
-		return this.transaction.execute((status) -> write(events, payloads, null, false));
+		return inTransaction(() -> write(events, payloads, null, false));
+	}
+
+	/**
+	 * Run a send in the caller's transaction or one of its own. When the database is
+	 * gone, the rollback fails too and its exception would hide the failure that matters,
+	 * such as "Connection refused": the sender gets that one.
+	 */
+	private SendResult inTransaction(Supplier<SendResult> send) {
+		try {
+			return this.transaction.execute((status) -> send.get());
+		}
+		catch (TransactionSystemException ex) {
+			if (ex.getApplicationException() instanceof RuntimeException failure) {
+				failure.addSuppressed(ex);
+				throw failure;
+			}
+			throw ex;
+		}
 	}
 
 	/**
