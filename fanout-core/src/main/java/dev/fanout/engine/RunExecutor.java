@@ -61,6 +61,8 @@ final class RunExecutor {
 
 	private final Worker worker;
 
+	private final GroupCommit commits;
+
 	RunExecutor(FunctionRegistry registry, RunStore store, TransactionTemplate transaction, RetrySupport retry,
 			PayloadSerializer serializer, EngineSettings settings, Clock clock, DefaultEventSender sender,
 			Worker worker) {
@@ -73,6 +75,11 @@ final class RunExecutor {
 		this.clock = clock;
 		this.sender = sender;
 		this.worker = worker;
+		this.commits = new GroupCommit(transaction, retry);
+	}
+
+	GroupCommit commits() {
+		return this.commits;
 	}
 
 	void execute(ClaimedRun run) {
@@ -86,7 +93,9 @@ final class RunExecutor {
 		if (!applyTimeouts(run, function, event)) {
 			return;
 		}
-		RunState state = new RunState(run, function, event, db(() -> this.store.steps(run.id())), this);
+		// A run's first invocation has nothing stored yet: no need to read its steps.
+		List<StoredStep> stored = (run.attempts() > 1) ? db(() -> this.store.steps(run.id())) : List.of();
+		RunState state = new RunState(run, function, event, stored, this);
 		Object result = null;
 		Throwable failure = null;
 		try {
@@ -134,7 +143,7 @@ final class RunExecutor {
 	private void interrupted(ClaimedRun run, Event event, Interruption interruption) {
 		if (interruption instanceof Interruption.RetryStep retryStep) {
 			StoredStep attempt = retryStep.failedAttempt();
-			boolean owned = db(() -> this.store.saveStep(run.id(), owner(), attempt, leaseUntil()) && this.store
+			boolean owned = commit(() -> this.store.saveStep(run.id(), owner(), attempt, leaseUntil()) && this.store
 				.requeue(run.id(), owner(), retryStep.dueAt(), run.failures(), attempt.attempts(), attempt.error()));
 			if (owned) {
 				logger.info("Step '{}' of run {} ({}) failed on attempt {}; retrying at {}: {}", attempt.key(),
@@ -170,7 +179,7 @@ final class RunExecutor {
 					new NonRetriableException("The function's return value cannot be stored as JSON", ex));
 			return;
 		}
-		if (db(() -> this.store.finish(run.id(), owner(), RunStatus.COMPLETED, output, null, null, now())
+		if (commit(() -> this.store.finish(run.id(), owner(), RunStatus.COMPLETED, output, null, null, now())
 				&& ended(() -> this.sender.endings().completed(run, event, output)))) {
 			this.worker.forgetCancel(run.id());
 		}
@@ -180,7 +189,7 @@ final class RunExecutor {
 		int failures = run.failures() + 1;
 		Instant due = function.retryAt(error, failures, now(), true);
 		if (due != null) {
-			if (db(() -> this.store.requeue(run.id(), owner(), due, failures, failures, Errors.describe(error)))) {
+			if (commit(() -> this.store.requeue(run.id(), owner(), due, failures, failures, Errors.describe(error)))) {
 				logger.info("Run {} ({}) failed on attempt {}; retrying at {}: {}", run.id(), run.functionId(),
 						failures, due, Errors.describe(error));
 				this.worker.wakeAt(due);
@@ -191,8 +200,9 @@ final class RunExecutor {
 			return;
 		}
 		String stack = Errors.stack(error);
-		if (db(() -> this.store.finish(run.id(), owner(), RunStatus.FAILED, null, Errors.describe(error), stack, now())
-				&& ended(() -> this.sender.endings().failed(run, event, error, stack)))) {
+		if (commit(
+				() -> this.store.finish(run.id(), owner(), RunStatus.FAILED, null, Errors.describe(error), stack, now())
+						&& ended(() -> this.sender.endings().failed(run, event, error, stack)))) {
 			logger.warn("Run {} ({}) of event {} failed for good: {}", run.id(), run.functionId(), run.eventId(),
 					Errors.describe(error));
 		}
@@ -201,7 +211,7 @@ final class RunExecutor {
 	private void cancelled(ClaimedRun run, Event event, @Nullable String reason) {
 		String why = (reason != null) ? reason
 				: db(() -> this.store.cancelRequested(run.id(), owner())).orElse("Cancelled");
-		if (db(() -> this.store.finish(run.id(), owner(), RunStatus.CANCELLED, null, why, null, now())
+		if (commit(() -> this.store.finish(run.id(), owner(), RunStatus.CANCELLED, null, why, null, now())
 				&& ended(() -> this.sender.endings().cancelled(run, event, why)))) {
 			logger.info("Run {} ({}) cancelled: {}", run.id(), run.functionId(), why);
 		}
@@ -224,7 +234,7 @@ final class RunExecutor {
 	}
 
 	boolean saveStep(String runId, StoredStep step) {
-		return db(() -> this.store.saveStep(runId, owner(), step, leaseUntil()));
+		return commit(() -> this.store.saveStep(runId, owner(), step, leaseUntil()));
 	}
 
 	void saveStepOfCancellingRun(String runId, StoredStep step) {
@@ -245,7 +255,7 @@ final class RunExecutor {
 	 */
 	void park(RunState state, StoredStep row, RunStatus status, Instant due) {
 		String runId = state.claimedRun().id();
-		if (!db(() -> this.store.saveStep(runId, owner(), row, leaseUntil())
+		if (!commit(() -> this.store.saveStep(runId, owner(), row, leaseUntil())
 				&& this.store.park(runId, owner(), status, due))) {
 			throw state.interrupt(lostOrCancelled(runId));
 		}
@@ -373,6 +383,13 @@ final class RunExecutor {
 	 * Run store work in its own transaction (never the function's), retried on transient
 	 * failures.
 	 */
+	/**
+	 * A write of this run's progress, committed together with other runs' writes.
+	 */
+	private <T> T commit(Supplier<T> work) {
+		return this.commits.commit(work);
+	}
+
 	private <T> T db(Supplier<T> work) {
 		return this.retry.onTransientFailure(() -> this.transaction.execute((status) -> work.get()));
 	}

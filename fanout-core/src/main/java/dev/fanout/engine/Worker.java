@@ -117,6 +117,7 @@ public final class Worker {
 			return;
 		}
 		this.stopping = false;
+		this.executor.commits().start();
 		this.pool = Executors.newFixedThreadPool(this.settings.concurrency(), threads("fanout-run-"));
 		this.timer = Executors.newSingleThreadScheduledExecutor(threads("fanout-timer-"));
 		long heartbeat = Math.max(this.settings.leaseDuration().toMillis() / 3, 100);
@@ -153,6 +154,7 @@ public final class Worker {
 			Thread.currentThread().interrupt();
 		}
 		finally {
+			this.executor.commits().stop();
 			this.timer.shutdownNow();
 			releaseHeld();
 			this.dispatcher = null;

@@ -1,0 +1,211 @@
+package dev.fanout.engine;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+
+import org.jspecify.annotations.Nullable;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/**
+ * Group commit: the writes of concurrent runs share one transaction. A run's thread hands
+ * its write over and waits until the transaction holding it has committed, so a step is
+ * acknowledged only once its output is durable, yet many runs pay for one commit. The
+ * writer takes everything waiting whenever it is free: a lone write commits at once, and
+ * under load writes gather while the previous batch commits, with no delay added. A batch
+ * in which a write throws is rolled back and its writes made again one by one, so one bad
+ * write fails only its own run.
+ */
+final class GroupCommit {
+
+	/**
+	 * Most writes in one transaction: enough to amortise a commit, few enough to keep it
+	 * short.
+	 */
+	private static final int MAX_BATCH = 64;
+
+	private final TransactionTemplate transaction;
+
+	private final RetrySupport retry;
+
+	private final BlockingQueue<Write<?>> queue = new LinkedBlockingQueue<>();
+
+	private volatile @Nullable Thread writer;
+
+	GroupCommit(TransactionTemplate transaction, RetrySupport retry) {
+		this.transaction = transaction;
+		this.retry = retry;
+	}
+
+	synchronized void start() {
+		if (this.writer == null) {
+			Thread thread = new Thread(this::writeBatches, "fanout-commit");
+			thread.setDaemon(true);
+			this.writer = thread;
+			thread.start();
+		}
+	}
+
+	/**
+	 * Stop once the writes handed over so far are written; later writes commit on their
+	 * own.
+	 */
+	void stop() {
+		Thread thread;
+		synchronized (this) {
+			thread = this.writer;
+			this.writer = null;
+		}
+		if (thread != null) {
+			thread.interrupt();
+			try {
+				thread.join(TimeUnit.SECONDS.toMillis(5));
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+			}
+		}
+		List<Write<?>> left = new ArrayList<>();
+		this.queue.drainTo(left);
+		left.forEach(this::writeAlone);
+	}
+
+	/**
+	 * Make a write in a transaction shared with other runs' writes, and wait until it has
+	 * committed.
+	 * @param <T> the write's result
+	 * @param work the write; it must only touch the database
+	 * @return the write's result, once committed
+	 */
+	<T> T commit(Supplier<T> work) {
+		if (this.writer == null) {
+			return alone(work);
+		}
+		Write<T> write = new Write<>(work);
+		this.queue.add(write);
+		return write.await();
+	}
+
+	/**
+	 * How many writes wait for the writer.
+	 * @return the number of writes handed over and not yet taken
+	 */
+	int waiting() {
+		return this.queue.size();
+	}
+
+	private void writeBatches() {
+		List<Write<?>> batch = new ArrayList<>(MAX_BATCH);
+		while (this.writer == Thread.currentThread() || !this.queue.isEmpty()) {
+			try {
+				Write<?> first = this.queue.poll(100, TimeUnit.MILLISECONDS);
+				if (first == null) {
+					continue;
+				}
+				batch.add(first);
+				this.queue.drainTo(batch, MAX_BATCH - 1);
+				write(batch);
+			}
+			catch (InterruptedException ex) {
+				// Stopping: write what is left, then end.
+			}
+			finally {
+				batch.clear();
+			}
+		}
+	}
+
+	private void write(List<Write<?>> batch) {
+		if (batch.size() == 1) {
+			writeAlone(batch.get(0));
+			return;
+		}
+		try {
+			this.retry.onTransientFailure(() -> this.transaction.execute((status) -> {
+				batch.forEach(Write::run);
+				return null;
+			}));
+			batch.forEach(Write::committed);
+		}
+		catch (RuntimeException ex) {
+			batch.forEach(this::writeAlone);
+		}
+	}
+
+	private void writeAlone(Write<?> write) {
+		try {
+			alone(() -> {
+				write.run();
+				return null;
+			});
+			write.committed();
+		}
+		catch (RuntimeException ex) {
+			write.failed(ex);
+		}
+	}
+
+	private <T> T alone(Supplier<T> work) {
+		return this.retry.onTransientFailure(() -> this.transaction.execute((status) -> work.get()));
+	}
+
+	/**
+	 * One run's write and the future its thread waits on.
+	 */
+	private static final class Write<T> {
+
+		private final Supplier<T> work;
+
+		private final CompletableFuture<T> done = new CompletableFuture<>();
+
+		private @Nullable T result;
+
+		Write(Supplier<T> work) {
+			this.work = work;
+		}
+
+		void run() {
+			this.result = this.work.get();
+		}
+
+		void committed() {
+			this.done.complete(this.result);
+		}
+
+		void failed(RuntimeException ex) {
+			this.done.completeExceptionally(ex);
+		}
+
+		T await() {
+			boolean interrupted = false;
+			try {
+				while (true) {
+					try {
+						return this.done.get();
+					}
+					catch (InterruptedException ex) {
+						// The write is in flight: its outcome must be known before going
+						// on.
+						interrupted = true;
+					}
+					catch (ExecutionException ex) {
+						throw (ex.getCause() instanceof RuntimeException failure) ? failure
+								: new IllegalStateException(ex.getCause());
+					}
+				}
+			}
+			finally {
+				if (interrupted) {
+					Thread.currentThread().interrupt();
+				}
+			}
+		}
+
+	}
+
+}
