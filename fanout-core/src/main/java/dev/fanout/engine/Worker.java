@@ -18,6 +18,7 @@ import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.transaction.support.TransactionTemplate;
@@ -42,6 +43,15 @@ public final class Worker {
 	 * it loops once per claim, and looking every time would double its queries.
 	 */
 	private static final Duration OVERDUE_CHECK_INTERVAL = Duration.ofMillis(100);
+
+	/**
+	 * How long a future due time read from the database is reused without reading it
+	 * again.
+	 */
+	private static final Duration NEXT_DUE_REUSE = Duration.ofMillis(50);
+
+	/** The longest a claim waits for more threads to free up under a backlog. */
+	private static final Duration GATHER = Duration.ofMillis(2);
 
 	private final FunctionRegistry registry;
 
@@ -80,6 +90,13 @@ public final class Worker {
 	 * ({@link System#nanoTime()}).
 	 */
 	private long overdueCheckedAt = System.nanoTime() - OVERDUE_CHECK_INTERVAL.toNanos();
+
+	/**
+	 * The next due time last read, and when ({@link System#nanoTime()}); dispatcher only.
+	 */
+	private @Nullable Instant nextDue;
+
+	private long nextDueReadAt;
 
 	private volatile boolean backlog;
 
@@ -212,7 +229,7 @@ public final class Worker {
 
 	private void dispatch() {
 		while (!this.stopping) {
-			int free = this.slots.availablePermits();
+			int free = gatherFreeThreads();
 			int claimed = (free > 0) ? claimAndSubmit(free) : 0;
 			this.backlog = (free > 0 && claimed == free) || free == 0;
 			if (!this.backlog || claimed == 0) {
@@ -225,22 +242,56 @@ public final class Worker {
 	}
 
 	/**
+	 * How many threads are free to take runs. Under a backlog they free up one at a time
+	 * as runs end; claiming for each would cost a claim transaction per run, so wait a
+	 * moment (at most {@link #GATHER}) for a quarter of the pool to be free.
+	 */
+	private int gatherFreeThreads() {
+		int free = this.slots.availablePermits();
+		int batch = Math.max(1, this.settings.concurrency() / 4);
+		if (this.backlog && free > 0 && free < batch) {
+			try {
+				if (this.slots.tryAcquire(batch, GATHER.toNanos(), TimeUnit.NANOSECONDS)) {
+					this.slots.release(batch);
+				}
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+				this.stopping = true;
+			}
+			free = this.slots.availablePermits();
+		}
+		return free;
+	}
+
+	/**
 	 * How long to wait: until the next sleeping, waiting or retrying run is due (so it
 	 * resumes on time without a timer per run), and at most one poll interval.
 	 */
 	private Duration untilNextDue() {
 		Duration poll = this.settings.pollInterval();
-		try {
-			Optional<Instant> next = this.transaction.execute((status) -> this.store.nextDue(this.registry.ids()));
-			if (next != null && next.isPresent()) {
-				Duration wait = Duration.between(now(), next.get());
-				return wait.isNegative() ? Duration.ZERO : (wait.compareTo(poll) < 0) ? wait : poll;
+		Instant now = now();
+		Instant next = this.nextDue;
+		// Under load the dispatcher loops often; a future due time read a moment ago
+		// still
+		// stands (local pauses and retries set timers of their own).
+		if (next == null || !next.isAfter(now) || System.nanoTime() - this.nextDueReadAt > NEXT_DUE_REUSE.toNanos()) {
+			try {
+				Optional<Instant> read = this.transaction.execute((status) -> this.store.nextDue(this.registry.ids()));
+				next = (read != null) ? read.orElse(null) : null;
+				this.nextDue = next;
+				this.nextDueReadAt = System.nanoTime();
+			}
+			catch (RuntimeException ex) {
+				logger.warn("Could not read when the next run is due; polling", ex);
+				return poll;
 			}
 		}
-		catch (RuntimeException ex) {
-			logger.warn("Could not read when the next run is due; polling", ex);
+		if (next == null) {
+			return poll;
 		}
-		return poll;
+		Duration wait = Duration.between(now, next);
+		return wait.isNegative() ? Duration.ZERO : (wait.compareTo(poll) < 0) ? wait : poll;
 	}
 
 	private void cancelOverdue() {
