@@ -8,7 +8,7 @@ import java.lang.annotation.Target;
 
 /**
  * Marks a bean method as a durable function that runs once for every event that triggers
- * it.
+ * it, and once for every tick of its cron schedule, if it has one.
  * <p>
  * Parameters, in any order and each optional: {@link Event} (the trigger),
  * {@link StepContext}, {@link RunContext}, and at most one other parameter that receives
@@ -41,6 +41,18 @@ public @interface EventFunction {
 	 * @return the trigger event names
 	 */
 	String[] event() default {};
+
+	/**
+	 * A schedule: a Spring cron expression (six fields, seconds first, such as
+	 * {@code 0 0 9 * * MON-FRI}, or a macro such as {@code @daily}), optionally preceded
+	 * by a time zone, {@code TZ=Europe/Paris 0 0 9 * * *}; UTC by default. Each tick
+	 * creates one run across all instances of the application, triggered by the event
+	 * {@code fanout/cron} with data {@code {function_id, tick}}. After downtime only the
+	 * latest missed tick runs; a new function first runs at its first tick after the
+	 * application first started with it.
+	 * @return the cron expression, or empty for none
+	 */
+	String cron() default "";
 
 	/**
 	 * A SpEL expression over {@code event} that must be true for an event to trigger the

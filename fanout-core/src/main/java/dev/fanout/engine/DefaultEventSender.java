@@ -146,6 +146,14 @@ public final class DefaultEventSender implements EventSender {
 				new Invocation(functionId, parentRunId, parentStepKey), true);
 	}
 
+	/**
+	 * Store a cron tick's event in the current transaction, with a run for the ticking
+	 * function alone.
+	 */
+	SendResult writeCronTick(Event event, String functionId) {
+		return write(List.of(event), this.payloads.of(List.of(event)), new Invocation(functionId, null, null), true);
+	}
+
 	RunEndings endings() {
 		return this.endings;
 	}
@@ -294,7 +302,11 @@ public final class DefaultEventSender implements EventSender {
 				Map.of("event", EventExpressions.asMap(trigger), "async", EventExpressions.asMap(event)));
 	}
 
-	private record Invocation(String functionId, String parentRunId, String parentStepKey) {
+	/**
+	 * A run created for one function whatever the triggers say: an invocation, with its
+	 * parent, or a cron tick, without.
+	 */
+	private record Invocation(String functionId, @Nullable String parentRunId, @Nullable String parentStepKey) {
 	}
 
 	/** The expiry of a matcher that lasts as long as its run. */

@@ -14,9 +14,12 @@ import java.time.Duration;
  * @param backoff the default delays between attempts
  * @param dedupWindow how long an event id suppresses a repeat
  * @param limits the size limits
+ * @param completedRetention how long a completed run is kept after it ended
+ * @param failedRetention how long a failed or cancelled run is kept after it ended
  */
 public record EngineSettings(String appId, boolean workerEnabled, int concurrency, Duration pollInterval,
-		Duration leaseDuration, Duration shutdownTimeout, Backoff backoff, Duration dedupWindow, Limits limits) {
+		Duration leaseDuration, Duration shutdownTimeout, Backoff backoff, Duration dedupWindow, Limits limits,
+		Duration completedRetention, Duration failedRetention) {
 
 	public EngineSettings {
 		if (concurrency < 1) {
@@ -28,6 +31,8 @@ public record EngineSettings(String appId, boolean workerEnabled, int concurrenc
 			throw new IllegalArgumentException(
 					"fanout.worker.lease-duration must be at least 1s, not " + leaseDuration);
 		}
+		requirePositive("fanout.retention.completed", completedRetention);
+		requirePositive("fanout.retention.failed", failedRetention);
 		if (shutdownTimeout.isNegative() || dedupWindow.isNegative()) {
 			throw new IllegalArgumentException(
 					"fanout.worker.shutdown-timeout and fanout.events.dedup-window must not " + "be negative");
@@ -47,52 +52,74 @@ public record EngineSettings(String appId, boolean workerEnabled, int concurrenc
 	 */
 	public static EngineSettings defaults(String appId) {
 		return new EngineSettings(appId, true, 16, Duration.ofSeconds(1), Duration.ofSeconds(30),
-				Duration.ofSeconds(30), Backoff.defaults(), Duration.ofHours(24), Limits.defaults());
+				Duration.ofSeconds(30), Backoff.defaults(), Duration.ofHours(24), Limits.defaults(), Duration.ofDays(7),
+				Duration.ofDays(30));
 	}
 
 	public EngineSettings withAppId(String appId) {
 		return new EngineSettings(appId, this.workerEnabled, this.concurrency, this.pollInterval, this.leaseDuration,
-				this.shutdownTimeout, this.backoff, this.dedupWindow, this.limits);
+				this.shutdownTimeout, this.backoff, this.dedupWindow, this.limits, this.completedRetention,
+				this.failedRetention);
 	}
 
 	public EngineSettings withConcurrency(int concurrency) {
 		return new EngineSettings(this.appId, this.workerEnabled, concurrency, this.pollInterval, this.leaseDuration,
-				this.shutdownTimeout, this.backoff, this.dedupWindow, this.limits);
+				this.shutdownTimeout, this.backoff, this.dedupWindow, this.limits, this.completedRetention,
+				this.failedRetention);
 	}
 
 	public EngineSettings withPollInterval(Duration pollInterval) {
 		return new EngineSettings(this.appId, this.workerEnabled, this.concurrency, pollInterval, this.leaseDuration,
-				this.shutdownTimeout, this.backoff, this.dedupWindow, this.limits);
+				this.shutdownTimeout, this.backoff, this.dedupWindow, this.limits, this.completedRetention,
+				this.failedRetention);
 	}
 
 	public EngineSettings withLeaseDuration(Duration leaseDuration) {
 		return new EngineSettings(this.appId, this.workerEnabled, this.concurrency, this.pollInterval, leaseDuration,
-				this.shutdownTimeout, this.backoff, this.dedupWindow, this.limits);
+				this.shutdownTimeout, this.backoff, this.dedupWindow, this.limits, this.completedRetention,
+				this.failedRetention);
 	}
 
 	public EngineSettings withShutdownTimeout(Duration shutdownTimeout) {
 		return new EngineSettings(this.appId, this.workerEnabled, this.concurrency, this.pollInterval,
-				this.leaseDuration, shutdownTimeout, this.backoff, this.dedupWindow, this.limits);
+				this.leaseDuration, shutdownTimeout, this.backoff, this.dedupWindow, this.limits,
+				this.completedRetention, this.failedRetention);
 	}
 
 	public EngineSettings withBackoff(Backoff backoff) {
 		return new EngineSettings(this.appId, this.workerEnabled, this.concurrency, this.pollInterval,
-				this.leaseDuration, this.shutdownTimeout, backoff, this.dedupWindow, this.limits);
+				this.leaseDuration, this.shutdownTimeout, backoff, this.dedupWindow, this.limits,
+				this.completedRetention, this.failedRetention);
 	}
 
 	public EngineSettings withDedupWindow(Duration dedupWindow) {
 		return new EngineSettings(this.appId, this.workerEnabled, this.concurrency, this.pollInterval,
-				this.leaseDuration, this.shutdownTimeout, this.backoff, dedupWindow, this.limits);
+				this.leaseDuration, this.shutdownTimeout, this.backoff, dedupWindow, this.limits,
+				this.completedRetention, this.failedRetention);
 	}
 
 	public EngineSettings withLimits(Limits limits) {
 		return new EngineSettings(this.appId, this.workerEnabled, this.concurrency, this.pollInterval,
-				this.leaseDuration, this.shutdownTimeout, this.backoff, this.dedupWindow, limits);
+				this.leaseDuration, this.shutdownTimeout, this.backoff, this.dedupWindow, limits,
+				this.completedRetention, this.failedRetention);
 	}
 
 	public EngineSettings withWorkerEnabled(boolean workerEnabled) {
 		return new EngineSettings(this.appId, workerEnabled, this.concurrency, this.pollInterval, this.leaseDuration,
-				this.shutdownTimeout, this.backoff, this.dedupWindow, this.limits);
+				this.shutdownTimeout, this.backoff, this.dedupWindow, this.limits, this.completedRetention,
+				this.failedRetention);
+	}
+
+	public EngineSettings withCompletedRetention(Duration completedRetention) {
+		return new EngineSettings(this.appId, this.workerEnabled, this.concurrency, this.pollInterval,
+				this.leaseDuration, this.shutdownTimeout, this.backoff, this.dedupWindow, this.limits,
+				completedRetention, this.failedRetention);
+	}
+
+	public EngineSettings withFailedRetention(Duration failedRetention) {
+		return new EngineSettings(this.appId, this.workerEnabled, this.concurrency, this.pollInterval,
+				this.leaseDuration, this.shutdownTimeout, this.backoff, this.dedupWindow, this.limits,
+				this.completedRetention, failedRetention);
 	}
 
 }

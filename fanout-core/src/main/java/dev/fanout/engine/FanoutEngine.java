@@ -19,6 +19,8 @@ import dev.fanout.RunStatus;
 import dev.fanout.json.JacksonPayloadSerializer;
 import dev.fanout.spi.PayloadSerializer;
 import dev.fanout.store.RunStore;
+import dev.fanout.store.jdbc.JdbcCronTickStore;
+import dev.fanout.store.jdbc.JdbcRetentionStore;
 import dev.fanout.store.jdbc.JdbcRunStore;
 
 /**
@@ -44,6 +46,10 @@ public final class FanoutEngine {
 
 	private final TransactionTemplate own;
 
+	private final CronTicker crons;
+
+	private final RetentionCleaner retention;
+
 	private FanoutEngine(Builder builder) {
 		this.settings = builder.settings;
 		RunStore store = JdbcRunStore.create(builder.dataSource, builder.tablePrefix, this.settings.appId());
@@ -56,8 +62,14 @@ public final class FanoutEngine {
 		this.own.setPropagationBehavior(TransactionDefinition.PROPAGATION_REQUIRES_NEW);
 		this.sender = new DefaultEventSender(this.directory, store, joining, builder.serializer, this.settings,
 				builder.clock, this::wakeWorker, this::markCancel);
+		this.crons = new CronTicker(this.registry,
+				JdbcCronTickStore.create(builder.dataSource, builder.tablePrefix, this.settings.appId()), this.sender,
+				this.own, builder.retry, builder.clock, this.settings.pollInterval());
+		this.retention = new RetentionCleaner(
+				JdbcRetentionStore.create(builder.dataSource, builder.tablePrefix, this.settings.appId()), this.own,
+				builder.retry, this.settings, builder.clock);
 		this.worker = new Worker(this.registry, store, this.own, builder.retry, builder.serializer, this.settings,
-				builder.clock, this.sender);
+				builder.clock, this.sender, this.crons);
 		Replays replays = new Replays(this.directory, this.registry, store, this.own, this.sender, builder.clock,
 				builder.replayRate, this::wakeWorker);
 		this.admin = new StoreFanoutAdmin(store, this.sender.cancellations(), joining, replays);
@@ -86,30 +98,37 @@ public final class FanoutEngine {
 
 	/**
 	 * Register this application's functions, so that events sent by any application
-	 * sharing the database create their runs, then start the worker, unless it is
-	 * disabled. An application that only sends registers its functions too: other
-	 * instances of it may run them.
+	 * sharing the database create their runs, then start the worker (with the cron
+	 * schedules and the retention cleaner), unless it is disabled. An application that
+	 * only sends registers its functions too: other instances of it may run them.
 	 */
 	public void start() {
 		try {
 			this.own.executeWithoutResult((status) -> this.directory.register());
+			if (this.settings.workerEnabled() && !this.registry.ids().isEmpty()) {
+				this.crons.start();
+			}
 		}
 		catch (BadSqlGrammarException ex) {
 			throw new IllegalStateException("fanout's tables are missing or out of date in this database: create "
 					+ "them with dev/fanout/store/jdbc/schema-<h2|postgresql>.sql from the fanout-core jar, or set "
 					+ "fanout.jdbc.initialize-schema=always", ex);
 		}
-		if (this.settings.workerEnabled() && !this.registry.ids().isEmpty()) {
-			this.worker.start();
+		if (this.settings.workerEnabled()) {
+			if (!this.registry.ids().isEmpty()) {
+				this.worker.start();
+			}
+			this.retention.start();
 		}
 	}
 
 	/**
-	 * Stop the worker: no new claims, running steps finish within the shutdown timeout,
-	 * held runs are handed back.
+	 * Stop the worker and the retention cleaner: no new claims, running steps finish
+	 * within the shutdown timeout, held runs are handed back.
 	 */
 	public void stop() {
 		this.worker.stop();
+		this.retention.stop();
 	}
 
 	public EventSender sender() {
@@ -126,6 +145,10 @@ public final class FanoutEngine {
 
 	public FunctionRegistry registry() {
 		return this.registry;
+	}
+
+	RetentionCleaner retention() {
+		return this.retention;
 	}
 
 	/**

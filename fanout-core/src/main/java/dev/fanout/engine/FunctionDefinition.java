@@ -28,10 +28,12 @@ import dev.fanout.StepFailedException;
  * @param cancelOn the events that cancel its runs
  * @param startTimeout the longest wait from event to first start, or {@code null}
  * @param finishTimeout the longest time from first start to end, or {@code null}
+ * @param cron the schedule that also triggers it, or {@code null}
  */
 public record FunctionDefinition(String id, String name, List<String> triggers, @Nullable Expression filter,
 		int retries, BinaryExceptionClassifier retryable, Backoff backoff, FunctionInvoker invoker, String source,
-		List<CancelRule> cancelOn, @Nullable Duration startTimeout, @Nullable Duration finishTimeout) {
+		List<CancelRule> cancelOn, @Nullable Duration startTimeout, @Nullable Duration finishTimeout,
+		@Nullable CronSchedule cron) {
 
 	public FunctionDefinition {
 		// A trigger listed twice must still give one run per event.
@@ -53,7 +55,7 @@ public record FunctionDefinition(String id, String name, List<String> triggers, 
 	 */
 	public FunctionDefinition(String id, String name, List<String> triggers, @Nullable Expression filter, int retries,
 			BinaryExceptionClassifier retryable, Backoff backoff, FunctionInvoker invoker, String source) {
-		this(id, name, triggers, filter, retries, retryable, backoff, invoker, source, List.of(), null, null);
+		this(id, name, triggers, filter, retries, retryable, backoff, invoker, source, List.of(), null, null, null);
 	}
 
 	/**
@@ -69,12 +71,14 @@ public record FunctionDefinition(String id, String name, List<String> triggers, 
 
 	/**
 	 * Whether the function is triggered by an event: its name matches a trigger and the
-	 * filter, if any, is true.
+	 * filter, if any, is true; or it is one of this function's cron ticks.
 	 * @param event the event
 	 * @return whether the event triggers the function
 	 */
 	public boolean isTriggeredBy(Event event) {
-		return isTriggeredBy(this.triggers, this.filter, event);
+		return isTriggeredBy(this.triggers, this.filter, event)
+				|| (this.cron != null && SystemEvents.CRON.equals(event.name())
+						&& this.id.equals(event.data().get(SystemEvents.CRON_FUNCTION_ID)));
 	}
 
 	static boolean isTriggeredBy(List<String> triggers, @Nullable Expression filter, Event event) {

@@ -71,9 +71,9 @@ public final class FunctionDefinitions {
 			throw new IllegalArgumentException("id must be 1 to 128 characters");
 		}
 		List<String> triggers = Arrays.stream(annotation.event()).map(String::trim).toList();
-		if (triggers.isEmpty() || triggers.stream().anyMatch((t) -> !StringUtils.hasText(t))) {
-			throw new IllegalArgumentException(
-					"it has no trigger: set event = \"...\" (cron arrives in a later release)");
+		CronSchedule cron = StringUtils.hasText(annotation.cron()) ? CronSchedule.parse(annotation.cron()) : null;
+		if ((triggers.isEmpty() && cron == null) || triggers.stream().anyMatch((t) -> !StringUtils.hasText(t))) {
+			throw new IllegalArgumentException("it has no trigger: set event = \"...\" or cron = \"...\"");
 		}
 		for (String trigger : triggers) {
 			if (trigger.indexOf('*') >= 0 && trigger.indexOf('*') != trigger.length() - 1) {
@@ -93,7 +93,7 @@ public final class FunctionDefinitions {
 				RetrySupport.retryableClassifier(List.of(annotation.noRetryFor())), backoff,
 				FunctionInvoker.of(bean, method, serializer), source, cancelRules(method),
 				(timeouts != null) ? optionalDuration(timeouts.start(), "@Timeouts start") : null,
-				(timeouts != null) ? optionalDuration(timeouts.finish(), "@Timeouts finish") : null);
+				(timeouts != null) ? optionalDuration(timeouts.finish(), "@Timeouts finish") : null, cron);
 	}
 
 	private static List<FunctionDefinition.CancelRule> cancelRules(Method method) {

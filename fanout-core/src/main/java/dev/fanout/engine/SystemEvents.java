@@ -1,5 +1,6 @@
 package dev.fanout.engine;
 
+import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -27,6 +28,15 @@ public final class SystemEvents {
 	 * The trigger of a run started by {@code step.invoke}; its data is the invoke's data.
 	 */
 	public static final String FUNCTION_INVOKED = "fanout/function.invoked";
+
+	/**
+	 * The trigger of a cron function's run, with data {@code {function_id, tick}}; the
+	 * tick is an ISO-8601 instant.
+	 */
+	public static final String CRON = "fanout/cron";
+
+	/** The key of the function id in the data of a {@link #CRON} event. */
+	static final String CRON_FUNCTION_ID = "function_id";
 
 	/** The prefix of every system event name; user events may not use it. */
 	public static final String PREFIX = "fanout/";
@@ -62,6 +72,13 @@ public final class SystemEvents {
 		Map<String, Object> data = base(functionId, runId, trigger);
 		data.put("result", result);
 		return Event.of(FUNCTION_FINISHED, data);
+	}
+
+	static Event cronTick(String functionId, Instant tick) {
+		Map<String, Object> data = new LinkedHashMap<>();
+		data.put(CRON_FUNCTION_ID, functionId);
+		data.put("tick", tick.toString());
+		return Event.builder(CRON).data(data).ts(tick).build();
 	}
 
 	private static Map<String, Object> base(String functionId, String runId, Event trigger) {

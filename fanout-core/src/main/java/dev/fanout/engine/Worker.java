@@ -32,7 +32,8 @@ import dev.fanout.store.RunStore;
  * failing function never holds up another. A dispatcher thread claims as many runs as
  * there are free threads whenever it is woken (by a local commit, a freed thread or a due
  * retry) or the poll interval passes; a heartbeat extends the leases of the runs in
- * progress.
+ * progress. On each pass the dispatcher first creates the runs of the cron ticks that
+ * have come, and it never sleeps past the next one.
  */
 public final class Worker {
 
@@ -81,6 +82,8 @@ public final class Worker {
 
 	private final Cancellations cancellations;
 
+	private final CronTicker crons;
+
 	private final Object signal = new Object();
 
 	private boolean woken;
@@ -112,7 +115,8 @@ public final class Worker {
 	};
 
 	Worker(FunctionRegistry registry, RunStore store, TransactionTemplate transaction, RetrySupport retry,
-			PayloadSerializer serializer, EngineSettings settings, Clock clock, DefaultEventSender systemEvents) {
+			PayloadSerializer serializer, EngineSettings settings, Clock clock, DefaultEventSender systemEvents,
+			CronTicker crons) {
 		this.registry = registry;
 		this.store = store;
 		this.transaction = transaction;
@@ -122,6 +126,7 @@ public final class Worker {
 		this.owner = settings.appId() + ":" + UUID.randomUUID();
 		this.slots = new Semaphore(settings.concurrency());
 		this.cancellations = systemEvents.cancellations();
+		this.crons = crons;
 		this.executor = new RunExecutor(registry, store, transaction, retry, serializer, settings, clock, systemEvents,
 				this);
 	}
@@ -229,6 +234,8 @@ public final class Worker {
 
 	private void dispatch() {
 		while (!this.stopping) {
+			// Before claiming, so that a tick's new run is claimed on this pass.
+			this.crons.fireDue();
 			int free = gatherFreeThreads();
 			int claimed = (free > 0) ? claimAndSubmit(free) : 0;
 			this.backlog = (free > 0 && claimed == free) || free == 0;
@@ -236,7 +243,7 @@ public final class Worker {
 				cancelOverdue();
 				// With every thread busy the next due time does not matter: a finishing
 				// run wakes the dispatcher, and waiting for the due time would spin.
-				await((free == 0) ? this.settings.pollInterval() : untilNextDue());
+				await(untilNextTick((free == 0) ? this.settings.pollInterval() : untilNextDue()));
 			}
 		}
 	}
@@ -292,6 +299,18 @@ public final class Worker {
 		}
 		Duration wait = Duration.between(now, next);
 		return wait.isNegative() ? Duration.ZERO : (wait.compareTo(poll) < 0) ? wait : poll;
+	}
+
+	/**
+	 * A wait cut short by the next cron tick, so that ticks fire on time.
+	 */
+	private Duration untilNextTick(Duration wait) {
+		Optional<Instant> tick = this.crons.nextCheck();
+		if (tick.isEmpty()) {
+			return wait;
+		}
+		Duration untilTick = Duration.between(now(), tick.get());
+		return untilTick.isNegative() ? Duration.ZERO : (untilTick.compareTo(wait) < 0) ? untilTick : wait;
 	}
 
 	private void cancelOverdue() {

@@ -2,6 +2,8 @@ package dev.fanout.engine;
 
 import java.lang.reflect.Method;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
 import java.util.List;
 import java.util.Map;
 
@@ -148,6 +150,36 @@ class FunctionDefinitionsTests {
 		assertThat(registry.ids()).containsExactly("send-welcome-email", "minimal", "all-users", "everything");
 	}
 
+	@Test
+	void cronAloneIsATrigger() {
+		FunctionDefinition definition = definitions(new Nightly()).get(0);
+		assertThat(definition.triggers()).isEmpty();
+		assertThat(definition.cron()).isNotNull();
+		assertThat(definition.cron().zone()).isEqualTo(ZoneId.of("Europe/Paris"));
+		FunctionRegistry registry = new FunctionRegistry(List.of(definition));
+		assertThat(registry.triggeredBy(Event.of("app/anything", Map.of()))).isEmpty();
+		assertThat(definition.isTriggeredBy(SystemEvents.cronTick("nightly", Instant.parse("2026-01-15T01:00:00Z"))))
+			.isTrue();
+		assertThat(definition.isTriggeredBy(SystemEvents.cronTick("other", Instant.parse("2026-01-15T01:00:00Z"))))
+			.isFalse();
+	}
+
+	@Test
+	void cronThatDoesNotParseIsRejected() {
+		assertThatIllegalStateException().isThrownBy(() -> definitions(new FiveFieldCron()))
+			.withMessageContaining("'five-fields'")
+			.withMessageContaining("bean 'fiveFieldCron' method FiveFieldCron.handle()")
+			.withMessageContaining("cron '0 9 * * *' does not parse");
+	}
+
+	@Test
+	void cronWithUnknownZoneIsRejected() {
+		assertThatIllegalStateException().isThrownBy(() -> definitions(new UnknownZone()))
+			.withMessageContaining("'unknown-zone'")
+			.withMessageContaining("bean 'unknownZone' method UnknownZone.handle()")
+			.withMessageContaining("unknown time zone 'Europe/Atlantis'");
+	}
+
 	private static List<FunctionDefinition> definitions(Object... beans) {
 		return TestFunctions.definitions(BACKOFF, new JacksonPayloadSerializer(), beans);
 	}
@@ -193,6 +225,30 @@ class FunctionDefinitionsTests {
 
 		@EventFunction(id = "send-welcome-email", event = "app/user.signup")
 		void sendAgain() {
+		}
+
+	}
+
+	static class Nightly {
+
+		@EventFunction(id = "nightly", cron = "TZ=Europe/Paris 0 0 2 * * *")
+		void handle() {
+		}
+
+	}
+
+	static class FiveFieldCron {
+
+		@EventFunction(id = "five-fields", cron = "0 9 * * *")
+		void handle() {
+		}
+
+	}
+
+	static class UnknownZone {
+
+		@EventFunction(id = "unknown-zone", cron = "TZ=Europe/Atlantis 0 0 9 * * *")
+		void handle() {
 		}
 
 	}

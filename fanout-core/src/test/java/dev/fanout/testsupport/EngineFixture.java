@@ -1,5 +1,6 @@
 package dev.fanout.testsupport;
 
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Deque;
@@ -92,6 +93,24 @@ public final class EngineFixture implements AfterEachCallback {
 	 * @return the started engine
 	 */
 	public TestEngine start(FreshDatabase database, DataSource dataSource, EngineSettings settings, Object... beans) {
+		return start(database, dataSource, settings, Clock.systemUTC(), beans);
+	}
+
+	/**
+	 * Start an engine on a database with a clock of the test's, such as a
+	 * {@link MutableClock}.
+	 * @param database the database
+	 * @param settings the engine settings
+	 * @param clock the clock the engine reads
+	 * @param beans the beans whose {@code @EventFunction} methods are the functions
+	 * @return the started engine
+	 */
+	public TestEngine start(FreshDatabase database, EngineSettings settings, Clock clock, Object... beans) {
+		return start(database, database.dataSource(), settings, clock, beans);
+	}
+
+	private TestEngine start(FreshDatabase database, DataSource dataSource, EngineSettings settings, Clock clock,
+			Object... beans) {
 		JacksonPayloadSerializer serializer = new JacksonPayloadSerializer();
 		DataSourceTransactionManager transactionManager = (dataSource != database.dataSource())
 				? new DataSourceTransactionManager(dataSource)
@@ -99,6 +118,7 @@ public final class EngineFixture implements AfterEachCallback {
 		FanoutEngine engine = FanoutEngine.builder(dataSource, transactionManager)
 			.settings(settings)
 			.serializer(serializer)
+			.clock(clock)
 			.functions(TestFunctions.definitions(settings.backoff(), serializer, beans))
 			.build();
 		TestEngine started = new TestEngine(engine, database);

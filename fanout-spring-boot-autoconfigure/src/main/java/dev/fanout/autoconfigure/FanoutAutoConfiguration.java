@@ -110,7 +110,8 @@ public final class FanoutAutoConfiguration {
 				events.getDedupWindow(),
 				new Limits(bytes(events.getMaxPayloadSize()), events.getMaxBatchSize(),
 						bytes(limits.getMaxStepOutputSize()), limits.getMaxStepsPerRun(),
-						limits.getMaxEventNameLength()));
+						limits.getMaxEventNameLength()),
+				properties.getRetention().getCompleted(), properties.getRetention().getFailed());
 	}
 
 	private static long bytes(DataSize size) {

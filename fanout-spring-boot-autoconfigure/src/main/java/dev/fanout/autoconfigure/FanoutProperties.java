@@ -53,6 +53,8 @@ public class FanoutProperties {
 
 	private final Replay replay = new Replay();
 
+	private final Retention retention = new Retention();
+
 	public boolean isEnabled() {
 		return this.enabled;
 	}
@@ -103,6 +105,10 @@ public class FanoutProperties {
 
 	public Replay getReplay() {
 		return this.replay;
+	}
+
+	public Retention getRetention() {
+		return this.retention;
 	}
 
 	/**
@@ -481,6 +487,42 @@ public class FanoutProperties {
 
 		public void setRate(double rate) {
 			this.rate = rate;
+		}
+
+	}
+
+	/**
+	 * How long finished runs are kept. Instances with a worker delete older ones, with
+	 * their steps, in small batches about once a minute; events that no run refers to any
+	 * more go after the shorter of the two.
+	 */
+	public static class Retention {
+
+		/**
+		 * How long a completed run, with its steps, is kept after it ended.
+		 */
+		private Duration completed = Duration.ofDays(7);
+
+		/**
+		 * How long a failed or cancelled run, with its steps, is kept after it ended, for
+		 * inspection and replay.
+		 */
+		private Duration failed = Duration.ofDays(30);
+
+		public Duration getCompleted() {
+			return this.completed;
+		}
+
+		public void setCompleted(Duration completed) {
+			this.completed = completed;
+		}
+
+		public Duration getFailed() {
+			return this.failed;
+		}
+
+		public void setFailed(Duration failed) {
+			this.failed = failed;
 		}
 
 	}

@@ -29,6 +29,7 @@ import dev.fanout.RunInfo;
 import dev.fanout.RunStatus;
 import dev.fanout.SendResult;
 import dev.fanout.StepContext;
+import dev.fanout.engine.EngineSettings;
 import dev.fanout.engine.FanoutEngine;
 import dev.fanout.json.JacksonPayloadSerializer;
 import dev.fanout.spi.PayloadSerializer;
@@ -194,6 +195,52 @@ class FanoutAutoConfigurationTests {
 	}
 
 	@Test
+	void failsOnCronThatDoesNotParse() {
+		this.runner.withUserConfiguration(BadCron.class)
+			.run((context) -> assertThat(context).getFailure()
+				.hasMessageContaining(
+						"Invalid @EventFunction 'bad-cron' on bean 'fanoutAutoConfigurationTests.BadCron' method BadCron.handle()")
+				.hasMessageContaining("cron '0 9 * * *' does not parse"));
+	}
+
+	@Test
+	void failsOnCronWithUnknownZone() {
+		this.runner.withUserConfiguration(UnknownCronZone.class)
+			.run((context) -> assertThat(context).getFailure()
+				.hasMessageContaining("Invalid @EventFunction 'unknown-zone' on bean "
+						+ "'fanoutAutoConfigurationTests.UnknownCronZone'")
+				.hasMessageContaining("unknown time zone 'Nowhere/City'"));
+	}
+
+	@Test
+	void passesRetentionToTheEngine() {
+		this.runner.withPropertyValues("fanout.retention.completed=2d", "fanout.retention.failed=90d")
+			.run((context) -> {
+				EngineSettings settings = FanoutAutoConfiguration.settings(context.getBean(FanoutProperties.class),
+						context.getEnvironment());
+				assertThat(settings.completedRetention()).isEqualTo(Duration.ofDays(2));
+				assertThat(settings.failedRetention()).isEqualTo(Duration.ofDays(90));
+			});
+	}
+
+	@Test
+	void retentionDefaultsToAWeekForCompletedAndAMonthForFailedRuns() {
+		this.runner.run((context) -> {
+			FanoutProperties.Retention retention = context.getBean(FanoutProperties.class).getRetention();
+			assertThat(retention.getCompleted()).isEqualTo(Duration.ofDays(7));
+			assertThat(retention.getFailed()).isEqualTo(Duration.ofDays(30));
+		});
+	}
+
+	@Test
+	void failsOnRetentionThatIsNotPositive() {
+		this.runner.withPropertyValues("fanout.retention.completed=0s")
+			.run((context) -> assertThat(context).getFailure()
+				.rootCause()
+				.hasMessageContaining("fanout.retention.completed must be positive"));
+	}
+
+	@Test
 	void failsOnInvalidSettings() {
 		this.runner.withPropertyValues("fanout.worker.concurrency=0")
 			.run((context) -> assertThat(context).getFailure()
@@ -255,6 +302,22 @@ class FanoutAutoConfigurationTests {
 	static class NoTrigger {
 
 		@EventFunction(id = "no-trigger")
+		void handle() {
+		}
+
+	}
+
+	static class BadCron {
+
+		@EventFunction(id = "bad-cron", cron = "0 9 * * *")
+		void handle() {
+		}
+
+	}
+
+	static class UnknownCronZone {
+
+		@EventFunction(id = "unknown-zone", cron = "TZ=Nowhere/City 0 0 9 * * *")
 		void handle() {
 		}
 

@@ -90,6 +90,27 @@ class FunctionSetupTests {
 		assertThat(run.assertStatus(RunStatus.FAILED)).isSameAs(run);
 	}
 
+	@Test
+	void cronFunctionRunsFromItsTickEvent() {
+		FunctionTester tester = FunctionTester.of(new Nightly());
+		Event tick = Event.of("fanout/cron", Map.of("function_id", "nightly", "tick", "2026-12-07T02:00:00Z"));
+
+		assertThat(tester.isTriggeredBy(tick)).isTrue();
+		assertThat(tester.isTriggeredBy(Event.of("fanout/cron", Map.of("function_id", "other")))).isFalse();
+		FunctionRun run = tester.event(tick).execute();
+		assertThat(run.status()).isEqualTo(RunStatus.COMPLETED);
+		assertThat(run.output(String.class)).isEqualTo("report for 2026-12-07T02:00:00Z");
+	}
+
+	static class Nightly {
+
+		@EventFunction(id = "nightly", cron = "0 0 2 * * *")
+		String report(Event tick) {
+			return "report for " + tick.data().get("tick");
+		}
+
+	}
+
 	static class TwoFunctions {
 
 		@EventFunction(id = "first", event = "app/first")

@@ -1,7 +1,5 @@
 package dev.fanout.store.jdbc;
 
-import java.sql.Connection;
-import java.sql.DatabaseMetaData;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
@@ -21,8 +19,6 @@ import org.jspecify.annotations.Nullable;
 import org.springframework.dao.DuplicateKeyException;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.core.RowCallbackHandler;
-import org.springframework.jdbc.support.JdbcUtils;
-import org.springframework.jdbc.support.MetaDataAccessException;
 
 import dev.fanout.RunInfo;
 import dev.fanout.RunQuery;
@@ -74,23 +70,7 @@ public final class JdbcRunStore implements RunStore {
 	 * @throws IllegalStateException if the database is neither H2 nor PostgreSQL
 	 */
 	public static JdbcRunStore create(DataSource dataSource, String tablePrefix, String appId) {
-		String product = databaseProduct(dataSource);
-		Statements statements = switch (product) {
-			case "H2" -> new H2Statements(tablePrefix);
-			case "PostgreSQL" -> new PostgresStatements(tablePrefix);
-			default ->
-				throw new IllegalStateException("fanout supports H2 and PostgreSQL; this DataSource is " + product);
-		};
-		return new JdbcRunStore(new JdbcTemplate(dataSource), statements, appId);
-	}
-
-	private static String databaseProduct(DataSource dataSource) {
-		try {
-			return JdbcUtils.extractDatabaseMetaData(dataSource, DatabaseMetaData::getDatabaseProductName);
-		}
-		catch (MetaDataAccessException ex) {
-			throw new IllegalStateException("Cannot tell which database the fanout DataSource is", ex);
-		}
+		return new JdbcRunStore(new JdbcTemplate(dataSource), Statements.of(dataSource, tablePrefix), appId);
 	}
 
 	@Override

@@ -14,7 +14,7 @@ import dev.fanout.store.ClaimedRun;
 
 /**
  * PostgreSQL statements: claims with {@code FOR UPDATE SKIP LOCKED} in a materialized
- * CTE, and upserts with {@code ON CONFLICT}.
+ * CTE, and upserts and cron ticks with {@code ON CONFLICT}.
  */
 final class PostgresStatements extends Statements {
 
@@ -53,6 +53,11 @@ final class PostgresStatements extends Statements {
 			ON CONFLICT (id) DO UPDATE SET seen_at = EXCLUDED.seen_at WHERE k.seen_at < ?
 			RETURNING id
 			""";
+
+	/** Concurrent instances claiming one tick: the loser inserts nothing, quietly. */
+	static final String CLAIM_CRON_TICK_OR_NOTHING = CLAIM_CRON_TICK + "ON CONFLICT DO NOTHING";
+
+	static final String MARK_CRON_SEEN_OR_NOTHING = MARK_CRON_SEEN + "ON CONFLICT DO NOTHING";
 
 	/**
 	 * A namespace for fanout's advisory locks, so they never collide with the
@@ -122,6 +127,16 @@ final class PostgresStatements extends Statements {
 	@Override
 	String upsertStep() {
 		return sql(UPSERT_STEP);
+	}
+
+	@Override
+	String claimCronTick() {
+		return sql(CLAIM_CRON_TICK_OR_NOTHING);
+	}
+
+	@Override
+	String markCronSeen() {
+		return sql(MARK_CRON_SEEN_OR_NOTHING);
 	}
 
 	@Override

@@ -1,5 +1,6 @@
 package dev.fanout.store.jdbc;
 
+import java.sql.DatabaseMetaData;
 import java.time.OffsetDateTime;
 import java.util.Collection;
 import java.util.List;
@@ -8,6 +9,8 @@ import javax.sql.DataSource;
 
 import org.jspecify.annotations.Nullable;
 import org.springframework.jdbc.core.JdbcOperations;
+import org.springframework.jdbc.support.JdbcUtils;
+import org.springframework.jdbc.support.MetaDataAccessException;
 
 import dev.fanout.store.ClaimedRun;
 
@@ -158,10 +161,15 @@ abstract class Statements {
 			SELECT id, function_id, event_id, status, attempts, output, error, created_at, started_at, ended_at
 			FROM fanout_runs WHERE 1 = 1""";
 
+	/**
+	 * Locked, so that retention cannot delete a run, and then its event, while a replay
+	 * creates a new run from that event; concurrent replays of the same runs take turns.
+	 */
 	static final String REPLAYABLE_RUNS = """
 			SELECT id, event_seq, event_id FROM fanout_runs
 			WHERE app_id = ? AND function_id = ? AND status = ? AND created_at >= ? AND created_at < ?
 			ORDER BY id
+			FOR UPDATE
 			""";
 
 	static final String REQUEUE_FOR_REPLAY = """
@@ -225,6 +233,93 @@ abstract class Statements {
 			INSERT INTO fanout_event_ids (id, seen_at) VALUES (?, ?)
 			""";
 
+	static final String LATEST_CRON_TICKS = """
+			SELECT function_id, MAX(tick_at) AS tick_at FROM fanout_cron_ticks WHERE app_id = ? GROUP BY function_id
+			""";
+
+	static final String MARK_CRON_SEEN = """
+			INSERT INTO fanout_cron_ticks (app_id, function_id, tick_at, created_at)
+			SELECT ?, ?, ?, ? WHERE NOT EXISTS (SELECT 1 FROM fanout_cron_ticks WHERE app_id = ? AND function_id = ?)
+			""";
+
+	/**
+	 * Records a tick unless it or a later one is there: an instance whose clock lags
+	 * cannot fire a tick the others have passed.
+	 */
+	static final String CLAIM_CRON_TICK = """
+			INSERT INTO fanout_cron_ticks (app_id, function_id, tick_at, created_at)
+			SELECT ?, ?, ?, ? WHERE NOT EXISTS (
+				SELECT 1 FROM fanout_cron_ticks WHERE app_id = ? AND function_id = ? AND tick_at >= ?)
+			""";
+
+	static final String RECORD_CRON_RUN = """
+			UPDATE fanout_cron_ticks SET run_id = ? WHERE app_id = ? AND function_id = ? AND tick_at = ?
+			""";
+
+	/*
+	 * Retention: each select takes one batch and skips rows another transaction has
+	 * locked, so cleaning instances never wait for each other; the rows it locked are
+	 * then deleted by key (one statement with a subquery made H2 lock row by row).
+	 */
+
+	static final String ENDED_RUNS = """
+			SELECT id FROM fanout_runs
+			WHERE status = ANY (?) AND ended_at < ? AND app_id = ?
+			LIMIT ?
+			FOR UPDATE SKIP LOCKED
+			""";
+
+	static final String DELETE_STEPS_OF_RUNS = "DELETE FROM fanout_steps WHERE run_id = ANY (?)";
+
+	static final String DELETE_WAITS_OF_RUNS = "DELETE FROM fanout_waits WHERE run_id = ANY (?)";
+
+	static final String DELETE_RUNS = "DELETE FROM fanout_runs WHERE id = ANY (?)";
+
+	static final String EARLIEST_UNFINISHED_START = """
+			SELECT MIN(started_at) AS started_at FROM fanout_runs
+			WHERE status IN ('QUEUED', 'RUNNING', 'SLEEPING', 'WAITING')
+			""";
+
+	/**
+	 * Runs refer to their event by seq; matching on the indexed event id instead keeps a
+	 * few duplicates longer, never deletes an event a run needs.
+	 */
+	static final String UNREFERENCED_EVENTS = """
+			SELECT e.seq FROM fanout_events e
+			WHERE e.received_at < ? AND NOT EXISTS (SELECT 1 FROM fanout_runs r WHERE r.event_id = e.id)
+			LIMIT ?
+			FOR UPDATE SKIP LOCKED
+			""";
+
+	static final String DELETE_EVENTS = "DELETE FROM fanout_events WHERE seq = ANY (?)";
+
+	static final String OLD_EVENT_IDS = """
+			SELECT id FROM fanout_event_ids WHERE seen_at < ? LIMIT ? FOR UPDATE SKIP LOCKED
+			""";
+
+	static final String DELETE_EVENT_IDS = "DELETE FROM fanout_event_ids WHERE id = ANY (?)";
+
+	static final String OLD_REPLAYS = """
+			SELECT id FROM fanout_replays WHERE created_at < ? LIMIT ? FOR UPDATE SKIP LOCKED
+			""";
+
+	static final String DELETE_REPLAYS = "DELETE FROM fanout_replays WHERE id = ANY (?)";
+
+	/**
+	 * Old ticks, except each function's latest, which says where its schedule resumes.
+	 */
+	static final String OLD_CRON_TICKS = """
+			SELECT t.function_id, t.tick_at FROM fanout_cron_ticks t
+			WHERE t.app_id = ? AND t.tick_at < ? AND t.tick_at < (
+				SELECT MAX(m.tick_at) FROM fanout_cron_ticks m WHERE m.app_id = t.app_id AND m.function_id = t.function_id)
+			LIMIT ?
+			FOR UPDATE SKIP LOCKED
+			""";
+
+	static final String DELETE_CRON_TICK = """
+			DELETE FROM fanout_cron_ticks WHERE app_id = ? AND function_id = ? AND tick_at = ?
+			""";
+
 	private final String prefix;
 
 	Statements(String prefix) {
@@ -233,6 +328,32 @@ abstract class Statements {
 					+ "starting with a letter or underscore, at most 31 characters: '" + prefix + "'");
 		}
 		this.prefix = prefix;
+	}
+
+	/**
+	 * The statements for the database behind a data source.
+	 * @param dataSource the data source
+	 * @param tablePrefix the table name prefix
+	 * @return the statements
+	 * @throws IllegalStateException if the database is neither H2 nor PostgreSQL
+	 */
+	static Statements of(DataSource dataSource, String tablePrefix) {
+		String product = databaseProduct(dataSource);
+		return switch (product) {
+			case "H2" -> new H2Statements(tablePrefix);
+			case "PostgreSQL" -> new PostgresStatements(tablePrefix);
+			default ->
+				throw new IllegalStateException("fanout supports H2 and PostgreSQL; this DataSource is " + product);
+		};
+	}
+
+	private static String databaseProduct(DataSource dataSource) {
+		try {
+			return JdbcUtils.extractDatabaseMetaData(dataSource, DatabaseMetaData::getDatabaseProductName);
+		}
+		catch (MetaDataAccessException ex) {
+			throw new IllegalStateException("Cannot tell which database the fanout DataSource is", ex);
+		}
 	}
 
 	/**
@@ -301,6 +422,25 @@ abstract class Statements {
 
 	String upsertStep() {
 		throw new UnsupportedOperationException();
+	}
+
+	/**
+	 * The statement that records when a cron function was first seen; see
+	 * {@link #MARK_CRON_SEEN}.
+	 * @return the statement; where it does not skip duplicates, they raise a
+	 * {@link org.springframework.dao.DuplicateKeyException}
+	 */
+	String markCronSeen() {
+		return sql(MARK_CRON_SEEN);
+	}
+
+	/**
+	 * The statement that claims a cron tick; see {@link #CLAIM_CRON_TICK}.
+	 * @return the statement; where it does not skip duplicates, they raise a
+	 * {@link org.springframework.dao.DuplicateKeyException}
+	 */
+	String claimCronTick() {
+		return sql(CLAIM_CRON_TICK);
 	}
 
 	/**

@@ -12,11 +12,14 @@ create table if not exists fanout_events (
 );
 create index if not exists fanout_events_id_idx on fanout_events (id);
 create index if not exists fanout_events_name_idx on fanout_events (name, received_at);
+-- Retention finds old events by this.
+create index if not exists fanout_events_received_idx on fanout_events (received_at);
 
 create table if not exists fanout_event_ids (
     id varchar(128) primary key,
     seen_at timestamp with time zone not null
 );
+create index if not exists fanout_event_ids_seen_idx on fanout_event_ids (seen_at);
 
 create table if not exists fanout_runs (
     id varchar(26) primary key,
@@ -46,6 +49,8 @@ create index if not exists fanout_runs_due_idx on fanout_runs (due_at) where sta
 create index if not exists fanout_runs_deadline_idx on fanout_runs (deadline_at) where deadline_at is not null;
 create index if not exists fanout_runs_event_idx on fanout_runs (event_id);
 create index if not exists fanout_runs_function_idx on fanout_runs (function_id, status, id);
+-- Retention finds ended runs by this.
+create index if not exists fanout_runs_ended_idx on fanout_runs (status, ended_at) where ended_at is not null;
 
 create table if not exists fanout_steps (
     run_id varchar(26) not null,
@@ -97,4 +102,16 @@ create table if not exists fanout_functions (
     registered_at timestamp with time zone not null,
     last_seen timestamp with time zone not null,
     primary key (app_id, function_id)
+);
+
+-- The ticks of cron functions, one row per application, function and tick: the primary key
+-- lets one instance create a tick's run however many reach it. A row without a run marks
+-- when the application first saw the function; its first run is at the next tick.
+create table if not exists fanout_cron_ticks (
+    app_id varchar(128) not null,
+    function_id varchar(128) not null,
+    tick_at timestamp with time zone not null,
+    run_id varchar(26),
+    created_at timestamp with time zone not null,
+    primary key (app_id, function_id, tick_at)
 );

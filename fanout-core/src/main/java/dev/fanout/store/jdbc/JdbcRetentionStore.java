@@ -1,0 +1,113 @@
+package dev.fanout.store.jdbc;
+
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.util.Arrays;
+import java.util.Collection;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+
+import javax.sql.DataSource;
+
+import org.springframework.jdbc.core.JdbcTemplate;
+
+import dev.fanout.RunStatus;
+import dev.fanout.store.RetentionStore;
+
+import static dev.fanout.store.jdbc.Rows.time;
+
+/**
+ * The {@link RetentionStore} on JDBC, for H2 and PostgreSQL.
+ *
+ * @since 0.1.0
+ */
+public final class JdbcRetentionStore implements RetentionStore {
+
+	private final JdbcTemplate jdbc;
+
+	private final Statements statements;
+
+	private final String appId;
+
+	private JdbcRetentionStore(JdbcTemplate jdbc, Statements statements, String appId) {
+		this.jdbc = jdbc;
+		this.statements = statements;
+		this.appId = appId;
+	}
+
+	/**
+	 * Create a store for the database behind the data source.
+	 * @param dataSource the data source
+	 * @param tablePrefix the table name prefix, {@code fanout_} by default
+	 * @param appId the application whose runs and cron ticks this store deletes
+	 * @return the store
+	 * @throws IllegalStateException if the database is neither H2 nor PostgreSQL
+	 */
+	public static JdbcRetentionStore create(DataSource dataSource, String tablePrefix, String appId) {
+		return new JdbcRetentionStore(new JdbcTemplate(dataSource), Statements.of(dataSource, tablePrefix), appId);
+	}
+
+	@Override
+	public int deleteEndedRuns(Collection<RunStatus> statuses, Instant endedBefore, int limit) {
+		// The selected runs stay locked until commit, so nothing requeues them between
+		// these statements.
+		List<String> ids = this.jdbc.queryForList(sql(Statements.ENDED_RUNS), String.class,
+				new SqlArray(statuses.stream().map(RunStatus::name).toList()), time(endedBefore), this.appId, limit);
+		if (ids.isEmpty()) {
+			return 0;
+		}
+		SqlArray runIds = new SqlArray(ids);
+		this.jdbc.update(sql(Statements.DELETE_STEPS_OF_RUNS), runIds);
+		this.jdbc.update(sql(Statements.DELETE_WAITS_OF_RUNS), runIds);
+		return this.jdbc.update(sql(Statements.DELETE_RUNS), runIds);
+	}
+
+	@Override
+	public Optional<Instant> earliestUnfinishedStart() {
+		return this.jdbc
+			.query(sql(Statements.EARLIEST_UNFINISHED_START), (rs, n) -> Rows.nullableInstant(rs, "started_at"))
+			.stream()
+			.filter(Objects::nonNull)
+			.findFirst();
+	}
+
+	@Override
+	public int deleteUnreferencedEvents(Instant receivedBefore, int limit) {
+		return deleteByKey(Statements.UNREFERENCED_EVENTS, Statements.DELETE_EVENTS, time(receivedBefore), limit);
+	}
+
+	@Override
+	public int deleteEventIds(Instant seenBefore, int limit) {
+		return deleteByKey(Statements.OLD_EVENT_IDS, Statements.DELETE_EVENT_IDS, time(seenBefore), limit);
+	}
+
+	@Override
+	public int deleteReplays(Instant createdBefore, int limit) {
+		return deleteByKey(Statements.OLD_REPLAYS, Statements.DELETE_REPLAYS, time(createdBefore), limit);
+	}
+
+	@Override
+	public int deleteCronTicks(Instant tickedBefore, int limit) {
+		List<Object[]> ticks = this.jdbc.query(sql(Statements.OLD_CRON_TICKS), (rs, n) -> new Object[] { this.appId,
+				rs.getString("function_id"), rs.getObject("tick_at", OffsetDateTime.class) }, this.appId,
+				time(tickedBefore), limit);
+		if (ticks.isEmpty()) {
+			return 0;
+		}
+		return Arrays.stream(this.jdbc.batchUpdate(sql(Statements.DELETE_CRON_TICK), ticks)).sum();
+	}
+
+	/**
+	 * Lock a batch of rows with a select of their keys, then delete them by key.
+	 */
+	private int deleteByKey(String select, String delete, Object... args) {
+		List<String> keys = this.jdbc.queryForList(sql(select), String.class, args);
+		return keys.isEmpty() ? 0 : this.jdbc.update(sql(delete), new SqlArray(keys));
+	}
+
+	private String sql(String statement) {
+		return this.statements.sql(statement);
+	}
+
+}
