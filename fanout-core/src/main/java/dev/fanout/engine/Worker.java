@@ -279,9 +279,8 @@ public final class Worker {
 		Duration poll = this.settings.pollInterval();
 		Instant now = now();
 		Instant next = this.nextDue;
-		// Under load the dispatcher loops often; a future due time read a moment ago
-		// still
-		// stands (local pauses and retries set timers of their own).
+		// Under load the dispatcher loops often: a future due time read a moment ago
+		// still stands, and local pauses and retries set timers of their own.
 		if (next == null || !next.isAfter(now) || System.nanoTime() - this.nextDueReadAt > NEXT_DUE_REUSE.toNanos()) {
 			try {
 				Optional<Instant> read = this.transaction.execute((status) -> this.store.nextDue(this.registry.ids()));

@@ -24,9 +24,7 @@ final class EmbeddedPostgresServer {
 		JdbcTemplate admin = new JdbcTemplate(postgres.getPostgresDatabase());
 		admin.execute("CREATE DATABASE " + name);
 		// Pooled, as in production: a PostgreSQL connection costs a process, and opening
-		// one
-		// per transaction would make throughput tests measure that rather than the
-		// engine.
+		// one per transaction would make tests measure that rather than the engine.
 		HikariDataSource pool = new HikariDataSource();
 		pool.setPoolName(name);
 		pool.setDataSource(postgres.getDatabase(USER, name));

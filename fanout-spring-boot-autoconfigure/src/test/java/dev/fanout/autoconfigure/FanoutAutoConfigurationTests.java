@@ -97,12 +97,14 @@ class FanoutAutoConfigurationTests {
 
 	@Test
 	void doesNotCreateTablesWhenInitializationIsNeverAndSaysSoWhenTheyAreMissing() {
-		this.runner.withPropertyValues("fanout.jdbc.initialize-schema=never").run((context) -> {
-			assertThat(context).hasFailed();
-			assertThat(context.getStartupFailure())
-				.hasStackTraceContaining("IllegalStateException: fanout's tables are missing or out of date in this "
-						+ "database: create them with dev/fanout/store/jdbc/schema-<h2|postgresql>.sql");
-		});
+		this.runner.withPropertyValues("fanout.jdbc.initialize-schema=never")
+			.withUserConfiguration(Greeter.class)
+			.run((context) -> {
+				assertThat(context).hasFailed();
+				assertThat(context.getStartupFailure()).hasStackTraceContaining(
+						"IllegalStateException: fanout's tables are missing or out of date in this "
+								+ "database: create them with dev/fanout/store/jdbc/schema-<h2|postgresql>.sql");
+			});
 	}
 
 	@Test
