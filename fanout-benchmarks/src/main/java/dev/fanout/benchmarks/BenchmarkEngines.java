@@ -1,0 +1,48 @@
+package dev.fanout.benchmarks;
+
+import dev.fanout.engine.EngineSettings;
+import dev.fanout.engine.FanoutEngine;
+import dev.fanout.json.JacksonPayloadSerializer;
+
+/**
+ * Builds engines the way an application gets them: default settings but the workload's
+ * concurrency, the default serializer, the benchmark's functions.
+ *
+ * @since 0.1.0
+ */
+public final class BenchmarkEngines {
+
+	private BenchmarkEngines() {
+	}
+
+	/**
+	 * Build and start an engine on a database.
+	 * @param database the database
+	 * @param workload the functions, steps and concurrency
+	 * @param workerEnabled whether the engine executes runs, or only sends
+	 * @return the started engine
+	 */
+	public static FanoutEngine start(FreshDatabase database, Workload workload, boolean workerEnabled) {
+		JacksonPayloadSerializer serializer = new JacksonPayloadSerializer();
+		FanoutEngine engine = FanoutEngine.builder(database.dataSource(), database.transactionManager())
+			.settings(EngineSettings.defaults("bench")
+				.withConcurrency(workload.concurrency())
+				.withWorkerEnabled(workerEnabled))
+			.serializer(serializer)
+			.functions(BenchmarkFunctions.definitions(workload.functions(), workload.steps(), serializer))
+			.build();
+		engine.start();
+		return engine;
+	}
+
+	/**
+	 * The pool size an engine of the given concurrency needs: a connection per run
+	 * thread, plus the dispatcher, the heartbeat, PostgreSQL's listener and a sender.
+	 * @param workload the workload
+	 * @return the pool size
+	 */
+	public static int poolSize(Workload workload) {
+		return workload.concurrency() + 4;
+	}
+
+}

@@ -1,0 +1,98 @@
+package dev.fanout.benchmarks;
+
+import java.lang.reflect.Method;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+import org.springframework.util.ReflectionUtils;
+
+import dev.fanout.Event;
+import dev.fanout.StepContext;
+import dev.fanout.engine.Backoff;
+import dev.fanout.engine.FunctionDefinition;
+import dev.fanout.engine.FunctionInvoker;
+import dev.fanout.engine.RetrySupport;
+import dev.fanout.spi.PayloadSerializer;
+
+/**
+ * The functions and events of the end-to-end workload. A bean class has a fixed number of
+ * {@code @EventFunction} methods, so the definitions are built directly: any number of
+ * functions on one trigger, all calling one method that runs the configured number of
+ * trivial steps.
+ *
+ * @since 0.1.0
+ */
+public final class BenchmarkFunctions {
+
+	/** The event that triggers every benchmark function. */
+	public static final String EVENT = "bench/work";
+
+	private BenchmarkFunctions() {
+	}
+
+	/**
+	 * The definitions of {@code functions} functions triggered by {@link #EVENT}, with
+	 * the default retries and backoff.
+	 * @param functions how many functions
+	 * @param steps how many steps each runs
+	 * @param serializer the engine's serializer
+	 * @return the definitions
+	 */
+	public static List<FunctionDefinition> definitions(int functions, int steps, PayloadSerializer serializer) {
+		TrivialSteps bean = new TrivialSteps(steps);
+		Method method = Objects
+			.requireNonNull(ReflectionUtils.findMethod(TrivialSteps.class, "run", StepContext.class));
+		List<FunctionDefinition> definitions = new ArrayList<>();
+		for (int i = 1; i <= functions; i++) {
+			definitions.add(definition("bench-function-" + i, bean, method, serializer));
+		}
+		return definitions;
+	}
+
+	/**
+	 * The definition of a function triggered by {@link #EVENT}, with the default retries
+	 * and backoff.
+	 * @param id the function id
+	 * @param bean the bean to call
+	 * @param method the method to call, whose parameters the engine supports
+	 * @param serializer the engine's serializer
+	 * @return the definition
+	 */
+	public static FunctionDefinition definition(String id, Object bean, Method method, PayloadSerializer serializer) {
+		return new FunctionDefinition(id, id, List.of(EVENT), null, 4, RetrySupport.retryableClassifier(List.of()),
+				Backoff.defaults(), FunctionInvoker.of(bean, method, serializer), "benchmark function " + id);
+	}
+
+	/**
+	 * A benchmark event whose data is about {@code payloadBytes} bytes of JSON.
+	 * @param payloadBytes the data size
+	 * @return a new event, with a new id
+	 */
+	public static Event event(int payloadBytes) {
+		// {"payload":"..."} is 14 bytes around the text.
+		return Event.of(EVENT, Map.of("payload", "x".repeat(Math.max(0, payloadBytes - 14))));
+	}
+
+	/**
+	 * The one function body: {@code steps} steps that each return a number.
+	 */
+	static final class TrivialSteps {
+
+		private final int steps;
+
+		TrivialSteps(int steps) {
+			this.steps = steps;
+		}
+
+		public void run(StepContext step) {
+			for (int i = 0; i < this.steps; i++) {
+				int n = i;
+				step.run("step-" + i, () -> n);
+			}
+		}
+
+	}
+
+}

@@ -1,0 +1,157 @@
+package dev.fanout.benchmarks;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
+
+import javax.sql.DataSource;
+
+import com.zaxxer.hikari.HikariDataSource;
+import org.springframework.core.io.ClassPathResource;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.core.RowMapper;
+import org.springframework.jdbc.datasource.DataSourceTransactionManager;
+import org.springframework.jdbc.datasource.init.ResourceDatabasePopulator;
+import org.springframework.transaction.PlatformTransactionManager;
+
+/**
+ * A database created for one benchmark run, with fanout's schema: a pooled data source
+ * for the engine whose commits are counted, and a separate connection for the benchmark's
+ * own queries, which are kept out of the counts. Closing it drops the database.
+ *
+ * @since 0.1.0
+ */
+public final class FreshDatabase implements AutoCloseable {
+
+	/** How long PostgreSQL's statistics may take to settle after the last commit. */
+	private static final Duration STATS_SETTLE_TIMEOUT = Duration.ofSeconds(20);
+
+	private final String platform;
+
+	private final HikariDataSource pool;
+
+	private final CommitCountingDataSource engineDataSource;
+
+	private final HikariDataSource monitorPool;
+
+	private final JdbcTemplate monitor;
+
+	private final AtomicLong ownStatements = new AtomicLong();
+
+	private final Runnable drop;
+
+	private final DataSourceTransactionManager transactionManager;
+
+	/**
+	 * Wrap a new, empty database and create fanout's tables in it.
+	 * @param platform {@code h2} or {@code postgresql}
+	 * @param pool the engine's pool
+	 * @param monitorPool a pool for the benchmark's own queries
+	 * @param drop drops the database once both pools are closed
+	 */
+	FreshDatabase(String platform, HikariDataSource pool, HikariDataSource monitorPool, Runnable drop) {
+		this.platform = platform;
+		this.pool = pool;
+		this.engineDataSource = new CommitCountingDataSource(pool);
+		this.monitorPool = monitorPool;
+		this.monitor = new JdbcTemplate(monitorPool);
+		this.drop = drop;
+		this.transactionManager = new DataSourceTransactionManager(this.engineDataSource);
+		new ResourceDatabasePopulator(new ClassPathResource(schemaScript(platform))).execute(pool);
+	}
+
+	static String schemaScript(String platform) {
+		return "dev/fanout/store/jdbc/schema-" + platform + ".sql";
+	}
+
+	/**
+	 * The platform.
+	 * @return {@code h2} or {@code postgresql}
+	 */
+	public String platform() {
+		return this.platform;
+	}
+
+	/**
+	 * The engine's data source: pooled, commits counted.
+	 * @return the data source
+	 */
+	public DataSource dataSource() {
+		return this.engineDataSource;
+	}
+
+	/**
+	 * The transaction manager of {@link #dataSource()}.
+	 * @return the transaction manager
+	 */
+	public PlatformTransactionManager transactionManager() {
+		return this.transactionManager;
+	}
+
+	/**
+	 * Run one of the benchmark's own queries, off the engine's pool and counted, so that
+	 * it can be left out of the database's commit count.
+	 * @param <T> the row type
+	 * @param sql the query
+	 * @param rows maps each row
+	 * @param args the bound parameters
+	 * @return the rows
+	 */
+	public <T> List<T> query(String sql, RowMapper<T> rows, Object... args) {
+		this.ownStatements.incrementAndGet();
+		return this.monitor.query(sql, rows, args);
+	}
+
+	/**
+	 * Count rows with one of the benchmark's own queries.
+	 * @param sql a {@code SELECT COUNT(*)} query
+	 * @param args the bound parameters
+	 * @return the count
+	 */
+	public long count(String sql, Object... args) {
+		return query(sql, (rs, n) -> rs.getLong(1), args).get(0);
+	}
+
+	/**
+	 * The engine's commits so far. On PostgreSQL, the database's own count
+	 * ({@code pg_stat_database.xact_commit}, read once it settles, since backends report
+	 * it asynchronously) less the benchmark's own statements; elsewhere, the commits made
+	 * through {@link #dataSource()}.
+	 * @return the number of commits
+	 */
+	public long commits() {
+		if (!"postgresql".equals(this.platform)) {
+			return this.engineDataSource.commits();
+		}
+		String sql = "SELECT xact_commit FROM pg_stat_database WHERE datname = current_database()";
+		long deadline = System.nanoTime() + STATS_SETTLE_TIMEOUT.toNanos();
+		long previous = count(sql);
+		while (true) {
+			// Idle backends report at most once a second (PGSTAT_MIN_INTERVAL).
+			LockSupport.parkNanos(Duration.ofMillis(1200).toNanos());
+			long current = count(sql);
+			// Settled when nothing but the previous reading itself was counted meanwhile.
+			if (current - previous <= 1 || System.nanoTime() > deadline) {
+				return current - this.ownStatements.get();
+			}
+			previous = current;
+		}
+	}
+
+	/**
+	 * Whether the engine's commits are PostgreSQL's own count.
+	 * @return {@code true} on PostgreSQL
+	 */
+	public boolean commitsFromDatabaseStatistics() {
+		return "postgresql".equals(this.platform);
+	}
+
+	@Override
+	public void close() {
+		this.pool.close();
+		this.monitorPool.close();
+		this.drop.run();
+	}
+
+}

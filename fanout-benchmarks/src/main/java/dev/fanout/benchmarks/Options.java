@@ -1,0 +1,131 @@
+package dev.fanout.benchmarks;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The command line of {@link EndToEnd}: {@code --name value} pairs, each optional.
+ *
+ * @param databases the database targets to run on, in order
+ * @param jdbcUrl a database to run on instead, or {@code null}
+ * @param user the user for the URL
+ * @param password the password for the URL
+ * @param workload the throughput workload
+ * @param runs how many measured runs per configuration
+ * @param warmupEvents the events of an unreported first run that warms the JIT up
+ * @param lightEvents the events of the light-load runs, 0 for none
+ * @param lightRate the light load's events per second
+ * @param backlog how many queued runs the backlog mode builds up to, 0 for the normal
+ * mode
+ * @param jvmArgs the options of the JVM each configuration runs in
+ * @param child the one target this process runs, or {@code null} when it starts a JVM per
+ * target
+ * @since 0.1.0
+ */
+public record Options(List<String> databases, @Nullable String jdbcUrl, String user, String password, Workload workload,
+		int runs, int warmupEvents, int lightEvents, double lightRate, long backlog, List<String> jvmArgs,
+		@Nullable String child) {
+
+	static final String USAGE = """
+			Options (all optional):
+			  --db h2,postgresql     databases: h2 (file), h2-mem, postgresql (embedded, fsync on)
+			  --jdbc-url URL         run on this H2 or PostgreSQL database instead (--user, --password)
+			  --events 20000         events of each throughput run
+			  --functions 2          functions each event triggers
+			  --steps 2              steps each function runs
+			  --payload 200          bytes of event data
+			  --concurrency 16       worker concurrency
+			  --batch 100            events per sendAll in throughput runs
+			  --runs 3               measured runs per configuration (the median is reported)
+			  --warmup 2000          events of an unreported warm-up run, 0 for none
+			  --light-events 1000    events of each light-load run, 0 for none
+			  --light-rate 200       light-load events per second
+			  --backlog 0            build up this many queued runs and report heap, instead of the runs above
+			  --jvm-args "-Xmx1g"    options of the JVM started per database
+			""";
+
+	/**
+	 * Parse a command line.
+	 * @param args the arguments
+	 * @return the options
+	 * @throws IllegalArgumentException for an unknown option or a bad value
+	 */
+	public static Options parse(String... args) {
+		Map<String, String> values = new LinkedHashMap<>();
+		for (int i = 0; i < args.length; i++) {
+			if (!args[i].startsWith("--") || i + 1 >= args.length) {
+				throw new IllegalArgumentException("Expected --name value, not '" + args[i] + "'\n" + USAGE);
+			}
+			values.put(args[i].substring(2), args[++i]);
+		}
+		Reader reader = new Reader(values);
+		Workload workload = new Workload(reader.integer("events", 20_000), reader.integer("functions", 2),
+				reader.integer("steps", 2), reader.integer("payload", 200), reader.integer("concurrency", 16),
+				reader.integer("batch", 100));
+		Options options = new Options(List.of(reader.text("db", "h2,postgresql").split(",")),
+				reader.nullableText("jdbc-url"), reader.text("user", ""), reader.text("password", ""), workload,
+				reader.integer("runs", 3), reader.integer("warmup", 2000), reader.integer("light-events", 1000),
+				Double.parseDouble(reader.text("light-rate", "200")), Long.parseLong(reader.text("backlog", "0")),
+				splitJvmArgs(reader.text("jvm-args", "")), reader.nullableText("child"));
+		reader.rejectUnknown();
+		return options;
+	}
+
+	private static List<String> splitJvmArgs(String text) {
+		return Arrays.stream(text.trim().split("\\s+")).filter((arg) -> !arg.isEmpty()).toList();
+	}
+
+	/**
+	 * The command line that runs one target of these options in another JVM.
+	 * @param target the target's name
+	 * @param original the arguments this process got
+	 * @return the arguments for the child
+	 */
+	static List<String> childArgs(String target, String... original) {
+		List<String> args = new ArrayList<>(List.of(original));
+		args.add("--child");
+		args.add(target);
+		return args;
+	}
+
+	private static final class Reader {
+
+		private final Map<String, String> values;
+
+		Reader(Map<String, String> values) {
+			this.values = new LinkedHashMap<>(values);
+		}
+
+		String text(String name, String fallback) {
+			String value = this.values.remove(name);
+			return (value != null) ? value : fallback;
+		}
+
+		@Nullable String nullableText(String name) {
+			return this.values.remove(name);
+		}
+
+		int integer(String name, int fallback) {
+			String value = this.values.remove(name);
+			try {
+				return (value != null) ? Integer.parseInt(value.replace("_", "")) : fallback;
+			}
+			catch (NumberFormatException ex) {
+				throw new IllegalArgumentException("--" + name + " takes a whole number, not '" + value + "'", ex);
+			}
+		}
+
+		void rejectUnknown() {
+			if (!this.values.isEmpty()) {
+				throw new IllegalArgumentException("Unknown option(s) " + this.values.keySet() + "\n" + USAGE);
+			}
+		}
+
+	}
+
+}

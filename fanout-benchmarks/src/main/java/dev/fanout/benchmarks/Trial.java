@@ -1,0 +1,182 @@
+package dev.fanout.benchmarks;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+
+import org.jspecify.annotations.Nullable;
+
+import dev.fanout.Event;
+import dev.fanout.EventSender;
+import dev.fanout.engine.FanoutEngine;
+
+/**
+ * One end-to-end run on a fresh database: start an engine, send the workload's events,
+ * wait until every run has ended, and read the figures (latencies from each run's start
+ * and end times as the engine stored them, commits from the database).
+ *
+ * @since 0.1.0
+ */
+public final class Trial {
+
+	private static final String UNFINISHED = "SELECT COUNT(*) FROM fanout_runs "
+			+ "WHERE status IN ('QUEUED', 'RUNNING', 'SLEEPING', 'WAITING')";
+
+	// The end is read from the runs' end times: polling less often costs no accuracy.
+	private static final Duration POLL = Duration.ofMillis(250);
+
+	private Trial() {
+	}
+
+	/**
+	 * Send every event as fast as one thread can, in batches, and measure throughput.
+	 * @param target the database server
+	 * @param workload the workload
+	 * @return the figures
+	 */
+	public static Measurement throughput(DatabaseTarget target, Workload workload) {
+		return run(target, workload, "throughput", (sender, log) -> {
+			for (int sent = 0; sent < workload.events(); sent += workload.batchSize()) {
+				List<Event> batch = new ArrayList<>(workload.batchSize());
+				for (int i = sent; i < Math.min(workload.events(), sent + workload.batchSize()); i++) {
+					batch.add(BenchmarkFunctions.event(workload.payloadBytes()));
+				}
+				Instant at = Instant.now();
+				log.sent(sender.sendAll(batch), at);
+			}
+		});
+	}
+
+	/**
+	 * Send events one at a time at a fixed rate, well below capacity, and measure
+	 * latency.
+	 * @param target the database server
+	 * @param workload the workload
+	 * @param eventsPerSecond the rate
+	 * @return the figures
+	 */
+	public static Measurement lightLoad(DatabaseTarget target, Workload workload, double eventsPerSecond) {
+		return run(target, workload, "light", (sender, log) -> {
+			long start = System.nanoTime();
+			long interval = (long) (TimeUnit.SECONDS.toNanos(1) / eventsPerSecond);
+			for (int i = 0; i < workload.events(); i++) {
+				long wait = start + i * interval - System.nanoTime();
+				if (wait > 0) {
+					LockSupport.parkNanos(wait);
+				}
+				Event event = BenchmarkFunctions.event(workload.payloadBytes());
+				Instant at = Instant.now();
+				log.sent(sender.send(event), at);
+			}
+		});
+	}
+
+	private static Measurement run(DatabaseTarget target, Workload workload, String mode, Sending sending) {
+		try (FreshDatabase database = target.create(BenchmarkEngines.poolSize(workload))) {
+			FanoutEngine engine = BenchmarkEngines.start(database, workload, true);
+			SendLog log = new SendLog();
+			long commitsBefore;
+			long peakHeap;
+			long peakRss;
+			try {
+				commitsBefore = database.commits();
+				// Start from a collected heap, so the peak is this run's.
+				MemorySampler.liveHeap();
+				try (MemorySampler sampler = MemorySampler.start()) {
+					sending.send(engine.sender(), log);
+					log.done();
+					awaitFinished(database, log.runs());
+					peakHeap = sampler.peakHeap();
+					peakRss = sampler.peakRss();
+				}
+			}
+			finally {
+				engine.stop();
+			}
+			long commits = database.commits() - commitsBefore;
+			return measure(target.name(), mode, workload, log, readRuns(database), commits, peakHeap, peakRss);
+		}
+	}
+
+	/**
+	 * Wait until no run is queued or in progress.
+	 * @param database the database
+	 * @param runs how many runs there are, for the timeout and the message
+	 */
+	static void awaitFinished(FreshDatabase database, long runs) {
+		// Generous: a run that never ends is a bug, not a slow engine.
+		long deadline = System.nanoTime() + Duration.ofMinutes(2).plusMillis(runs * 10).toNanos();
+		long unfinished;
+		while ((unfinished = database.count(UNFINISHED)) > 0) {
+			if (System.nanoTime() > deadline) {
+				throw new IllegalStateException(unfinished + " of " + runs + " runs still unfinished");
+			}
+			LockSupport.parkNanos(POLL.toNanos());
+		}
+	}
+
+	private static List<RunRow> readRuns(FreshDatabase database) {
+		return database.query("SELECT event_id, status, started_at, ended_at FROM fanout_runs",
+				(rs, n) -> new RunRow(rs.getString("event_id"), rs.getString("status"),
+						instant(rs.getObject("started_at", OffsetDateTime.class)),
+						instant(rs.getObject("ended_at", OffsetDateTime.class))));
+	}
+
+	private static @Nullable Instant instant(@Nullable OffsetDateTime time) {
+		return (time != null) ? time.toInstant() : null;
+	}
+
+	private static Measurement measure(String database, String mode, Workload workload, SendLog log, List<RunRow> rows,
+			long commits, long peakHeap, long peakRss) {
+		List<RunRow> completed = rows.stream().filter(RunRow::completed).toList();
+		double[] toStart = new double[completed.size()];
+		double[] toDone = new double[completed.size()];
+		Instant lastEnd = log.first();
+		for (int i = 0; i < completed.size(); i++) {
+			RunRow row = completed.get(i);
+			Instant sent = log.sentAt(row.eventId());
+			Instant started = Objects.requireNonNull(row.startedAt());
+			Instant ended = Objects.requireNonNull(row.endedAt());
+			toStart[i] = millisBetween(sent, started);
+			toDone[i] = millisBetween(sent, ended);
+			if (ended.isAfter(lastEnd)) {
+				lastEnd = ended;
+			}
+		}
+		double seconds = millisBetween(log.first(), lastEnd) / 1000;
+		long runs = rows.size();
+		return new Measurement(database, mode, log.events(), runs, runs - completed.size(), seconds,
+				millisBetween(log.first(), log.last()) / 1000, log.events() / seconds, runs / seconds,
+				runs * workload.steps() / seconds, Measurement.percentile(toStart, 50),
+				Measurement.percentile(toStart, 99), Measurement.percentile(toDone, 50),
+				Measurement.percentile(toDone, 99), (double) commits / runs, peakHeap, peakRss);
+	}
+
+	private static double millisBetween(Instant from, Instant to) {
+		return Duration.between(from, to).toNanos() / 1e6;
+	}
+
+	/**
+	 * Sends the workload's events, logging when.
+	 */
+	@FunctionalInterface
+	private interface Sending {
+
+		void send(EventSender sender, SendLog log);
+
+	}
+
+	private record RunRow(String eventId, String status, @Nullable Instant startedAt, @Nullable Instant endedAt) {
+
+		boolean completed() {
+			return "COMPLETED".equals(this.status) && this.startedAt != null && this.endedAt != null;
+		}
+
+	}
+
+}
