@@ -313,6 +313,13 @@ public final class Worker {
 	}
 
 	private void cancelOverdue() {
+		// Only runs of functions with @Timeouts have deadlines; without any, the query
+		// would only cost time, a lot of it over a deep queue.
+		if (this.registry.all()
+			.stream()
+			.noneMatch((function) -> function.startTimeout() != null || function.finishTimeout() != null)) {
+			return;
+		}
 		long now = System.nanoTime();
 		if (now - this.overdueCheckedAt < OVERDUE_CHECK_INTERVAL.toNanos()) {
 			return;

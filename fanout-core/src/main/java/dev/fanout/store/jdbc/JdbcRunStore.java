@@ -200,9 +200,7 @@ public final class JdbcRunStore implements RunStore {
 		if (functionIds.isEmpty()) {
 			return Optional.empty();
 		}
-		List<Instant> due = this.jdbc.query(sql(Statements.NEXT_DUE), (rs, n) -> Rows.nullableInstant(rs, "next_due"),
-				this.appId, new SqlArray(functionIds));
-		return due.stream().filter(java.util.Objects::nonNull).findFirst();
+		return this.statements.nextDue(this.jdbc, this.appId, new SqlArray(functionIds)).map(OffsetDateTime::toInstant);
 	}
 
 	private <T> void insertRows(String table, String columns, List<T> rows, Function<T, Object[]> values) {

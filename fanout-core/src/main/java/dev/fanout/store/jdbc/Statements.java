@@ -4,6 +4,8 @@ import java.sql.DatabaseMetaData;
 import java.time.OffsetDateTime;
 import java.util.Collection;
 import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
 
 import javax.sql.DataSource;
 
@@ -363,6 +365,21 @@ abstract class Statements {
 	 */
 	String sql(String sql) {
 		return DEFAULT_PREFIX.equals(this.prefix) ? sql : sql.replace(DEFAULT_PREFIX, this.prefix);
+	}
+
+	/**
+	 * When the next run of these functions is due; see
+	 * {@link dev.fanout.store.RunStore#nextDue}.
+	 * @param jdbc the JDBC operations
+	 * @param appId the application
+	 * @param functionIds the function ids as a SQL array
+	 * @return the earliest due time, if any run is pending
+	 */
+	Optional<OffsetDateTime> nextDue(JdbcOperations jdbc, String appId, SqlArray functionIds) {
+		return jdbc.query(sql(NEXT_DUE), (rs, n) -> rs.getObject("next_due", OffsetDateTime.class), appId, functionIds)
+			.stream()
+			.filter(Objects::nonNull)
+			.findFirst();
 	}
 
 	/**
