@@ -121,9 +121,18 @@ abstract class Statements {
 			WHERE id = ? AND lease_owner = ? AND status = 'RUNNING' AND cancel_requested = TRUE
 			""";
 
+	/**
+	 * Rows a commit is writing are skipped: that write extends their lease itself, and
+	 * waiting for it while holding other rows could deadlock with it.
+	 */
 	static final String EXTEND_LEASES = """
 			UPDATE fanout_runs SET due_at = ?
-			WHERE lease_owner = ? AND status = 'RUNNING' AND id = ANY (?)
+			WHERE id IN (
+				SELECT id FROM fanout_runs
+				WHERE lease_owner = ? AND status = 'RUNNING' AND id = ANY (?)
+				ORDER BY id
+				FOR UPDATE SKIP LOCKED
+			)
 			""";
 
 	static final String RELEASE = """
