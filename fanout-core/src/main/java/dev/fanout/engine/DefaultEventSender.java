@@ -214,10 +214,12 @@ public final class DefaultEventSender implements EventSender {
 	}
 
 	/**
-	 * Whether a function of any application could be triggered by events of a name.
+	 * Whether a function of any application could be triggered by events of a name, as
+	 * the functions were last read: asked once per run ending, for its system event, so
+	 * it must not cost a query.
 	 */
 	boolean hasTriggerFor(String eventName) {
-		return this.directory.view().hasTriggerFor(eventName);
+		return this.directory.lastView().hasTriggerFor(eventName);
 	}
 
 	/**

@@ -66,6 +66,15 @@ final class FunctionDirectory {
 	}
 
 	/**
+	 * The functions of every application as last read, without reading the table's
+	 * version: for decisions on the hot path of every run's end, which a send refreshes.
+	 * @return the functions
+	 */
+	View lastView() {
+		return new View(this.others);
+	}
+
+	/**
 	 * One of this application's functions as a target.
 	 * @param functionId the function id
 	 * @return the target, if this application has the function
