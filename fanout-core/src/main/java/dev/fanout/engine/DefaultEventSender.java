@@ -289,7 +289,7 @@ public final class DefaultEventSender implements EventSender {
 		if (!this.store.resolveWaitingStep(matcher.runId(), resolved)) {
 			return false;
 		}
-		this.store.deleteWaits(matcher.runId(), matcher.stepKey());
+		this.store.deleteWait(matcher.runId(), matcher.stepKey());
 		return this.store.wake(matcher.runId(), now);
 	}
 

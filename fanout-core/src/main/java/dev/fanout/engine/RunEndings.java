@@ -3,6 +3,7 @@ package dev.fanout.engine;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
+import java.util.function.Supplier;
 
 import org.jspecify.annotations.Nullable;
 
@@ -14,8 +15,8 @@ import dev.fanout.store.RunStore;
 import dev.fanout.store.StoredStep;
 
 /**
- * What follows the end of a run, in the transaction that ends it: its matchers are
- * removed, the outcome event is sent to any function that subscribes, and a run that
+ * What follows the end of a run, in the transaction that ends it (which also removed its
+ * matchers): the outcome event is sent to any function that subscribes, and a run that
  * invoked it is resumed with its output or its failure.
  */
 final class RunEndings {
@@ -40,30 +41,32 @@ final class RunEndings {
 	}
 
 	void completed(ClaimedRun run, Event trigger, String output) {
-		ended(run, trigger, () -> SystemEvents.finished(run.functionId(), run.id(), trigger,
+		ended(trigger, SystemEvents.FUNCTION_FINISHED, () -> SystemEvents.finished(run.functionId(), run.id(), trigger,
 				this.serializer.deserialize(output, Object.class)));
 		resumeParent(run, StepStatus.COMPLETED, output, null);
 	}
 
 	void failed(ClaimedRun run, Event trigger, Throwable error, String stack) {
-		ended(run, trigger, () -> SystemEvents.failed(run.functionId(), run.id(), trigger, error, stack));
+		ended(trigger, SystemEvents.FUNCTION_FAILED,
+				() -> SystemEvents.failed(run.functionId(), run.id(), trigger, error, stack));
 		resumeParent(run, StepStatus.FAILED, null,
 				"Invoked function '" + run.functionId() + "' (run " + run.id() + ") failed: " + Errors.describe(error));
 	}
 
 	void cancelled(ClaimedRun run, Event trigger, String reason) {
-		ended(run, trigger, () -> SystemEvents.cancelled(run.functionId(), run.id(), trigger, reason));
+		ended(trigger, SystemEvents.FUNCTION_CANCELLED,
+				() -> SystemEvents.cancelled(run.functionId(), run.id(), trigger, reason));
 		resumeParent(run, StepStatus.FAILED, null,
 				"Invoked function '" + run.functionId() + "' (run " + run.id() + ") was cancelled: " + reason);
 	}
 
-	private void ended(ClaimedRun run, Event trigger, java.util.function.Supplier<Event> outcome) {
-		this.store.deleteWaits(run.id(), null);
-		if (!SystemEvents.isOutcome(trigger.name())) {
-			Event event = outcome.get();
-			if (this.sender.hasTriggerFor(event.name())) {
-				this.sender.write(List.of(event));
-			}
+	/**
+	 * Send the outcome event, built only when a function subscribes to it: most runs end
+	 * unobserved, and building it costs the writer a serialization per run.
+	 */
+	private void ended(Event trigger, String outcomeName, Supplier<Event> outcome) {
+		if (!SystemEvents.isOutcome(trigger.name()) && this.sender.hasTriggerFor(outcomeName)) {
+			this.sender.write(List.of(outcome.get()));
 		}
 	}
 

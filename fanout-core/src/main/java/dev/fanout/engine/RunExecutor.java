@@ -24,6 +24,8 @@ import dev.fanout.StepStatus;
 import dev.fanout.spi.PayloadSerializer;
 import dev.fanout.store.ClaimedRun;
 import dev.fanout.store.NewWait;
+import dev.fanout.store.RunEnd;
+import dev.fanout.store.RunStep;
 import dev.fanout.store.RunStore;
 import dev.fanout.store.StoredEvent;
 import dev.fanout.store.StoredStep;
@@ -63,6 +65,10 @@ final class RunExecutor {
 
 	private final GroupCommit commits;
 
+	private final GroupCommit.Bulk<RunStep> stepWrites;
+
+	private final GroupCommit.Bulk<RunEnd> runEnds;
+
 	RunExecutor(FunctionRegistry registry, RunStore store, TransactionTemplate transaction, RetrySupport retry,
 			PayloadSerializer serializer, EngineSettings settings, Clock clock, DefaultEventSender sender,
 			Worker worker) {
@@ -76,6 +82,8 @@ final class RunExecutor {
 		this.sender = sender;
 		this.worker = worker;
 		this.commits = new GroupCommit(transaction, retry);
+		this.stepWrites = (steps) -> store.saveSteps(owner(), steps);
+		this.runEnds = (ends) -> store.finish(owner(), ends);
 	}
 
 	GroupCommit commits() {
@@ -143,8 +151,8 @@ final class RunExecutor {
 	private void interrupted(ClaimedRun run, Event event, Interruption interruption) {
 		if (interruption instanceof Interruption.RetryStep retryStep) {
 			StoredStep attempt = retryStep.failedAttempt();
-			boolean owned = commit(() -> this.store.saveStep(run.id(), owner(), attempt, leaseUntil()) && this.store
-				.requeue(run.id(), owner(), retryStep.dueAt(), run.failures(), attempt.attempts(), attempt.error()));
+			boolean owned = saveStep(run.id(), attempt, () -> this.store.requeue(run.id(), owner(), retryStep.dueAt(),
+					run.failures(), attempt.attempts(), attempt.error()));
 			if (owned) {
 				logger.info("Step '{}' of run {} ({}) failed on attempt {}; retrying at {}: {}", attempt.key(),
 						run.id(), run.functionId(), attempt.attempts(), retryStep.dueAt(), attempt.error());
@@ -179,8 +187,8 @@ final class RunExecutor {
 					new NonRetriableException("The function's return value cannot be stored as JSON", ex));
 			return;
 		}
-		if (commit(() -> this.store.finish(run.id(), owner(), RunStatus.COMPLETED, output, null, null, now())
-				&& ended(() -> this.sender.endings().completed(run, event, output)))) {
+		if (finish(new RunEnd(run.id(), RunStatus.COMPLETED, output, null, null, now()),
+				() -> this.sender.endings().completed(run, event, output))) {
 			this.worker.forgetCancel(run.id());
 		}
 	}
@@ -200,9 +208,8 @@ final class RunExecutor {
 			return;
 		}
 		String stack = Errors.stack(error);
-		if (commit(
-				() -> this.store.finish(run.id(), owner(), RunStatus.FAILED, null, Errors.describe(error), stack, now())
-						&& ended(() -> this.sender.endings().failed(run, event, error, stack)))) {
+		if (finish(new RunEnd(run.id(), RunStatus.FAILED, null, Errors.describe(error), stack, now()),
+				() -> this.sender.endings().failed(run, event, error, stack))) {
 			logger.warn("Run {} ({}) of event {} failed for good: {}", run.id(), run.functionId(), run.eventId(),
 					Errors.describe(error));
 		}
@@ -211,8 +218,8 @@ final class RunExecutor {
 	private void cancelled(ClaimedRun run, Event event, @Nullable String reason) {
 		String why = (reason != null) ? reason
 				: db(() -> this.store.cancelRequested(run.id(), owner())).orElse("Cancelled");
-		if (commit(() -> this.store.finish(run.id(), owner(), RunStatus.CANCELLED, null, why, null, now())
-				&& ended(() -> this.sender.endings().cancelled(run, event, why)))) {
+		if (finish(new RunEnd(run.id(), RunStatus.CANCELLED, null, why, null, now()),
+				() -> this.sender.endings().cancelled(run, event, why))) {
 			logger.info("Run {} ({}) cancelled: {}", run.id(), run.functionId(), why);
 		}
 		this.worker.forgetCancel(run.id());
@@ -228,13 +235,29 @@ final class RunExecutor {
 		}
 	}
 
-	private static boolean ended(Runnable endings) {
-		endings.run();
-		return true;
+	/**
+	 * End a run, together with other runs' writes, and follow its end up in the same
+	 * transaction.
+	 */
+	private boolean finish(RunEnd end, Runnable endings) {
+		return this.commits.commit(this.runEnds, end, (ended) -> {
+			if (ended) {
+				endings.run();
+			}
+			return ended;
+		});
 	}
 
 	boolean saveStep(String runId, StoredStep step) {
-		return commit(() -> this.store.saveStep(runId, owner(), step, leaseUntil()));
+		return saveStep(runId, step, () -> true);
+	}
+
+	/**
+	 * Store a step, together with other runs' writes, and if the lease held, make a
+	 * further write in the same transaction.
+	 */
+	private boolean saveStep(String runId, StoredStep step, Supplier<Boolean> then) {
+		return this.commits.commit(this.stepWrites, new RunStep(runId, step), (held) -> held && then.get());
 	}
 
 	void saveStepOfCancellingRun(String runId, StoredStep step) {
@@ -255,8 +278,7 @@ final class RunExecutor {
 	 */
 	void park(RunState state, StoredStep row, RunStatus status, Instant due) {
 		String runId = state.claimedRun().id();
-		if (!commit(() -> this.store.saveStep(runId, owner(), row, leaseUntil())
-				&& this.store.park(runId, owner(), status, due))) {
+		if (!saveStep(runId, row, () -> this.store.park(runId, owner(), status, due))) {
 			throw state.interrupt(lostOrCancelled(runId));
 		}
 	}
@@ -277,13 +299,13 @@ final class RunExecutor {
 				StoredStep done = new StoredStep(waiting.key(), waiting.position(), StepStatus.COMPLETED,
 						StoredEvents.toJson(arrived.get(), this.serializer), StoredEvents.OUTPUT_TYPE, null, null, 1,
 						null, waiting.startedAt(), now());
-				if (!this.store.saveStep(run.id(), owner(), done, leaseUntil())) {
+				if (!this.store.saveStep(run.id(), owner(), done)) {
 					throw state.interrupt(lostOrCancelled(run.id()));
 				}
 				state.remember(done);
 				return arrived;
 			}
-			if (!this.store.saveStep(run.id(), owner(), waiting, leaseUntil())
+			if (!this.store.saveStep(run.id(), owner(), waiting)
 					|| !this.store.park(run.id(), owner(), RunStatus.WAITING, waiting.wakeAt())) {
 				throw state.interrupt(lostOrCancelled(run.id()));
 			}
@@ -328,7 +350,7 @@ final class RunExecutor {
 		String runId = state.claimedRun().id();
 		StoredStep resolved = db(() -> {
 			if (this.store.resolveWaitingStep(runId, timedOut)) {
-				this.store.deleteWaits(runId, timedOut.key());
+				this.store.deleteWait(runId, timedOut.key());
 				return timedOut;
 			}
 			return this.store.steps(runId)
@@ -351,7 +373,7 @@ final class RunExecutor {
 		SendResult result = db(() -> {
 			SendResult sent = this.sender.write(events);
 			saved[0] = row.apply(this.serializer.serialize(sent));
-			if (!this.store.saveStep(runId, owner(), saved[0], leaseUntil())) {
+			if (!this.store.saveStep(runId, owner(), saved[0])) {
 				throw state.interrupt(lostOrCancelled(runId));
 			}
 			return sent;
@@ -367,7 +389,7 @@ final class RunExecutor {
 	void startInvocation(RunState state, StoredStep waiting, String functionId, Event event) {
 		String runId = state.claimedRun().id();
 		db(() -> {
-			if (!this.store.saveStep(runId, owner(), waiting, leaseUntil())
+			if (!this.store.saveStep(runId, owner(), waiting)
 					|| !this.store.park(runId, owner(), RunStatus.WAITING, waiting.wakeAt())) {
 				throw state.interrupt(lostOrCancelled(runId));
 			}
@@ -380,16 +402,16 @@ final class RunExecutor {
 	}
 
 	/**
-	 * Run store work in its own transaction (never the function's), retried on transient
-	 * failures.
-	 */
-	/**
-	 * A write of this run's progress, committed together with other runs' writes.
+	 * A write of a run's progress, committed together with other runs' writes.
 	 */
 	private <T> T commit(Supplier<T> work) {
 		return this.commits.commit(work);
 	}
 
+	/**
+	 * Run store work in its own transaction (never the function's), retried on transient
+	 * failures.
+	 */
 	private <T> T db(Supplier<T> work) {
 		return this.retry.onTransientFailure(() -> this.transaction.execute((status) -> work.get()));
 	}
@@ -404,10 +426,6 @@ final class RunExecutor {
 
 	Instant now() {
 		return this.clock.instant();
-	}
-
-	private Instant leaseUntil() {
-		return now().plus(this.settings.leaseDuration());
 	}
 
 	private String owner() {

@@ -4,7 +4,6 @@ import java.time.Instant;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
-import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
@@ -76,11 +75,11 @@ public interface RunStore {
 	void insertWait(NewWait wait);
 
 	/**
-	 * Remove a run's matchers.
+	 * Remove one of a run's matchers.
 	 * @param runId the run
-	 * @param stepKey one matcher's key, or {@code null} for all of the run's
+	 * @param stepKey the matcher's key
 	 */
-	void deleteWaits(String runId, @Nullable String stepKey);
+	void deleteWait(String runId, String stepKey);
 
 	/**
 	 * End a waiting step if it still waits: the arbiter between an event, a timeout and a
@@ -119,7 +118,8 @@ public interface RunStore {
 	Optional<String> cancelRequested(String runId, String owner);
 
 	/**
-	 * Cancel a run that is not running: queued, sleeping or waiting.
+	 * Cancel a run that is not running (queued, sleeping or waiting) and remove its
+	 * matchers.
 	 * @param runId the run
 	 * @param reason why
 	 * @param now the current time
@@ -178,14 +178,26 @@ public interface RunStore {
 	List<StoredStep> steps(String runId);
 
 	/**
-	 * Store a step's completion or failed attempt and extend the run's lease.
+	 * Store steps' completions or failed attempts of runs the owner holds, in a few
+	 * statement round trips however many runs there are. Leases are not extended: that is
+	 * the heartbeat's job.
+	 * @param owner the lease owner
+	 * @param steps the steps, at most one per run
+	 * @return for each step, in order, whether the owner still held its run's lease; a
+	 * step is stored only then
+	 */
+	boolean[] saveSteps(String owner, List<RunStep> steps);
+
+	/**
+	 * Store one step; see {@link #saveSteps}.
 	 * @param runId the run id
 	 * @param owner the lease owner
 	 * @param step the step row; a completed step is never overwritten
-	 * @param leaseUntil the new lease expiry
 	 * @return whether the owner still held the lease
 	 */
-	boolean saveStep(String runId, String owner, StoredStep step, Instant leaseUntil);
+	default boolean saveStep(String runId, String owner, StoredStep step) {
+		return saveSteps(owner, List.of(new RunStep(runId, step)))[0];
+	}
 
 	/**
 	 * Store a step that finished while its run was asked to stop, so the work it did is
@@ -210,18 +222,14 @@ public interface RunStore {
 	boolean requeue(String runId, String owner, Instant dueAt, int failures, int retryAttempt, @Nullable String error);
 
 	/**
-	 * End a run with a final status.
-	 * @param runId the run id
+	 * End runs with their final status and remove their matchers, in one statement round
+	 * trip per kind of statement however many runs there are.
 	 * @param owner the lease owner
-	 * @param status the final status
-	 * @param output the output JSON, or {@code null}
-	 * @param error the error, or {@code null}
-	 * @param errorStack the error's stack trace, or {@code null}
-	 * @param endedAt the end time
-	 * @return whether the owner still held the lease
+	 * @param ends the runs' final states, at most one per run
+	 * @return for each run, in order, whether the owner still held its lease; a run is
+	 * ended only then
 	 */
-	boolean finish(String runId, String owner, RunStatus status, @Nullable String output, @Nullable String error,
-			@Nullable String errorStack, Instant endedAt);
+	boolean[] finish(String owner, List<RunEnd> ends);
 
 	/**
 	 * Extend the leases of the given runs.

@@ -3,11 +3,13 @@ package dev.fanout.engine;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import org.assertj.core.api.InstanceOfAssertFactories;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -99,6 +101,42 @@ class GroupCommitTests {
 		assertThat(ok2.get()).isEqualTo(3);
 		assertThatIllegalStateException().isThrownBy(() -> join(bad)).withMessage("this write is broken");
 		assertThat(this.jdbc.queryForList("SELECT id FROM writes ORDER BY id", Integer.class)).containsExactly(0, 1, 3);
+	}
+
+	@Test
+	void writesOfOneBulkKindInABatchAreMadeByOneCallAndEachLearnsItsOwnOutcome() throws Exception {
+		List<List<Integer>> calls = new CopyOnWriteArrayList<>();
+		GroupCommit.Bulk<Integer> evenOnly = (ids) -> {
+			calls.add(List.copyOf(ids));
+			boolean[] written = new boolean[ids.size()];
+			for (int i = 0; i < written.length; i++) {
+				written[i] = ids.get(i) % 2 == 0;
+				if (written[i]) {
+					insert(ids.get(i));
+				}
+			}
+			return written;
+		};
+		CountDownLatch release = new CountDownLatch(1);
+		CompletableFuture<Integer> first = blockedFirstWrite(release);
+		List<CompletableFuture<String>> outcomes = new ArrayList<>();
+		for (int i = 1; i <= 6; i++) {
+			int id = i;
+			outcomes.add(CompletableFuture.supplyAsync(
+					() -> this.group.commit(evenOnly, id, (written) -> id + (written ? " written" : " refused")),
+					this.callers));
+		}
+		awaiting().until(() -> this.group.waiting() == 6);
+		release.countDown();
+		assertThat(first.get()).isZero();
+		assertThat(outcomes.stream().map(CompletableFuture::join)).containsExactly("1 refused", "2 written",
+				"3 refused", "4 written", "5 refused", "6 written");
+		assertThat(calls).singleElement()
+			.asInstanceOf(InstanceOfAssertFactories.LIST)
+			.containsExactlyInAnyOrder(1, 2, 3, 4, 5, 6);
+		assertThat(this.commits).hasValue(2);
+		assertThat(this.jdbc.queryForList("SELECT id FROM writes ORDER BY id", Integer.class)).containsExactly(0, 2, 4,
+				6);
 	}
 
 	@Test

@@ -160,8 +160,8 @@ public class StepBenchmarks {
 		Instant now = Instant.now();
 		StoredStep row = new StoredStep(key, position, StepStatus.COMPLETED, encoded.json(), encoded.type(), null, null,
 				1, null, now, now);
-		Boolean saved = store.retry.onTransientFailure(() -> store.transaction
-			.execute((status) -> store.store.saveStep(store.runId, OWNER, row, now.plus(Duration.ofSeconds(30)))));
+		Boolean saved = store.retry.onTransientFailure(
+				() -> store.transaction.execute((status) -> store.store.saveStep(store.runId, OWNER, row)));
 		if (!Boolean.TRUE.equals(saved)) {
 			throw new IllegalStateException("The benchmark lost its run's lease");
 		}

@@ -30,6 +30,8 @@ import dev.fanout.store.NewRun;
 import dev.fanout.store.NewWait;
 import dev.fanout.store.PendingWait;
 import dev.fanout.store.RegisteredFunction;
+import dev.fanout.store.RunEnd;
+import dev.fanout.store.RunStep;
 import dev.fanout.store.ReplayableRun;
 import dev.fanout.store.StoredEvent;
 import dev.fanout.store.RunStore;
@@ -137,13 +139,8 @@ public final class JdbcRunStore implements RunStore {
 	}
 
 	@Override
-	public void deleteWaits(String runId, @Nullable String stepKey) {
-		if (stepKey != null) {
-			this.jdbc.update(sql(Statements.DELETE_WAIT), runId, stepKey);
-		}
-		else {
-			this.jdbc.update(sql(Statements.DELETE_WAITS), runId);
-		}
+	public void deleteWait(String runId, String stepKey) {
+		this.jdbc.update(sql(Statements.DELETE_WAIT), runId, stepKey);
 	}
 
 	@Override
@@ -176,6 +173,7 @@ public final class JdbcRunStore implements RunStore {
 		if (this.jdbc.update(sql(Statements.CANCEL_PARKED), reason, time(now), runId) == 0) {
 			return Optional.empty();
 		}
+		deleteWaitsOf(List.of(runId));
 		return this.jdbc.query(sql(Statements.SELECT_RUN_WITH_EVENT), Rows.CLAIMED_RUN, runId).stream().findFirst();
 	}
 
@@ -234,14 +232,35 @@ public final class JdbcRunStore implements RunStore {
 	}
 
 	@Override
-	public boolean saveStep(String runId, String owner, StoredStep step, Instant leaseUntil) {
-		// Extending the lease first both checks ownership and locks the run row until
-		// commit, so no other owner can record this run's steps concurrently.
-		if (!holdsLease(runId, owner, leaseUntil)) {
-			return false;
+	public boolean[] saveSteps(String owner, List<RunStep> steps) {
+		List<String> runIds = steps.stream().map(RunStep::runId).toList();
+		Set<String> held = lockHeld(owner, runIds);
+		writeSteps(steps.stream().filter((s) -> held.contains(s.runId())).toList());
+		return flags(runIds, held);
+	}
+
+	/**
+	 * Lock the runs, which both checks ownership and keeps any other owner from recording
+	 * their steps until commit.
+	 * @return the ids of the runs the owner holds
+	 */
+	private Set<String> lockHeld(String owner, List<String> runIds) {
+		Set<String> held = new HashSet<>();
+		this.jdbc.query(sql(Statements.LOCK_RUNS), (RowCallbackHandler) (rs) -> {
+			if (owner.equals(rs.getString("lease_owner")) && RunStatus.RUNNING.name().equals(rs.getString("status"))
+					&& !rs.getBoolean("cancel_requested")) {
+				held.add(rs.getString("id"));
+			}
+		}, new SqlArray(runIds));
+		return held;
+	}
+
+	private static boolean[] flags(List<String> runIds, Set<String> selected) {
+		boolean[] flags = new boolean[runIds.size()];
+		for (int i = 0; i < flags.length; i++) {
+			flags[i] = selected.contains(runIds.get(i));
 		}
-		writeStep(runId, step);
-		return true;
+		return flags;
 	}
 
 	@Override
@@ -249,25 +268,31 @@ public final class JdbcRunStore implements RunStore {
 		if (this.jdbc.update(sql(Statements.HOLD_CANCELLING), runId, owner) != 1) {
 			return false;
 		}
-		writeStep(runId, step);
+		writeSteps(List.of(new RunStep(runId, step)));
 		return true;
 	}
 
-	private void writeStep(String runId, StoredStep step) {
-		if (this.statements.hasUpsert()) {
-			this.jdbc.update(this.statements.upsertStep(), runId, step.key(), step.position(), step.status().name(),
-					step.output(), step.outputType(), step.error(), step.errorStack(), step.attempts(),
-					nullableTime(step.wakeAt()), time(step.startedAt()), nullableTime(step.endedAt()));
+	private void writeSteps(List<RunStep> steps) {
+		if (steps.isEmpty()) {
 			return;
 		}
+		if (this.statements.hasUpsert()) {
+			this.jdbc.batchUpdate(this.statements.upsertStep(),
+					steps.stream().map((s) -> stepValues(s.runId(), s.step())).toList());
+			return;
+		}
+		for (RunStep s : steps) {
+			updateOrInsertStep(s.runId(), s.step());
+		}
+	}
+
+	private void updateOrInsertStep(String runId, StoredStep step) {
 		int updated = this.jdbc.update(sql(Statements.UPDATE_STEP), step.status().name(), step.output(),
 				step.outputType(), step.error(), step.errorStack(), step.attempts(), nullableTime(step.wakeAt()),
 				nullableTime(step.endedAt()), runId, step.key());
 		if (updated == 0) {
 			try {
-				this.jdbc.update(sql(Statements.INSERT_STEP), runId, step.key(), step.position(), step.status().name(),
-						step.output(), step.outputType(), step.error(), step.errorStack(), step.attempts(),
-						nullableTime(step.wakeAt()), time(step.startedAt()), nullableTime(step.endedAt()));
+				this.jdbc.update(sql(Statements.INSERT_STEP), stepValues(runId, step));
 			}
 			catch (DuplicateKeyException ex) {
 				// The step is already completed: recording stays exactly-once.
@@ -275,8 +300,31 @@ public final class JdbcRunStore implements RunStore {
 		}
 	}
 
-	private boolean holdsLease(String runId, String owner, Instant leaseUntil) {
-		return this.jdbc.update(sql(Statements.EXTEND_LEASE), time(leaseUntil), runId, owner) == 1;
+	private static Object[] stepValues(String runId, StoredStep step) {
+		return new Object[] { runId, step.key(), step.position(), step.status().name(), step.output(),
+				step.outputType(), step.error(), step.errorStack(), step.attempts(), nullableTime(step.wakeAt()),
+				time(step.startedAt()), nullableTime(step.endedAt()) };
+	}
+
+	/**
+	 * Which statements of a batch changed a row. A driver that cannot tell ({@code
+	 * SUCCESS_NO_INFO}) would make every fenced write look refused, so it is an error.
+	 */
+	private static boolean[] updated(int[] counts) {
+		boolean[] updated = new boolean[counts.length];
+		for (int i = 0; i < counts.length; i++) {
+			if (counts[i] < 0) {
+				throw new IllegalStateException("The JDBC driver did not report the rows a batched update changed");
+			}
+			updated[i] = counts[i] > 0;
+		}
+		return updated;
+	}
+
+	private void deleteWaitsOf(List<String> runIds) {
+		if (!runIds.isEmpty()) {
+			this.jdbc.update(sql(Statements.DELETE_WAITS_OF_RUNS), new SqlArray(runIds));
+		}
 	}
 
 	@Override
@@ -286,10 +334,21 @@ public final class JdbcRunStore implements RunStore {
 	}
 
 	@Override
-	public boolean finish(String runId, String owner, RunStatus status, @Nullable String output, @Nullable String error,
-			@Nullable String errorStack, Instant endedAt) {
-		return this.jdbc.update(sql(Statements.FINISH), status.name(), output, error, errorStack, time(endedAt), runId,
-				owner) == 1;
+	public boolean[] finish(String owner, List<RunEnd> ends) {
+		List<String> runIds = ends.stream().map(RunEnd::runId).toList();
+		boolean[] ended = updated(this.jdbc.batchUpdate(sql(Statements.FINISH),
+				ends.stream()
+					.map((e) -> new Object[] { e.status().name(), e.output(), e.error(), e.errorStack(),
+							time(e.endedAt()), e.runId(), owner })
+					.toList()));
+		List<String> endedIds = new ArrayList<>(ends.size());
+		for (int i = 0; i < ends.size(); i++) {
+			if (ended[i]) {
+				endedIds.add(runIds.get(i));
+			}
+		}
+		deleteWaitsOf(endedIds);
+		return ended;
 	}
 
 	@Override

@@ -64,8 +64,6 @@ abstract class Statements {
 
 	static final String DELETE_WAIT = "DELETE FROM fanout_waits WHERE run_id = ? AND kind = 'event' AND step_key = ?";
 
-	static final String DELETE_WAITS = "DELETE FROM fanout_waits WHERE run_id = ?";
-
 	static final String RESOLVE_WAITING_STEP = """
 			UPDATE fanout_steps
 			SET status = ?, output = ?, output_type = ?, error = ?, error_stack = ?, ended_at = ?
@@ -111,9 +109,15 @@ abstract class Statements {
 			WHERE status IN ('QUEUED', 'SLEEPING', 'WAITING') AND app_id = ? AND function_id = ANY (?)
 			""";
 
-	static final String EXTEND_LEASE = """
-			UPDATE fanout_runs SET due_at = ?
-			WHERE id = ? AND lease_owner = ? AND status = 'RUNNING' AND cancel_requested = FALSE
+	/**
+	 * Locks, rather than updates, the rows: a new row version would also mean new entries
+	 * in every index of the table, for each step (the heartbeat keeps the leases).
+	 * Whether the owner holds each run is read, not filtered on: a condition on the
+	 * status would let the planner combine the due-time index with the primary key, and
+	 * with the statistics of a fast-growing table that costs a scan of the whole queue.
+	 */
+	static final String LOCK_RUNS = """
+			SELECT id, lease_owner, status, cancel_requested FROM fanout_runs WHERE id = ANY (?) ORDER BY id FOR UPDATE
 			""";
 
 	static final String HOLD_CANCELLING = """
@@ -446,6 +450,10 @@ abstract class Statements {
 		return false;
 	}
 
+	/**
+	 * The upsert of a step, when {@link #hasUpsert()}.
+	 * @return the statement
+	 */
 	String upsertStep() {
 		throw new UnsupportedOperationException();
 	}

@@ -1,0 +1,96 @@
+package dev.fanout.store.jdbc;
+
+import java.time.Instant;
+import java.util.List;
+
+import dev.fanout.RunStatus;
+import dev.fanout.StepStatus;
+import dev.fanout.store.RunEnd;
+import dev.fanout.store.RunStep;
+import dev.fanout.store.StoredStep;
+import dev.fanout.testsupport.FreshDatabase;
+import dev.fanout.testsupport.OnEachDatabase;
+import dev.fanout.testsupport.TestDatabase;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The writes group commit makes for many runs at once: each run's write applies only
+ * while the owner holds it, and says whether it did, whatever the other runs of the call.
+ */
+class BulkWriteTests {
+
+	private static final String OWNER = "worker-1";
+
+	private static final Instant NOW = Instant.parse("2026-12-01T10:00:00Z");
+
+	@OnEachDatabase
+	void stepsAreStoredForTheRunsTheOwnerHoldsOnly(TestDatabase kind) {
+		try (FreshDatabase database = kind.create().createSchema()) {
+			JdbcRunStore store = JdbcRunStore.create(database.dataSource(), "fanout_", "app");
+			insertRun(database, "run-held", OWNER, false);
+			insertRun(database, "run-taken", "worker-2", false);
+			insertRun(database, "run-cancelling", OWNER, true);
+			insertRun(database, "run-held-too", OWNER, false);
+			boolean[] saved = database.transactionTemplate()
+				.execute((status) -> store.saveSteps(OWNER,
+						List.of(step("run-held"), step("run-taken"), step("run-cancelling"), step("run-held-too"))));
+			assertThat(saved).containsExactly(true, false, false, true);
+			assertThat(database.jdbc().queryForList("SELECT run_id FROM fanout_steps ORDER BY run_id", String.class))
+				.containsExactly("run-held", "run-held-too");
+		}
+	}
+
+	@OnEachDatabase
+	void aCompletedStepIsNotOverwrittenButItsRunStillCountsAsHeld(TestDatabase kind) {
+		try (FreshDatabase database = kind.create().createSchema()) {
+			JdbcRunStore store = JdbcRunStore.create(database.dataSource(), "fanout_", "app");
+			insertRun(database, "run-1", OWNER, false);
+			database.transactionTemplate().execute((status) -> store.saveSteps(OWNER, List.of(step("run-1"))));
+			StoredStep again = new StoredStep("charge", 0, StepStatus.COMPLETED, "\"second\"", null, null, null, 1,
+					null, NOW, NOW);
+			boolean[] saved = database.transactionTemplate()
+				.execute((status) -> store.saveSteps(OWNER, List.of(new RunStep("run-1", again))));
+			assertThat(saved).containsExactly(true);
+			assertThat(database.jdbc().queryForObject("SELECT output FROM fanout_steps", String.class))
+				.isEqualTo("\"first\"");
+		}
+	}
+
+	@OnEachDatabase
+	void runsTheOwnerHoldsEndAndLoseTheirMatchers(TestDatabase kind) {
+		try (FreshDatabase database = kind.create().createSchema()) {
+			JdbcRunStore store = JdbcRunStore.create(database.dataSource(), "fanout_", "app");
+			insertRun(database, "run-held", OWNER, false);
+			insertRun(database, "run-taken", "worker-2", false);
+			for (String runId : List.of("run-held", "run-taken")) {
+				database.jdbc()
+					.update("INSERT INTO fanout_waits (run_id, step_key, kind, event_name, match_expr, expires_at) "
+							+ "VALUES (?, 'approval', 'event', 'app/approved', NULL, ?)", runId, Rows.time(NOW));
+			}
+			boolean[] ended = database.transactionTemplate()
+				.execute((status) -> store.finish(OWNER,
+						List.of(new RunEnd("run-held", RunStatus.COMPLETED, "42", null, null, NOW),
+								new RunEnd("run-taken", RunStatus.COMPLETED, "43", null, null, NOW))));
+			assertThat(ended).containsExactly(true, false);
+			assertThat(database.jdbc().queryForList("SELECT status FROM fanout_runs ORDER BY id", String.class))
+				.containsExactly("COMPLETED", "RUNNING");
+			assertThat(database.jdbc().queryForList("SELECT run_id FROM fanout_waits", String.class))
+				.containsExactly("run-taken");
+		}
+	}
+
+	private static RunStep step(String runId) {
+		return new RunStep(runId,
+				new StoredStep("charge", 0, StepStatus.COMPLETED, "\"first\"", null, null, null, 1, null, NOW, NOW));
+	}
+
+	private static void insertRun(FreshDatabase database, String id, String owner, boolean cancelRequested) {
+		database.jdbc()
+			.update("INSERT INTO fanout_runs (id, app_id, function_id, event_seq, event_id, status, attempts, failures, "
+					+ "retry_attempt, due_at, lease_owner, cancel_requested, created_at) "
+					+ "VALUES (?, 'app', 'f', 'seq', 'event', 'RUNNING', 1, 0, 0, ?, ?, ?, ?)", id, Rows.time(NOW),
+					owner, cancelRequested, Rows.time(NOW));
+	}
+
+}
