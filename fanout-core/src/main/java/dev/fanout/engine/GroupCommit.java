@@ -89,7 +89,7 @@ final class GroupCommit {
 	 * @return the write's result, once committed
 	 */
 	<T> T commit(Supplier<T> work) {
-		return commit(null, null, (ignored) -> work.get());
+		return handOver(new Write<>(null, null, (ignored) -> work.get()));
 	}
 
 	/**
@@ -97,14 +97,17 @@ final class GroupCommit {
 	 * then its follow-up, and wait until both have committed.
 	 * @param <I> what the kind writes per run
 	 * @param <T> the write's result
-	 * @param bulk the kind of write, or {@code null} for a follow-up alone
-	 * @param item what to write, or {@code null} without a kind
+	 * @param bulk the kind of write
+	 * @param item what to write
 	 * @param then the follow-up in the same transaction, told whether the item was
 	 * written; it must only touch the database
 	 * @return the follow-up's result, once committed
 	 */
-	<I, T> T commit(@Nullable Bulk<I> bulk, @Nullable I item, Function<Boolean, T> then) {
-		Write<I, T> write = new Write<>(bulk, item, then);
+	<I, T> T commit(Bulk<I> bulk, I item, Function<Boolean, T> then) {
+		return handOver(new Write<>(bulk, item, then));
+	}
+
+	private <T> T handOver(Write<?, T> write) {
 		if (this.writer == null) {
 			writeAlone(write);
 		}
