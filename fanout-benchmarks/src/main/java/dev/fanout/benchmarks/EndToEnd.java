@@ -16,9 +16,9 @@ import java.util.function.Supplier;
 
 /**
  * The end-to-end benchmark. For each database it starts a JVM of its own (so heap and RSS
- * are that configuration's alone), which runs a warm-up, then the throughput workload and
- * the light load several times each on fresh databases, and prints a line per run and the
- * medians. See {@link Options#USAGE} and BENCHMARKS.md.
+ * are that configuration's alone), which runs the throughput workload and the light load
+ * several times each, every run on a fresh database after a warm-up on it, and prints a
+ * line per run and the medians. See {@link Options#USAGE} and BENCHMARKS.md.
  *
  * @since 0.1.0
  */
@@ -102,14 +102,11 @@ public final class EndToEnd {
 				Backlog.run(target, options.workload(), options.backlog(), out);
 				return;
 			}
-			if (options.warmupEvents() > 0) {
-				out.println("warm-up    "
-						+ Trial.throughput(target, options.workload().withEvents(options.warmupEvents())).format());
-			}
-			report(options, out, "throughput", () -> Trial.throughput(target, options.workload()));
+			int warmup = options.warmupEvents();
+			report(options, out, "throughput", () -> Trial.throughput(target, options.workload(), warmup));
 			if (options.lightEvents() > 0) {
 				Workload light = options.workload().withEvents(options.lightEvents());
-				report(options, out, "light", () -> Trial.lightLoad(target, light, options.lightRate()));
+				report(options, out, "light", () -> Trial.lightLoad(target, light, options.lightRate(), warmup));
 			}
 			out.printf(Locale.ROOT, "# peak RSS of this JVM since it started (VmHWM): %.0f MB; load average now: %s%n",
 					MemorySampler.peakRssSinceStart() / (1024.0 * 1024), loadAverage());

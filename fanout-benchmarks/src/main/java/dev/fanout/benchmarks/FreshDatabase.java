@@ -114,6 +114,15 @@ public final class FreshDatabase implements AutoCloseable {
 	}
 
 	/**
+	 * Gather the optimizer's statistics of every table, as autovacuum (or H2 itself)
+	 * would soon after the tables fill.
+	 */
+	public void analyze() {
+		this.ownStatements.incrementAndGet();
+		this.monitor.execute("ANALYZE");
+	}
+
+	/**
 	 * The engine's commits so far. On PostgreSQL, the database's own count
 	 * ({@code pg_stat_database.xact_commit}, read once it settles, since backends report
 	 * it asynchronously) less the benchmark's own statements; elsewhere, the commits made

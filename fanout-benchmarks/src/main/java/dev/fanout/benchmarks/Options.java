@@ -17,7 +17,8 @@ import org.jspecify.annotations.Nullable;
  * @param password the password for the URL
  * @param workload the throughput workload
  * @param runs how many measured runs per configuration
- * @param warmupEvents the events of an unreported first run that warms the JIT up
+ * @param warmupEvents the events each run sends first, unmeasured, on its own database:
+ * they warm the JIT up and give the tables a history and statistics
  * @param lightEvents the events of the light-load runs, 0 for none
  * @param lightRate the light load's events per second
  * @param backlog how many queued runs the backlog mode builds up to, 0 for the normal
@@ -42,7 +43,7 @@ public record Options(List<String> databases, @Nullable String jdbcUrl, String u
 			  --concurrency 16       worker concurrency
 			  --batch 100            events per sendAll in throughput runs
 			  --runs 3               measured runs per configuration (the median is reported)
-			  --warmup 2000          events of an unreported warm-up run, 0 for none
+			  --warmup 2000          events each run sends first on its database, unmeasured, 0 for none
 			  --light-events 1000    events of each light-load run, 0 for none
 			  --light-rate 200       light-load events per second
 			  --backlog 0            build up this many queued runs and report heap, instead of the runs above

@@ -36,6 +36,10 @@ final class SendLog {
 		return at;
 	}
 
+	boolean has(String eventId) {
+		return this.sentAt.containsKey(eventId);
+	}
+
 	/**
 	 * Note that the last send returned.
 	 */

@@ -152,7 +152,7 @@ public final class JdbcRunStore implements RunStore {
 
 	@Override
 	public boolean wake(String runId, Instant now) {
-		return this.jdbc.update(sql(Statements.WAKE), time(now), runId) == 1;
+		return this.jdbc.update(this.statements.wake(), time(now), runId) == 1;
 	}
 
 	@Override
@@ -170,7 +170,7 @@ public final class JdbcRunStore implements RunStore {
 
 	@Override
 	public Optional<ClaimedRun> cancelParked(String runId, String reason, Instant now) {
-		if (this.jdbc.update(sql(Statements.CANCEL_PARKED), reason, time(now), runId) == 0) {
+		if (this.jdbc.update(this.statements.cancelParked(), reason, time(now), runId) == 0) {
 			return Optional.empty();
 		}
 		deleteWaitsOf(List.of(runId));

@@ -35,6 +35,33 @@ final class PostgresStatements extends Statements {
 			RETURNING
 			""" + RUN_WITH_EVENT;
 
+	/**
+	 * {@link Statements#WAKE} with the run found by its key alone, and its status checked
+	 * after (see {@link Statements}): a materialized CTE is never merged with the outer
+	 * query, so nothing can combine the status condition with the run's key. The CTE also
+	 * carries the parameters, which keeps their order.
+	 */
+	static final String WAKE_BY_KEY = """
+			WITH current AS MATERIALIZED (
+				SELECT id, status, CAST(? AS timestamp with time zone) AS due_at
+				FROM fanout_runs WHERE id = ? FOR UPDATE
+			)
+			UPDATE fanout_runs r SET status = 'QUEUED', due_at = c.due_at
+			FROM current c
+			WHERE r.id = c.id AND c.status IN ('SLEEPING', 'WAITING')
+			""";
+
+	/** {@link Statements#CANCEL_PARKED} in the form of {@link #WAKE_BY_KEY}. */
+	static final String CANCEL_PARKED_BY_KEY = """
+			WITH current AS MATERIALIZED (
+				SELECT id, status, CAST(? AS text) AS error, CAST(? AS timestamp with time zone) AS ended_at
+				FROM fanout_runs WHERE id = ? FOR UPDATE
+			)
+			UPDATE fanout_runs r SET status = 'CANCELLED', lease_owner = NULL, error = c.error, ended_at = c.ended_at
+			FROM current c
+			WHERE r.id = c.id AND c.status IN ('QUEUED', 'SLEEPING', 'WAITING')
+			""";
+
 	static final String UPSERT_STEP = """
 			INSERT INTO fanout_steps AS s
 				(run_id, step_key, position, status, output, output_type, error, error_stack, attempts, wake_at,
@@ -127,6 +154,16 @@ final class PostgresStatements extends Statements {
 	@Override
 	String upsertStep() {
 		return sql(UPSERT_STEP);
+	}
+
+	@Override
+	String wake() {
+		return sql(WAKE_BY_KEY);
+	}
+
+	@Override
+	String cancelParked() {
+		return sql(CANCEL_PARKED_BY_KEY);
 	}
 
 	@Override

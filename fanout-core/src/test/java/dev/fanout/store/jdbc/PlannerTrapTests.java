@@ -1,0 +1,100 @@
+package dev.fanout.store.jdbc;
+
+import java.time.Instant;
+import java.util.List;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import dev.fanout.testsupport.FreshDatabase;
+import dev.fanout.testsupport.TestDatabase;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * PostgreSQL's plans of the writes that find a run by its key, with the statistics of a
+ * quiet queue and then a burst: taken while every run had ended, so the partial due-time
+ * index looks empty while it holds 40,000 active runs. Each write must find its run by
+ * the primary key, not scan that index (which cost 13-20 ms per row, and made run endings
+ * the benchmark's bottleneck).
+ */
+class PlannerTrapTests {
+
+	private static final Object NOW = Rows.time(Instant.parse("2026-12-01T10:00:00Z"));
+
+	private static final String RUN_ID = "00000000000000000000004100";
+
+	private static FreshDatabase database;
+
+	@BeforeAll
+	static void quietQueueThenBurst() {
+		database = TestDatabase.POSTGRESQL.create().createSchema();
+		// Statistics stay as they were taken, as they do for up to a minute in
+		// production.
+		database.jdbc().execute("ALTER TABLE fanout_runs SET (autovacuum_enabled = false)");
+		insertRuns(1, 4000, "'COMPLETED'", "NULL");
+		database.jdbc().execute("ANALYZE fanout_runs");
+		insertRuns(4001, 39000, "'QUEUED'", "NULL");
+		insertRuns(39001, 44000, "'RUNNING'", "'worker-1'");
+	}
+
+	@AfterAll
+	static void drop() {
+		database.close();
+	}
+
+	@Test
+	void theTrapIsSetForAByKeyWriteWithAStatusCondition() {
+		assertThat(plan("UPDATE fanout_runs SET status = 'COMPLETED' WHERE id = ? AND status = 'RUNNING'", RUN_ID))
+			.contains("fanout_runs_due_idx");
+	}
+
+	@Test
+	void writesFencedByTheLeaseOwnerUseThePrimaryKey() {
+		assertThat(plan(Statements.FINISH, "COMPLETED", "42", null, null, NOW, RUN_ID, "worker-1"))
+			.contains("fanout_runs_pkey")
+			.doesNotContain("due_idx");
+		assertThat(plan(Statements.REQUEUE, NOW, 1, 1, "boom", RUN_ID, "worker-1")).contains("fanout_runs_pkey")
+			.doesNotContain("due_idx");
+		assertThat(plan(Statements.PARK, "SLEEPING", NOW, RUN_ID, "worker-1")).contains("fanout_runs_pkey")
+			.doesNotContain("due_idx");
+		assertThat(plan(Statements.CANCEL_REQUESTED, RUN_ID, "worker-1")).contains("fanout_runs_pkey")
+			.doesNotContain("due_idx");
+		assertThat(plan(Statements.HOLD_CANCELLING, RUN_ID, "worker-1")).contains("fanout_runs_pkey")
+			.doesNotContain("due_idx");
+		assertThat(plan(Statements.REQUEST_CANCEL, "stop", RUN_ID)).contains("fanout_runs_pkey")
+			.doesNotContain("due_idx");
+	}
+
+	@Test
+	void writesOfManyRunsUseThePrimaryKey() {
+		SqlArray ids = new SqlArray(List.of(RUN_ID, "00000000000000000000004101"));
+		assertThat(plan(Statements.LOCK_RUNS, ids)).contains("fanout_runs_pkey").doesNotContain("due_idx");
+		assertThat(plan(Statements.EXTEND_LEASES, NOW, "worker-1", ids)).contains("fanout_runs_pkey")
+			.doesNotContain("due_idx");
+		assertThat(plan(Statements.RELEASE, NOW, "worker-1", ids)).contains("fanout_runs_pkey")
+			.doesNotContain("due_idx");
+	}
+
+	@Test
+	void writesThatCheckAParkedStatusUseThePrimaryKey() {
+		assertThat(plan(PostgresStatements.WAKE_BY_KEY, NOW, RUN_ID)).contains("fanout_runs_pkey")
+			.doesNotContain("due_idx");
+		assertThat(plan(PostgresStatements.CANCEL_PARKED_BY_KEY, "stop", NOW, RUN_ID)).contains("fanout_runs_pkey")
+			.doesNotContain("due_idx");
+	}
+
+	private static String plan(String sql, Object... args) {
+		return String.join("\n", database.jdbc().queryForList("EXPLAIN " + sql, String.class, args));
+	}
+
+	private static void insertRuns(int from, int to, String status, String owner) {
+		database.jdbc()
+			.update("INSERT INTO fanout_runs (id, app_id, function_id, event_seq, event_id, status, attempts, failures, "
+					+ "retry_attempt, due_at, lease_owner, cancel_requested, created_at) "
+					+ "SELECT lpad(g::text, 26, '0'), 'app', 'f' || (g % 2), 'seq' || g, 'event' || g, " + status
+					+ ", 1, 0, 0, ?, " + owner + ", FALSE, ? FROM generate_series(?, ?) AS g", NOW, NOW, from, to);
+	}
+
+}
