@@ -21,8 +21,9 @@ import dev.fanout.store.ClaimedRun;
  * prefix. Subclasses hold what differs per database: claiming, and whether upserts exist.
  * Parameters are always bound.
  * <p>
- * A run has a lease owner exactly while it is {@code RUNNING}: the claim sets both, and
- * every change of status away from {@code RUNNING} clears the owner. So a write fenced by
+ * A run has a lease owner exactly while it is {@code RUNNING}: the claim sets both, every
+ * change of status away from {@code RUNNING} clears the owner, and the schema's
+ * {@code fanout_runs_lease_check} refuses anything else. So a write fenced by
  * {@code lease_owner = ?} needs no condition on the status, and has none, because on
  * PostgreSQL such a condition implies the predicate of the partial due-time index: when
  * the statistics were taken while no run was active (a quiet queue, then a burst), the

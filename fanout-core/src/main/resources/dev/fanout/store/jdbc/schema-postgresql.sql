@@ -43,7 +43,9 @@ create table if not exists fanout_runs (
     error_stack text,
     created_at timestamp with time zone not null,
     started_at timestamp with time zone,
-    ended_at timestamp with time zone
+    ended_at timestamp with time zone,
+    -- Writes to a running run are fenced by its lease owner alone (see Statements).
+    constraint fanout_runs_lease_check check ((lease_owner is not null) = (status = 'RUNNING'))
 );
 create index if not exists fanout_runs_due_idx on fanout_runs (due_at) where status in ('QUEUED', 'RUNNING', 'SLEEPING', 'WAITING');
 create index if not exists fanout_runs_deadline_idx on fanout_runs (deadline_at) where deadline_at is not null;

@@ -3,6 +3,9 @@ package dev.fanout.store.jdbc;
 import java.time.Instant;
 import java.util.List;
 
+import org.jspecify.annotations.Nullable;
+import org.springframework.dao.DataIntegrityViolationException;
+
 import dev.fanout.RunStatus;
 import dev.fanout.StepStatus;
 import dev.fanout.store.RunEnd;
@@ -13,6 +16,7 @@ import dev.fanout.testsupport.OnEachDatabase;
 import dev.fanout.testsupport.TestDatabase;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
 /**
  * The writes group commit makes for many runs at once: each run's write applies only
@@ -80,12 +84,25 @@ class BulkWriteTests {
 		}
 	}
 
+	@OnEachDatabase
+	void theSchemaRefusesARunningRunWithoutAnOwnerAndAnOwnerOfARunThatIsNotRunning(TestDatabase kind) {
+		try (FreshDatabase database = kind.create().createSchema()) {
+			assertThatExceptionOfType(DataIntegrityViolationException.class)
+				.isThrownBy(() -> insertRun(database, "run-unowned", null, false));
+			insertRun(database, "run-1", OWNER, false);
+			assertThatExceptionOfType(DataIntegrityViolationException.class).isThrownBy(
+					() -> database.jdbc().update("UPDATE fanout_runs SET status = 'QUEUED' WHERE id = 'run-1'"));
+			assertThat(database.jdbc().queryForObject("SELECT status FROM fanout_runs", String.class))
+				.isEqualTo("RUNNING");
+		}
+	}
+
 	private static RunStep step(String runId) {
 		return new RunStep(runId,
 				new StoredStep("charge", 0, StepStatus.COMPLETED, "\"first\"", null, null, null, 1, null, NOW, NOW));
 	}
 
-	private static void insertRun(FreshDatabase database, String id, String owner, boolean cancelRequested) {
+	private static void insertRun(FreshDatabase database, String id, @Nullable String owner, boolean cancelRequested) {
 		database.jdbc()
 			.update("INSERT INTO fanout_runs (id, app_id, function_id, event_seq, event_id, status, attempts, failures, "
 					+ "retry_attempt, due_at, lease_owner, cancel_requested, created_at) "
