@@ -121,7 +121,7 @@ abstract class Statements {
 	/**
 	 * Locks, rather than updates, the rows: a new row version would also mean new entries
 	 * in every index of the table, for each step (the heartbeat keeps the leases).
-	 * Whether the owner holds each run is read, not filtered on (see above).
+	 * Whether the owner holds each run is read, not filtered on (see the class comment).
 	 */
 	static final String LOCK_RUNS = """
 			SELECT id, lease_owner, status, cancel_requested FROM fanout_runs WHERE id = ANY (?) ORDER BY id FOR UPDATE

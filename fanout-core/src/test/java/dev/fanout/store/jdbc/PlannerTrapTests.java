@@ -52,37 +52,30 @@ class PlannerTrapTests {
 
 	@Test
 	void writesFencedByTheLeaseOwnerUseThePrimaryKey() {
-		assertThat(plan(Statements.FINISH, "COMPLETED", "42", null, null, NOW, RUN_ID, "worker-1"))
-			.contains("fanout_runs_pkey")
-			.doesNotContain("due_idx");
-		assertThat(plan(Statements.REQUEUE, NOW, 1, 1, "boom", RUN_ID, "worker-1")).contains("fanout_runs_pkey")
-			.doesNotContain("due_idx");
-		assertThat(plan(Statements.PARK, "SLEEPING", NOW, RUN_ID, "worker-1")).contains("fanout_runs_pkey")
-			.doesNotContain("due_idx");
-		assertThat(plan(Statements.CANCEL_REQUESTED, RUN_ID, "worker-1")).contains("fanout_runs_pkey")
-			.doesNotContain("due_idx");
-		assertThat(plan(Statements.HOLD_CANCELLING, RUN_ID, "worker-1")).contains("fanout_runs_pkey")
-			.doesNotContain("due_idx");
-		assertThat(plan(Statements.REQUEST_CANCEL, "stop", RUN_ID)).contains("fanout_runs_pkey")
-			.doesNotContain("due_idx");
+		assertUsesThePrimaryKey(Statements.FINISH, "COMPLETED", "42", null, null, NOW, RUN_ID, "worker-1");
+		assertUsesThePrimaryKey(Statements.REQUEUE, NOW, 1, 1, "boom", RUN_ID, "worker-1");
+		assertUsesThePrimaryKey(Statements.PARK, "SLEEPING", NOW, RUN_ID, "worker-1");
+		assertUsesThePrimaryKey(Statements.CANCEL_REQUESTED, RUN_ID, "worker-1");
+		assertUsesThePrimaryKey(Statements.HOLD_CANCELLING, RUN_ID, "worker-1");
+		assertUsesThePrimaryKey(Statements.REQUEST_CANCEL, "stop", RUN_ID);
 	}
 
 	@Test
 	void writesOfManyRunsUseThePrimaryKey() {
 		SqlArray ids = new SqlArray(List.of(RUN_ID, "00000000000000000000004101"));
-		assertThat(plan(Statements.LOCK_RUNS, ids)).contains("fanout_runs_pkey").doesNotContain("due_idx");
-		assertThat(plan(Statements.EXTEND_LEASES, NOW, "worker-1", ids)).contains("fanout_runs_pkey")
-			.doesNotContain("due_idx");
-		assertThat(plan(Statements.RELEASE, NOW, "worker-1", ids)).contains("fanout_runs_pkey")
-			.doesNotContain("due_idx");
+		assertUsesThePrimaryKey(Statements.LOCK_RUNS, ids);
+		assertUsesThePrimaryKey(Statements.EXTEND_LEASES, NOW, "worker-1", ids);
+		assertUsesThePrimaryKey(Statements.RELEASE, NOW, "worker-1", ids);
 	}
 
 	@Test
 	void writesThatCheckAParkedStatusUseThePrimaryKey() {
-		assertThat(plan(PostgresStatements.WAKE_BY_KEY, NOW, RUN_ID)).contains("fanout_runs_pkey")
-			.doesNotContain("due_idx");
-		assertThat(plan(PostgresStatements.CANCEL_PARKED_BY_KEY, "stop", NOW, RUN_ID)).contains("fanout_runs_pkey")
-			.doesNotContain("due_idx");
+		assertUsesThePrimaryKey(PostgresStatements.WAKE_BY_KEY, NOW, RUN_ID);
+		assertUsesThePrimaryKey(PostgresStatements.CANCEL_PARKED_BY_KEY, "stop", NOW, RUN_ID);
+	}
+
+	private static void assertUsesThePrimaryKey(String sql, Object... args) {
+		assertThat(plan(sql, args)).as(sql).contains("fanout_runs_pkey").doesNotContain("due_idx");
 	}
 
 	private static String plan(String sql, Object... args) {
