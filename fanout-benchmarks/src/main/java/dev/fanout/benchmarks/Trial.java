@@ -18,7 +18,8 @@ import dev.fanout.engine.FanoutEngine;
 /**
  * One end-to-end run on a fresh database: start an engine, warm it up, send the
  * workload's events, wait until every run has ended, and read the figures (latencies from
- * each run's start and end times as the engine stored them, commits from the database).
+ * each function's first invocation as it recorded it and each run's end time as the
+ * engine stored it, commits from the database).
  * <p>
  * The warm-up runs on the same database and is followed by {@code ANALYZE}, so that the
  * measured events meet tables with a history and statistics, as in production, where
@@ -93,7 +94,8 @@ public final class Trial {
 	private static Measurement run(DatabaseTarget target, Workload workload, int warmupEvents, String mode,
 			Sending sending) {
 		try (FreshDatabase database = target.create(BenchmarkEngines.poolSize(workload))) {
-			FanoutEngine engine = BenchmarkEngines.start(database, workload, true);
+			StartLog starts = new StartLog();
+			FanoutEngine engine = BenchmarkEngines.start(database, workload, true, starts);
 			SendLog log = new SendLog();
 			long commitsBefore;
 			long peakHeap;
@@ -121,7 +123,7 @@ public final class Trial {
 			}
 			long commits = database.commits() - commitsBefore;
 			List<RunRow> measured = readRuns(database).stream().filter((row) -> log.has(row.eventId())).toList();
-			return measure(target.name(), mode, workload, log, measured, commits, peakHeap, peakRss);
+			return measure(target.name(), mode, workload, log, starts, measured, commits, peakHeap, peakRss);
 		}
 	}
 
@@ -143,9 +145,8 @@ public final class Trial {
 	}
 
 	private static List<RunRow> readRuns(FreshDatabase database) {
-		return database.query("SELECT event_id, status, started_at, ended_at FROM fanout_runs",
-				(rs, n) -> new RunRow(rs.getString("event_id"), rs.getString("status"),
-						instant(rs.getObject("started_at", OffsetDateTime.class)),
+		return database.query("SELECT id, event_id, status, ended_at FROM fanout_runs",
+				(rs, n) -> new RunRow(rs.getString("id"), rs.getString("event_id"), rs.getString("status"),
 						instant(rs.getObject("ended_at", OffsetDateTime.class))));
 	}
 
@@ -153,8 +154,8 @@ public final class Trial {
 		return (time != null) ? time.toInstant() : null;
 	}
 
-	private static Measurement measure(String database, String mode, Workload workload, SendLog log, List<RunRow> rows,
-			long commits, long peakHeap, long peakRss) {
+	private static Measurement measure(String database, String mode, Workload workload, SendLog log, StartLog starts,
+			List<RunRow> rows, long commits, long peakHeap, long peakRss) {
 		List<RunRow> completed = rows.stream().filter(RunRow::completed).toList();
 		double[] toStart = new double[completed.size()];
 		double[] toDone = new double[completed.size()];
@@ -162,7 +163,7 @@ public final class Trial {
 		for (int i = 0; i < completed.size(); i++) {
 			RunRow row = completed.get(i);
 			Instant sent = log.sentAt(row.eventId());
-			Instant started = Objects.requireNonNull(row.startedAt());
+			Instant started = starts.startedAt(row.id());
 			Instant ended = Objects.requireNonNull(row.endedAt());
 			toStart[i] = millisBetween(sent, started);
 			toDone[i] = millisBetween(sent, ended);
@@ -193,10 +194,10 @@ public final class Trial {
 
 	}
 
-	private record RunRow(String eventId, String status, @Nullable Instant startedAt, @Nullable Instant endedAt) {
+	private record RunRow(String id, String eventId, String status, @Nullable Instant endedAt) {
 
 		boolean completed() {
-			return "COMPLETED".equals(this.status) && this.startedAt != null && this.endedAt != null;
+			return "COMPLETED".equals(this.status) && this.endedAt != null;
 		}
 
 	}

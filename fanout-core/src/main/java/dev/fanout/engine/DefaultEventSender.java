@@ -3,6 +3,7 @@ package dev.fanout.engine;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
@@ -16,6 +17,7 @@ import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
 import org.springframework.expression.Expression;
 import org.springframework.transaction.TransactionSystemException;
+import org.springframework.transaction.support.TransactionSynchronizationManager;
 import org.springframework.transaction.support.TransactionTemplate;
 
 import dev.fanout.Event;
@@ -24,6 +26,7 @@ import dev.fanout.SendResult;
 import dev.fanout.StepStatus;
 import dev.fanout.internal.Ids;
 import dev.fanout.spi.PayloadSerializer;
+import dev.fanout.store.ClaimedRun;
 import dev.fanout.store.NewEvent;
 import dev.fanout.store.NewRun;
 import dev.fanout.store.NewWait;
@@ -60,6 +63,9 @@ public final class DefaultEventSender implements EventSender {
 
 	private final Map<String, Expression> matchExpressions = new ConcurrentHashMap<>();
 
+	/** This instance's worker, when it runs functions; see {@link #startLocally}. */
+	private volatile @Nullable Worker local;
+
 	/**
 	 * Create a sender.
 	 * @param directory the functions of every application
@@ -91,7 +97,8 @@ public final class DefaultEventSender implements EventSender {
 		// Checked before joining the caller's transaction: a rejected send must leave
 		// that transaction usable, not marked rollback-only.
 		List<EventPayloads.Payload> payloads = this.payloads.forSend(events);
-		return inTransaction(() -> write(events, payloads, null, true));
+		Worker starter = localStarter();
+		return inTransaction(() -> write(events, payloads, null, true, starter));
 	}
 
 	/**
@@ -106,7 +113,17 @@ public final class DefaultEventSender implements EventSender {
 	 */
 	public SendResult sendAllOnce(List<Event> events) {
 		List<EventPayloads.Payload> payloads = this.payloads.forSend(events);
-		return inTransaction(() -> write(events, payloads, null, false));
+		Worker starter = localStarter();
+		return inTransaction(() -> write(events, payloads, null, false, starter));
+	}
+
+	/**
+	 * The worker to hand a send's runs to, when the send commits in a transaction of its
+	 * own: a caller's transaction may last long after the insert, and a run must not look
+	 * started before its send commits.
+	 */
+	private @Nullable Worker localStarter() {
+		return TransactionSynchronizationManager.isActualTransactionActive() ? null : this.local;
 	}
 
 	/**
@@ -133,7 +150,7 @@ public final class DefaultEventSender implements EventSender {
 	 * @return the result
 	 */
 	SendResult write(List<Event> events) {
-		return write(events, this.payloads.of(events), null, true);
+		return write(events, this.payloads.of(events), null, true, null);
 	}
 
 	/**
@@ -143,7 +160,7 @@ public final class DefaultEventSender implements EventSender {
 	 */
 	SendResult writeInvocation(Event event, String functionId, String parentRunId, String parentStepKey) {
 		return write(List.of(event), this.payloads.of(List.of(event)),
-				new Invocation(functionId, parentRunId, parentStepKey), true);
+				new Invocation(functionId, parentRunId, parentStepKey), true, null);
 	}
 
 	/**
@@ -151,7 +168,21 @@ public final class DefaultEventSender implements EventSender {
 	 * function alone.
 	 */
 	SendResult writeCronTick(Event event, String functionId) {
-		return write(List.of(event), this.payloads.of(List.of(event)), new Invocation(functionId, null, null), true);
+		return write(List.of(event), this.payloads.of(List.of(event)), new Invocation(functionId, null, null), true,
+				null);
+	}
+
+	/**
+	 * Hand new runs of this application's functions straight to its worker when it has
+	 * threads free and the send commits in a transaction of its own: they are inserted
+	 * already leased to it and start as soon as the send commits, without a claim (the
+	 * queue's transaction and the wait for the dispatcher). If the instance dies before
+	 * they finish, their lease expires and any instance claims them, as for any run it
+	 * held.
+	 * @param worker the worker
+	 */
+	void startLocally(Worker worker) {
+		this.local = worker;
 	}
 
 	RunEndings endings() {
@@ -163,7 +194,7 @@ public final class DefaultEventSender implements EventSender {
 	}
 
 	private SendResult write(List<Event> events, List<EventPayloads.Payload> payloads, @Nullable Invocation invocation,
-			boolean storeDuplicates) {
+			boolean storeDuplicates, @Nullable Worker starter) {
 		Instant now = this.clock.instant();
 		this.store.lockEventNames(events.stream().map(Event::name).distinct().toList(), false);
 		List<String> ids = events.stream().map(Event::id).toList();
@@ -175,6 +206,8 @@ public final class DefaultEventSender implements EventSender {
 		List<NewWait> waits = new ArrayList<>();
 		List<Event> accepted = new ArrayList<>();
 		FunctionDirectory.View functions = this.directory.view();
+		Worker worker = TransactionSynchronizationManager.isSynchronizationActive() ? starter : null;
+		List<ClaimedRun> started = new ArrayList<>();
 		for (int i = 0; i < events.size(); i++) {
 			Event event = events.get(i);
 			String seq = Ids.next();
@@ -183,24 +216,42 @@ public final class DefaultEventSender implements EventSender {
 				continue;
 			}
 			EventPayloads.Payload payload = payloads.get(i);
-			rows.add(new NewEvent(seq, event.id(), event.name(), payload.data(), payload.user(), event.ts(), event.v(),
-					now, duplicate));
+			// As the database stores it, so that a run started from memory sees what a
+			// claimed one would.
+			Instant ts = event.ts().truncatedTo(ChronoUnit.MICROS);
+			rows.add(new NewEvent(seq, event.id(), event.name(), payload.data(), payload.user(), ts, event.v(), now,
+					duplicate));
 			if (!duplicate) {
 				accepted.add(event);
-				Instant due = event.ts().isAfter(now) ? event.ts() : now;
+				boolean due = !ts.isAfter(now);
 				for (FunctionDirectory.Target target : targetsFor(functions, event, invocation)) {
-					NewRun run = newRun(target, seq, event.id(), event.ts(), due, now, invocation);
+					NewRun run = newRun(target, seq, event.id(), ts, due ? now : ts, now, invocation);
+					if (due && worker != null && target.appId().equals(this.settings.appId())
+							&& worker.reserve(target.functionId())) {
+						run = run.startedBy(worker.owner(), worker.leaseUntil());
+						started.add(new ClaimedRun(run.id(), run.functionId(), 1, 0, 0, now, false, null, null,
+								event.id(), event.name(), payload.data(), payload.user(), ts, event.v()));
+					}
 					runs.add(run);
 					waits.addAll(cancelWaits(target, run.id(), now));
 				}
 			}
 		}
+		if (!started.isEmpty()) {
+			// Registered before the insert, so that a failing one frees the threads too.
+			Transactions.afterCompletion(() -> worker.startReserved(started), () -> worker.unreserve(started.size()));
+		}
 		this.store.insert(rows, runs, waits);
 		boolean resumed = resolveWaits(accepted, now);
-		if (!runs.isEmpty() || resumed) {
+		List<String> queuedApps = runs.stream()
+			.filter((run) -> run.leaseOwner() == null)
+			.map(NewRun::appId)
+			.distinct()
+			.toList();
+		if (!queuedApps.isEmpty() || resumed) {
 			Transactions.afterCommit(this.onCommit);
 			// A resumed wait may belong to any application.
-			this.store.announce(resumed ? List.of("*") : runs.stream().map(NewRun::appId).distinct().toList());
+			this.store.announce(resumed ? List.of("*") : queuedApps);
 		}
 		return new SendResult(ids, runs.stream().map(NewRun::id).toList());
 	}
@@ -237,7 +288,7 @@ public final class DefaultEventSender implements EventSender {
 				(start != null) ? startFrom.plus(start) : null,
 				(start != null) ? "Not started within the start timeout of " + start : null,
 				(invocation != null) ? invocation.parentRunId() : null,
-				(invocation != null) ? invocation.parentStepKey() : null);
+				(invocation != null) ? invocation.parentStepKey() : null, null);
 	}
 
 	static List<NewWait> cancelWaits(FunctionDirectory.Target target, String runId, Instant now) {

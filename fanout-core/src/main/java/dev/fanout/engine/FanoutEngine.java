@@ -70,6 +70,9 @@ public final class FanoutEngine {
 				builder.retry, this.settings, builder.clock);
 		this.worker = new Worker(this.registry, store, this.own, builder.retry, builder.serializer, this.settings,
 				builder.clock, this.sender, this.crons);
+		if (this.settings.workerEnabled()) {
+			this.sender.startLocally(this.worker);
+		}
 		Replays replays = new Replays(this.directory, this.registry, store, this.own, this.sender, builder.clock,
 				builder.replayRate, this::wakeWorker);
 		this.admin = new StoreFanoutAdmin(store, this.sender.cancellations(), joining, replays);

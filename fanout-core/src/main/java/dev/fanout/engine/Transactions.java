@@ -25,4 +25,23 @@ final class Transactions {
 		});
 	}
 
+	/**
+	 * Run one action after the current transaction commits and another after it rolls
+	 * back (or its outcome is unknown).
+	 * @throws IllegalStateException if no transaction synchronization is active
+	 */
+	static void afterCompletion(Runnable committed, Runnable rolledBack) {
+		TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
+			@Override
+			public void afterCompletion(int status) {
+				if (status == STATUS_COMMITTED) {
+					committed.run();
+				}
+				else {
+					rolledBack.run();
+				}
+			}
+		});
+	}
+
 }

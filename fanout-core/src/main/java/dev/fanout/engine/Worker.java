@@ -3,6 +3,7 @@ package dev.fanout.engine;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -105,6 +106,9 @@ public final class Worker {
 
 	private volatile boolean stopping;
 
+	/** Whether sends may hand runs straight to this worker: started and not stopping. */
+	private volatile boolean accepting;
+
 	private ExecutorService pool;
 
 	private ScheduledExecutorService timer;
@@ -148,6 +152,7 @@ public final class Worker {
 		this.dispatcher = threads("fanout-dispatcher-").newThread(this::dispatch);
 		this.dispatcher.start();
 		this.listening = this.store.listen(this::wake);
+		this.accepting = true;
 	}
 
 	/**
@@ -159,6 +164,7 @@ public final class Worker {
 		if (this.dispatcher == null) {
 			return;
 		}
+		this.accepting = false;
 		this.stopping = true;
 		stopListening();
 		wake();
@@ -193,16 +199,70 @@ public final class Worker {
 	}
 
 	private void releaseHeld() {
-		if (!this.active.isEmpty()) {
+		release(List.copyOf(this.active));
+	}
+
+	private void release(List<String> runIds) {
+		if (!runIds.isEmpty()) {
 			try {
-				this.retry.onTransientFailure(() -> this.transaction
-					.execute((status) -> this.store.release(this.owner, List.copyOf(this.active), now())));
+				this.retry.onTransientFailure(
+						() -> this.transaction.execute((status) -> this.store.release(this.owner, runIds, now())));
 			}
 			catch (RuntimeException ex) {
-				logger.warn("Could not hand back runs {}; they are claimable again when their lease expires",
-						this.active, ex);
+				logger.warn("Could not hand back runs {}; they are claimable again when their lease expires", runIds,
+						ex);
 			}
 		}
+	}
+
+	/**
+	 * Reserve a free thread for a run that a send inserts already started here, so that
+	 * it starts the moment the send commits, without a claim. There is none to reserve
+	 * under a backlog, so that new runs never overtake queued ones, and none for a
+	 * function this instance does not have (another version of the application may).
+	 * @param functionId the run's function
+	 * @return whether a thread was reserved; if so, the run must be passed to
+	 * {@link #startReserved} or the thread to {@link #unreserve}
+	 */
+	boolean reserve(String functionId) {
+		return this.accepting && !this.backlog && this.registry.get(functionId).isPresent() && this.slots.tryAcquire();
+	}
+
+	/**
+	 * Start runs on threads reserved for them, once their insert committed; runs that
+	 * come too late, as the worker stops, are handed back to the queue.
+	 * @param runs the runs, one per reserved thread
+	 */
+	void startReserved(List<ClaimedRun> runs) {
+		List<String> refused = new ArrayList<>();
+		for (ClaimedRun run : runs) {
+			this.active.add(run.id());
+			try {
+				this.pool.execute(() -> execute(run));
+			}
+			catch (RejectedExecutionException ex) {
+				this.active.remove(run.id());
+				this.slots.release();
+				refused.add(run.id());
+			}
+		}
+		release(refused);
+	}
+
+	/**
+	 * Free threads reserved for runs whose insert rolled back.
+	 * @param count how many
+	 */
+	void unreserve(int count) {
+		this.slots.release(count);
+	}
+
+	/**
+	 * The end of the lease of a run started now.
+	 * @return when it ends
+	 */
+	Instant leaseUntil() {
+		return now().plus(this.settings.leaseDuration());
 	}
 
 	/**
@@ -352,18 +412,29 @@ public final class Worker {
 		this.cancelMarks.remove(runId);
 	}
 
+	/**
+	 * Claim runs for threads taken first: a send may reserve threads meanwhile, and a
+	 * claimed run left waiting for one would hold a lease that nothing extends.
+	 */
 	private int claimAndSubmit(int free) {
-		List<ClaimedRun> runs;
+		int held = 0;
+		while (held < free && this.slots.tryAcquire()) {
+			held++;
+		}
+		if (held == 0) {
+			return 0;
+		}
+		int limit = held;
+		List<ClaimedRun> runs = List.of();
 		try {
 			runs = this.retry.onTransientFailure(() -> this.transaction.execute((status) -> this.store.claim(this.owner,
-					this.registry.ids(), free, now(), now().plus(this.settings.leaseDuration()))));
+					this.registry.ids(), limit, now(), now().plus(this.settings.leaseDuration()))));
 		}
 		catch (RuntimeException ex) {
 			logger.warn("Could not claim runs; trying again at the next poll", ex);
-			return 0;
 		}
+		this.slots.release(held - runs.size());
 		for (ClaimedRun run : runs) {
-			this.slots.acquireUninterruptibly();
 			this.active.add(run.id());
 			this.pool.execute(() -> execute(run));
 		}

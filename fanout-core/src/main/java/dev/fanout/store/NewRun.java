@@ -5,7 +5,8 @@ import java.time.Instant;
 import org.jspecify.annotations.Nullable;
 
 /**
- * A run row to insert, queued until {@code dueAt}.
+ * A run row to insert: queued until {@code dueAt}, or, with a lease owner, started at
+ * once by that owner and leased to it until {@code dueAt}.
  *
  * @param id the run id
  * @param appId the application whose workers run it
@@ -18,9 +19,22 @@ import org.jspecify.annotations.Nullable;
  * @param deadlineReason why, for the cancellation's error
  * @param parentRunId the run that invoked it, or {@code null}
  * @param parentStepKey the invoking step, or {@code null}
+ * @param leaseOwner the worker that starts it as soon as the insert commits, or
+ * {@code null} to queue it
  */
 public record NewRun(String id, String appId, String functionId, String eventSeq, String eventId, Instant dueAt,
 		Instant createdAt, @Nullable Instant deadlineAt, @Nullable String deadlineReason, @Nullable String parentRunId,
-		@Nullable String parentStepKey) {
+		@Nullable String parentStepKey, @Nullable String leaseOwner) {
+
+	/**
+	 * This run, started by a worker as soon as it is inserted.
+	 * @param owner the worker
+	 * @param leaseUntil the end of its lease
+	 * @return the run, leased
+	 */
+	public NewRun startedBy(String owner, Instant leaseUntil) {
+		return new NewRun(this.id, this.appId, this.functionId, this.eventSeq, this.eventId, leaseUntil, this.createdAt,
+				this.deadlineAt, this.deadlineReason, this.parentRunId, this.parentStepKey, owner);
+	}
 
 }

@@ -122,7 +122,8 @@ public class StepBenchmarks {
 			String seq = Ids.next();
 			String eventId = Ids.next();
 			NewEvent event = new NewEvent(seq, eventId, "bench/work", "{}", null, now, null, now, false);
-			NewRun run = new NewRun(Ids.next(), "bench", FUNCTION, seq, eventId, now, now, null, null, null, null);
+			NewRun run = new NewRun(Ids.next(), "bench", FUNCTION, seq, eventId, now, now, null, null, null, null,
+					null);
 			List<ClaimedRun> claimed = this.transaction.execute((status) -> {
 				this.store.insert(List.of(event), List.of(run), List.of());
 				// A second later: H2 rounds the stored due time to microseconds, maybe

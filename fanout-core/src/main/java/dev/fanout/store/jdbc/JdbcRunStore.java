@@ -109,8 +109,10 @@ public final class JdbcRunStore implements RunStore {
 				e.data(), e.user(), time(e.ts()), e.v(), time(e.receivedAt()), e.duplicate() });
 		insertRows("fanout_runs", Statements.RUN_COLUMNS, runs,
 				(r) -> new Object[] { r.id(), r.appId(), r.functionId(), r.eventSeq(), r.eventId(),
-						RunStatus.QUEUED.name(), 0, 0, 0, time(r.dueAt()), time(r.createdAt()), false,
-						nullableTime(r.deadlineAt()), r.deadlineReason(), r.parentRunId(), r.parentStepKey() });
+						(r.leaseOwner() != null) ? RunStatus.RUNNING.name() : RunStatus.QUEUED.name(),
+						(r.leaseOwner() != null) ? 1 : 0, 0, 0, time(r.dueAt()), time(r.createdAt()), false,
+						nullableTime(r.deadlineAt()), r.deadlineReason(), r.parentRunId(), r.parentStepKey(),
+						r.leaseOwner(), (r.leaseOwner() != null) ? time(r.createdAt()) : null });
 		insertRows("fanout_waits", Statements.WAIT_COLUMNS, waits, (
 				w) -> new Object[] { w.runId(), w.stepKey(), w.kind(), w.eventName(), w.match(), time(w.expiresAt()) });
 	}

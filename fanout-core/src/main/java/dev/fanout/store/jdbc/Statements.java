@@ -37,7 +37,8 @@ abstract class Statements {
 	static final String EVENT_COLUMNS = "seq, id, name, data, user_data, ts, v, received_at, duplicate";
 
 	static final String RUN_COLUMNS = "id, app_id, function_id, event_seq, event_id, status, attempts, failures, retry_attempt, "
-			+ "due_at, created_at, cancel_requested, deadline_at, deadline_reason, parent_run_id, parent_step_key";
+			+ "due_at, created_at, cancel_requested, deadline_at, deadline_reason, parent_run_id, parent_step_key, "
+			+ "lease_owner, started_at";
 
 	static final String WAIT_COLUMNS = "run_id, step_key, kind, event_name, match_expr, expires_at";
 
