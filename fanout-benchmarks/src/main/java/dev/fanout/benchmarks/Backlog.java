@@ -41,7 +41,7 @@ public final class Backlog {
 	public static void run(DatabaseTarget target, Workload workload, long backlog, PrintStream out) {
 		TreeSet<Long> depths = new TreeSet<>(List.of(0L, backlog / 100, backlog / 10, backlog));
 		try (FreshDatabase database = target.create(BenchmarkEngines.poolSize(workload))) {
-			FanoutEngine filler = BenchmarkEngines.start(database, workload, false, StartLog.NONE);
+			FanoutEngine filler = BenchmarkEngines.start(database, workload, false);
 			try {
 				for (long depth : depths) {
 					fill(database, filler, workload, depth, out);
@@ -81,7 +81,7 @@ public final class Backlog {
 		long peakHeap;
 		long peakRss;
 		long liveHeap;
-		FanoutEngine worker = BenchmarkEngines.start(database, workload, true, StartLog.NONE);
+		FanoutEngine worker = BenchmarkEngines.start(database, workload, true);
 		try (MemorySampler sampler = MemorySampler.start()) {
 			long deadline = start + Duration.ofMinutes(5).toNanos();
 			while (completed(database) - doneBefore < drain && System.nanoTime() < deadline) {

@@ -20,17 +20,16 @@ public final class BenchmarkEngines {
 	 * @param database the database
 	 * @param workload the functions, steps and concurrency
 	 * @param workerEnabled whether the engine executes runs, or only sends
-	 * @param starts where the functions record their first invocations
 	 * @return the started engine
 	 */
-	static FanoutEngine start(FreshDatabase database, Workload workload, boolean workerEnabled, StartLog starts) {
+	public static FanoutEngine start(FreshDatabase database, Workload workload, boolean workerEnabled) {
 		JacksonPayloadSerializer serializer = new JacksonPayloadSerializer();
 		FanoutEngine engine = FanoutEngine.builder(database.dataSource(), database.transactionManager())
 			.settings(EngineSettings.defaults("bench")
 				.withConcurrency(workload.concurrency())
 				.withWorkerEnabled(workerEnabled))
 			.serializer(serializer)
-			.functions(BenchmarkFunctions.definitions(workload.functions(), workload.steps(), serializer, starts))
+			.functions(BenchmarkFunctions.definitions(workload.functions(), workload.steps(), serializer))
 			.build();
 		engine.start();
 		return engine;

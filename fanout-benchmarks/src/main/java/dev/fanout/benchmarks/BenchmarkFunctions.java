@@ -9,7 +9,6 @@ import java.util.Objects;
 import org.springframework.util.ReflectionUtils;
 
 import dev.fanout.Event;
-import dev.fanout.RunContext;
 import dev.fanout.StepContext;
 import dev.fanout.engine.Backoff;
 import dev.fanout.engine.FunctionDefinition;
@@ -39,14 +38,12 @@ public final class BenchmarkFunctions {
 	 * @param functions how many functions
 	 * @param steps how many steps each runs
 	 * @param serializer the engine's serializer
-	 * @param starts where the functions record their first invocations
 	 * @return the definitions
 	 */
-	static List<FunctionDefinition> definitions(int functions, int steps, PayloadSerializer serializer,
-			StartLog starts) {
-		TrivialSteps bean = new TrivialSteps(steps, starts);
+	public static List<FunctionDefinition> definitions(int functions, int steps, PayloadSerializer serializer) {
+		TrivialSteps bean = new TrivialSteps(steps);
 		Method method = Objects
-			.requireNonNull(ReflectionUtils.findMethod(TrivialSteps.class, "run", StepContext.class, RunContext.class));
+			.requireNonNull(ReflectionUtils.findMethod(TrivialSteps.class, "run", StepContext.class));
 		List<FunctionDefinition> definitions = new ArrayList<>();
 		for (int i = 1; i <= functions; i++) {
 			definitions.add(definition("bench-function-" + i, bean, method, serializer));
@@ -85,15 +82,11 @@ public final class BenchmarkFunctions {
 
 		private final int steps;
 
-		private final StartLog starts;
-
-		TrivialSteps(int steps, StartLog starts) {
+		TrivialSteps(int steps) {
 			this.steps = steps;
-			this.starts = starts;
 		}
 
-		public void run(StepContext step, RunContext run) {
-			this.starts.started(run.runId());
+		public void run(StepContext step) {
 			for (int i = 0; i < this.steps; i++) {
 				int n = i;
 				step.run("step-" + i, () -> n);

@@ -18,8 +18,8 @@ import dev.fanout.engine.FanoutEngine;
 /**
  * One end-to-end run on a fresh database: start an engine, warm it up, send the
  * workload's events, wait until every run has ended, and read the figures (latencies from
- * each function's first invocation as it recorded it and each run's end time as the
- * engine stored it, commits from the database).
+ * the start of each run's first step and each run's end as the engine stored them,
+ * commits from the database).
  * <p>
  * The warm-up runs on the same database and is followed by {@code ANALYZE}, so that the
  * measured events meet tables with a history and statistics, as in production, where
@@ -38,6 +38,17 @@ public final class Trial {
 	// The end is read from the runs' end times: polling less often costs no accuracy,
 	// and the count, four times a second, took a tenth of a core from PostgreSQL.
 	private static final Duration POLL = Duration.ofSeconds(1);
+
+	/**
+	 * Each run with when its function reached its first step, as the engine stored it. A
+	 * run's own start time is when a worker took it: a claim's commit and a hand-off
+	 * before the function starts, or, for a run its send started, the send's time, before
+	 * the send commits. Only a workload without steps falls back to it.
+	 */
+	private static final String RUNS = """
+			SELECT r.event_id, r.status, COALESCE(s.started_at, r.started_at) AS started_at, r.ended_at
+			FROM fanout_runs r LEFT JOIN fanout_steps s ON s.run_id = r.id AND s.position = 0
+			""";
 
 	private Trial() {
 	}
@@ -94,8 +105,7 @@ public final class Trial {
 	private static Measurement run(DatabaseTarget target, Workload workload, int warmupEvents, String mode,
 			Sending sending) {
 		try (FreshDatabase database = target.create(BenchmarkEngines.poolSize(workload))) {
-			StartLog starts = new StartLog();
-			FanoutEngine engine = BenchmarkEngines.start(database, workload, true, starts);
+			FanoutEngine engine = BenchmarkEngines.start(database, workload, true);
 			SendLog log = new SendLog();
 			long commitsBefore;
 			long peakHeap;
@@ -123,7 +133,7 @@ public final class Trial {
 			}
 			long commits = database.commits() - commitsBefore;
 			List<RunRow> measured = readRuns(database).stream().filter((row) -> log.has(row.eventId())).toList();
-			return measure(target.name(), mode, workload, log, starts, measured, commits, peakHeap, peakRss);
+			return measure(target.name(), mode, workload, log, measured, commits, peakHeap, peakRss);
 		}
 	}
 
@@ -145,8 +155,9 @@ public final class Trial {
 	}
 
 	private static List<RunRow> readRuns(FreshDatabase database) {
-		return database.query("SELECT id, event_id, status, ended_at FROM fanout_runs",
-				(rs, n) -> new RunRow(rs.getString("id"), rs.getString("event_id"), rs.getString("status"),
+		return database.query(RUNS,
+				(rs, n) -> new RunRow(rs.getString("event_id"), rs.getString("status"),
+						instant(rs.getObject("started_at", OffsetDateTime.class)),
 						instant(rs.getObject("ended_at", OffsetDateTime.class))));
 	}
 
@@ -154,8 +165,8 @@ public final class Trial {
 		return (time != null) ? time.toInstant() : null;
 	}
 
-	private static Measurement measure(String database, String mode, Workload workload, SendLog log, StartLog starts,
-			List<RunRow> rows, long commits, long peakHeap, long peakRss) {
+	private static Measurement measure(String database, String mode, Workload workload, SendLog log, List<RunRow> rows,
+			long commits, long peakHeap, long peakRss) {
 		List<RunRow> completed = rows.stream().filter(RunRow::completed).toList();
 		double[] toStart = new double[completed.size()];
 		double[] toDone = new double[completed.size()];
@@ -163,7 +174,7 @@ public final class Trial {
 		for (int i = 0; i < completed.size(); i++) {
 			RunRow row = completed.get(i);
 			Instant sent = log.sentAt(row.eventId());
-			Instant started = starts.startedAt(row.id());
+			Instant started = Objects.requireNonNull(row.startedAt());
 			Instant ended = Objects.requireNonNull(row.endedAt());
 			toStart[i] = millisBetween(sent, started);
 			toDone[i] = millisBetween(sent, ended);
@@ -194,10 +205,10 @@ public final class Trial {
 
 	}
 
-	private record RunRow(String id, String eventId, String status, @Nullable Instant endedAt) {
+	private record RunRow(String eventId, String status, @Nullable Instant startedAt, @Nullable Instant endedAt) {
 
 		boolean completed() {
-			return "COMPLETED".equals(this.status) && this.endedAt != null;
+			return "COMPLETED".equals(this.status) && this.startedAt != null && this.endedAt != null;
 		}
 
 	}

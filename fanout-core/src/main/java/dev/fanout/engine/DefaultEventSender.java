@@ -196,10 +196,9 @@ public final class DefaultEventSender implements EventSender {
 	private SendResult write(List<Event> events, List<EventPayloads.Payload> payloads, @Nullable Invocation invocation,
 			boolean storeDuplicates, @Nullable Worker starter) {
 		Instant now = this.clock.instant();
-		this.store.lockEventNames(events.stream().map(Event::name).distinct().toList(), false);
 		List<String> ids = events.stream().map(Event::id).toList();
-		Set<String> fresh = this.store.acceptNewEventIds(new LinkedHashSet<>(ids), now,
-				now.minus(this.settings.dedupWindow()));
+		Set<String> fresh = this.store.acceptNewEvents(events.stream().map(Event::name).distinct().toList(),
+				new LinkedHashSet<>(ids), now, now.minus(this.settings.dedupWindow()));
 		Set<String> triggered = new HashSet<>();
 		List<NewEvent> rows = new ArrayList<>(events.size());
 		List<NewRun> runs = new ArrayList<>();

@@ -21,13 +21,17 @@ import dev.fanout.RunStatus;
 public interface RunStore {
 
 	/**
-	 * Record event ids as seen and return those not seen since {@code windowStart}.
+	 * Lock event names for sending, as {@link #lockEventNames lockEventNames(eventNames,
+	 * false)} does, then record event ids as seen and return those not seen since
+	 * {@code windowStart}: together, because every send does both first.
+	 * @param eventNames the distinct names of the events
 	 * @param ids distinct event ids
 	 * @param now the time to record
 	 * @param windowStart the start of the dedup window
 	 * @return the ids that are new within the window
 	 */
-	Set<String> acceptNewEventIds(Collection<String> ids, Instant now, Instant windowStart);
+	Set<String> acceptNewEvents(Collection<String> eventNames, Collection<String> ids, Instant now,
+			Instant windowStart);
 
 	/**
 	 * Insert events, runs and the runs' cancellation matchers, each with one multi-row

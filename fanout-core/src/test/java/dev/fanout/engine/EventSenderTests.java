@@ -4,7 +4,10 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -14,6 +17,7 @@ import dev.fanout.EventFunction;
 import dev.fanout.RunInfo;
 import dev.fanout.RunStatus;
 import dev.fanout.SendResult;
+import dev.fanout.store.jdbc.JdbcRunStore;
 import dev.fanout.testsupport.EngineFixture;
 import dev.fanout.testsupport.FreshDatabase;
 import dev.fanout.testsupport.OnEachDatabase;
@@ -69,11 +73,37 @@ class EventSenderTests {
 			committing.set(Instant.now());
 			return result;
 		});
-		RunInfo run = engine.awaitRun(sent.runIds().get(0), RunStatus.COMPLETED);
-		assertThat(run.startedAt()).isAfterOrEqualTo(committing.get());
+		engine.awaitRun(sent.runIds().get(0), RunStatus.COMPLETED);
+		// The function's own clock: the stored start is the claim's, read just before
+		// its query, which a commit can overtake.
 		assertThat(recorder.startedAt).singleElement()
 			.satisfies((started) -> assertThat(started).isAfter(committing.get()));
 		assertThat(recorder.emails).containsExactly("ada@example.com");
+	}
+
+	@OnEachDatabase
+	void aSendWaitsForAWaiterHoldingItsEventNameAndNoOther(TestDatabase database) throws Exception {
+		FreshDatabase db = this.fixture.database(database);
+		TestEngine engine = this.fixture.start(db, EngineFixture.settings(), new Recorder());
+		JdbcRunStore store = JdbcRunStore.create(db.dataSource(), "fanout_", "test");
+		CountDownLatch locked = new CountDownLatch(1);
+		CountDownLatch release = new CountDownLatch(1);
+		// What a step waiting for 'app/user.signup' holds while it looks back for events.
+		CompletableFuture<Void> waiter = CompletableFuture
+			.runAsync(() -> db.transactionTemplate().executeWithoutResult((status) -> {
+				store.lockEventNames(List.of("app/user.signup"), true);
+				locked.countDown();
+				awaiting().until(() -> release.getCount() == 0);
+			}));
+		assertThat(locked.await(TestEngine.TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)).isTrue();
+		CompletableFuture<SendResult> blocked = CompletableFuture
+			.supplyAsync(() -> engine.send("app/user.signup", Map.of("email", "ada@example.com")));
+		assertThat(engine.send("app/other", Map.of()).eventIds()).hasSize(1);
+		awaiting().during(Duration.ofMillis(300)).until(() -> !blocked.isDone());
+		release.countDown();
+		waiter.get(TestEngine.TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+		SendResult sent = blocked.get(TestEngine.TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+		assertThat(engine.awaitRun(sent.runIds().get(0)).status()).isEqualTo(RunStatus.COMPLETED);
 	}
 
 	@OnEachDatabase

@@ -30,7 +30,8 @@ import dev.fanout.json.JacksonPayloadSerializer;
  * The dispatch hand-off, on H2 in memory, one run at a time: from {@code Worker.wake()}
  * to the function being entered (the dispatcher wakes, claims, hands the run to a pool
  * thread, which reads its steps and invokes it), and from a send to the function being
- * entered (the send's transaction and its after-commit wake-up included).
+ * entered (the send's transaction included, and the hand-off of its run, started by the
+ * send itself, to a thread the send reserved).
  *
  * @since 0.1.0
  */

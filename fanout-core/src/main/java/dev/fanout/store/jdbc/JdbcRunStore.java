@@ -76,12 +76,14 @@ public final class JdbcRunStore implements RunStore {
 	}
 
 	@Override
-	public Set<String> acceptNewEventIds(Collection<String> ids, Instant now, Instant windowStart) {
-		String batch = this.statements.acceptEventIds();
-		if (batch != null) {
-			return new HashSet<>(
-					this.jdbc.queryForList(batch, String.class, new SqlArray(ids), time(now), time(windowStart)));
+	public Set<String> acceptNewEvents(Collection<String> eventNames, Collection<String> ids, Instant now,
+			Instant windowStart) {
+		List<String> accepted = this.statements.lockAndAcceptEventIds(this.jdbc, eventNames, new SqlArray(ids),
+				time(now), time(windowStart));
+		if (accepted != null) {
+			return new HashSet<>(accepted);
 		}
+		lockEventNames(eventNames, false);
 		Set<String> fresh = new HashSet<>();
 		for (String id : ids) {
 			if (acceptOne(id, now, windowStart)) {

@@ -74,9 +74,18 @@ final class PostgresStatements extends Statements {
 			WHERE s.status <> 'COMPLETED'
 			""";
 
-	static final String ACCEPT_EVENT_IDS = """
+	/**
+	 * The shared locks of {@link #LOCK_SHARED}, then the dedup upsert, in one round trip:
+	 * every row inserted joins the materialized CTE, so the locks are taken before the
+	 * first one.
+	 */
+	static final String LOCK_AND_ACCEPT_EVENT_IDS = """
+			WITH locked AS MATERIALIZED (
+				SELECT COUNT(*) AS names FROM (
+					SELECT pg_advisory_xact_lock_shared(?, h) FROM unnest(?::int[]) AS h) AS l
+			)
 			INSERT INTO fanout_event_ids AS k (id, seen_at)
-			SELECT unnest(?::varchar[]), ?
+			SELECT i.id, ? FROM locked, unnest(?::varchar[]) AS i (id)
 			ON CONFLICT (id) DO UPDATE SET seen_at = EXCLUDED.seen_at WHERE k.seen_at < ?
 			RETURNING id
 			""";
@@ -139,11 +148,16 @@ final class PostgresStatements extends Statements {
 
 	@Override
 	void lockEventNames(JdbcOperations jdbc, Collection<String> eventNames, boolean exclusive) {
-		// Sorted, so that two transactions locking several names take them in the same
-		// order.
-		Integer[] keys = eventNames.stream().map(String::hashCode).distinct().sorted().toArray(Integer[]::new);
 		jdbc.query(exclusive ? LOCK_EXCLUSIVE : LOCK_SHARED, (rs) -> {
-		}, LOCK_NAMESPACE, new IntArray(keys));
+		}, LOCK_NAMESPACE, lockKeys(eventNames));
+	}
+
+	/**
+	 * The keys of event names' locks, sorted, so that two transactions locking several
+	 * names take them in the same order.
+	 */
+	private static IntArray lockKeys(Collection<String> eventNames) {
+		return new IntArray(eventNames.stream().map(String::hashCode).distinct().sorted().toArray(Integer[]::new));
 	}
 
 	@Override
@@ -177,8 +191,10 @@ final class PostgresStatements extends Statements {
 	}
 
 	@Override
-	String acceptEventIds() {
-		return sql(ACCEPT_EVENT_IDS);
+	List<String> lockAndAcceptEventIds(JdbcOperations jdbc, Collection<String> eventNames, SqlArray ids,
+			OffsetDateTime now, OffsetDateTime windowStart) {
+		return jdbc.queryForList(sql(LOCK_AND_ACCEPT_EVENT_IDS), String.class, LOCK_NAMESPACE, lockKeys(eventNames),
+				now, ids, windowStart);
 	}
 
 }

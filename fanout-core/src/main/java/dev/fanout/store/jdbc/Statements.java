@@ -502,11 +502,18 @@ abstract class Statements {
 	}
 
 	/**
-	 * The dedup statement that inserts or refreshes many ids and returns those that were
-	 * new, or {@code null} when the database needs one id at a time.
-	 * @return the statement or {@code null}
+	 * Lock event names shared and insert or refresh many event ids in one statement; see
+	 * {@link dev.fanout.store.RunStore#acceptNewEvents}.
+	 * @param jdbc the JDBC operations, in a transaction
+	 * @param eventNames the event names
+	 * @param ids the event ids
+	 * @param now the time to record
+	 * @param windowStart the start of the dedup window
+	 * @return the ids that were new, or {@code null} when the database locks and accepts
+	 * one step, and one id, at a time
 	 */
-	@Nullable String acceptEventIds() {
+	@Nullable List<String> lockAndAcceptEventIds(JdbcOperations jdbc, Collection<String> eventNames, SqlArray ids,
+			OffsetDateTime now, OffsetDateTime windowStart) {
 		return null;
 	}
 
