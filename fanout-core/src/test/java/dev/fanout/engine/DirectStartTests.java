@@ -44,9 +44,8 @@ class DirectStartTests {
 	@OnEachDatabase
 	void aSendWithFreeThreadsCommitsItsRunsAlreadyStarted(TestDatabase database) {
 		Gate gate = new Gate(1);
-		TestEngine engine = this.fixture.start(this.fixture.database(database),
+		TestEngine engine = startSettled(this.fixture.database(database),
 				EngineFixture.settings().withPollInterval(SLOW_POLL), gate);
-		settle(engine);
 		String runId = engine.send("app/gated", Map.of()).runIds().get(0);
 		// Read at once: a claim would find the run queued first.
 		RunInfo atCommit = engine.admin().run(runId).orElseThrow();
@@ -62,9 +61,8 @@ class DirectStartTests {
 	@OnEachDatabase
 	void runsBeyondTheFreeThreadsAreQueuedAndClaimedWhenThreadsFree(TestDatabase database) {
 		Gate gate = new Gate(1);
-		TestEngine engine = this.fixture.start(this.fixture.database(database),
+		TestEngine engine = startSettled(this.fixture.database(database),
 				EngineFixture.settings().withConcurrency(2).withPollInterval(SLOW_POLL), gate);
-		settle(engine);
 		List<Event> events = IntStream.range(0, 5).mapToObj((i) -> Event.of("app/gated", Map.of("n", i))).toList();
 		SendResult sent = engine.sender().sendAll(events);
 		List<RunInfo> atCommit = sent.runIds().stream().map((id) -> engine.admin().run(id).orElseThrow()).toList();
@@ -82,9 +80,8 @@ class DirectStartTests {
 	void aSendThatFailsLeavesNoRunAndGivesItsThreadsBack(TestDatabase database) {
 		FreshDatabase db = this.fixture.database(database);
 		Gate gate = new Gate(2);
-		TestEngine engine = this.fixture.start(db,
-				EngineFixture.settings().withConcurrency(2).withPollInterval(SLOW_POLL), gate);
-		settle(engine);
+		TestEngine engine = startSettled(db, EngineFixture.settings().withConcurrency(2).withPollInterval(SLOW_POLL),
+				gate);
 		gate.open.countDown();
 		// Fails the insert, after the send reserved both threads for its runs.
 		db.jdbc().execute("ALTER TABLE fanout_events ADD CONSTRAINT no_poison CHECK (name <> 'app/poison')");
@@ -104,9 +101,8 @@ class DirectStartTests {
 	@OnEachDatabase
 	void aSendInTheCallersTransactionQueuesItsRuns(TestDatabase database) {
 		Gate gate = new Gate(1);
-		TestEngine engine = this.fixture.start(this.fixture.database(database),
+		TestEngine engine = startSettled(this.fixture.database(database),
 				EngineFixture.settings().withPollInterval(SLOW_POLL), gate);
-		settle(engine);
 		gate.open.countDown();
 		SendResult sent = engine.database()
 			.transactionTemplate()
@@ -128,13 +124,15 @@ class DirectStartTests {
 	}
 
 	/**
-	 * Wait for the dispatcher's first pass, which claims as the engine starts and holds
-	 * the free threads while it does, to be over: a run started directly ends without
-	 * waking it, and the poll is far off.
+	 * Start an engine, then wait for the dispatcher's first pass, which claims as the
+	 * engine starts and holds the free threads while it does, to be over: a run started
+	 * directly ends without waking it, and the poll is far off.
 	 */
-	private static void settle(TestEngine engine) {
+	private TestEngine startSettled(FreshDatabase database, EngineSettings settings, Gate gate) {
+		TestEngine engine = this.fixture.start(database, settings, gate);
 		RunInfo run = engine.awaitRun(engine.send("app/noop", Map.of()).runIds().get(0), RunStatus.COMPLETED);
 		assertThat(run.attempts()).isEqualTo(1);
+		return engine;
 	}
 
 	static class Gate {
