@@ -8,7 +8,10 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.IntStream;
+
+import javax.sql.DataSource;
 
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.springframework.dao.DataIntegrityViolationException;
@@ -19,12 +22,14 @@ import dev.fanout.RunInfo;
 import dev.fanout.RunStatus;
 import dev.fanout.SendResult;
 import dev.fanout.StepContext;
+import dev.fanout.testsupport.DisconnectableDataSource;
 import dev.fanout.testsupport.EngineFixture;
 import dev.fanout.testsupport.FreshDatabase;
 import dev.fanout.testsupport.OnEachDatabase;
 import dev.fanout.testsupport.TestDatabase;
 import dev.fanout.testsupport.TestEngine;
 
+import static dev.fanout.testsupport.TestEngine.awaiting;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
@@ -112,6 +117,26 @@ class DirectStartTests {
 	}
 
 	@OnEachDatabase
+	void aRunItsSendStartedIsTakenOverWhenItsInstanceIsCutOff(TestDatabase database) {
+		FreshDatabase db = this.fixture.database(database);
+		Gate gate = new Gate(1);
+		DisconnectableDataSource firstConnection = new DisconnectableDataSource(db.dataSource());
+		EngineSettings settings = EngineFixture.settings().withLeaseDuration(Duration.ofSeconds(1));
+		TestEngine first = startSettled(db, firstConnection, settings.withPollInterval(SLOW_POLL), gate);
+		String runId = first.send("app/gated", Map.of()).runIds().get(0);
+		RunInfo atCommit = first.admin().run(runId).orElseThrow();
+		assertThat(atCommit.startedAt()).isEqualTo(atCommit.createdAt());
+		awaiting().until(() -> gate.entered.get() == 1);
+		// Its heartbeat fails from now on, and the lease it got from its send runs out.
+		firstConnection.disconnect();
+		TestEngine second = this.fixture.start(db, settings, gate);
+		gate.open.countDown();
+		RunInfo run = second.awaitRun(runId, RunStatus.COMPLETED);
+		assertThat(run.attempts()).isEqualTo(2);
+		assertThat(run.output()).isEqualTo("\"passed\"");
+	}
+
+	@OnEachDatabase
 	void aStoppedWorkerTakesNoRunFromASend(TestDatabase database) {
 		Gate gate = new Gate(1);
 		TestEngine engine = this.fixture.start(this.fixture.database(database), EngineFixture.settings(), gate);
@@ -129,7 +154,11 @@ class DirectStartTests {
 	 * directly ends without waking it, and the poll is far off.
 	 */
 	private TestEngine startSettled(FreshDatabase database, EngineSettings settings, Gate gate) {
-		TestEngine engine = this.fixture.start(database, settings, gate);
+		return startSettled(database, database.dataSource(), settings, gate);
+	}
+
+	private TestEngine startSettled(FreshDatabase database, DataSource dataSource, EngineSettings settings, Gate gate) {
+		TestEngine engine = this.fixture.start(database, dataSource, settings, gate);
 		RunInfo run = engine.awaitRun(engine.send("app/noop", Map.of()).runIds().get(0), RunStatus.COMPLETED);
 		assertThat(run.attempts()).isEqualTo(1);
 		return engine;
@@ -138,6 +167,8 @@ class DirectStartTests {
 	static class Gate {
 
 		final CountDownLatch open = new CountDownLatch(1);
+
+		final AtomicInteger entered = new AtomicInteger();
 
 		final CyclicBarrier pairs;
 
@@ -148,6 +179,7 @@ class DirectStartTests {
 		@EventFunction(id = "gated", event = "app/gated")
 		String gated(StepContext step) {
 			return step.run("pass", () -> {
+				this.entered.incrementAndGet();
 				if (!this.open.await(TestEngine.TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
 					throw new IllegalStateException("the gate never opened");
 				}
