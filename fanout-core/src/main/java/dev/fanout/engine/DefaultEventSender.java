@@ -218,8 +218,9 @@ public final class DefaultEventSender implements EventSender {
 			// As the database stores it, so that a run started from memory sees what a
 			// claimed one would.
 			Instant ts = event.ts().truncatedTo(ChronoUnit.MICROS);
-			rows.add(new NewEvent(seq, event.id(), event.name(), payload.data(), payload.user(), ts, event.v(), now,
-					duplicate));
+			NewEvent row = new NewEvent(seq, event.id(), event.name(), payload.data(), payload.user(), ts, event.v(),
+					now, duplicate);
+			rows.add(row);
 			if (!duplicate) {
 				accepted.add(event);
 				boolean due = !ts.isAfter(now);
@@ -228,8 +229,7 @@ public final class DefaultEventSender implements EventSender {
 					if (due && worker != null && target.appId().equals(this.settings.appId())
 							&& worker.reserve(target.functionId())) {
 						run = run.startedBy(worker.owner(), worker.leaseUntil());
-						started.add(new ClaimedRun(run.id(), run.functionId(), 1, 0, 0, now, false, null, null,
-								event.id(), event.name(), payload.data(), payload.user(), ts, event.v()));
+						started.add(ClaimedRun.started(run, row));
 					}
 					runs.add(run);
 					waits.addAll(cancelWaits(target, run.id(), now));

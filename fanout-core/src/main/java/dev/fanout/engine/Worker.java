@@ -427,8 +427,8 @@ public final class Worker {
 		int limit = held;
 		List<ClaimedRun> runs = List.of();
 		try {
-			runs = this.retry.onTransientFailure(() -> this.transaction.execute((status) -> this.store.claim(this.owner,
-					this.registry.ids(), limit, now(), now().plus(this.settings.leaseDuration()))));
+			runs = this.retry.onTransientFailure(() -> this.transaction
+				.execute((status) -> this.store.claim(this.owner, this.registry.ids(), limit, now(), leaseUntil())));
 		}
 		catch (RuntimeException ex) {
 			logger.warn("Could not claim runs; trying again at the next poll", ex);
@@ -464,8 +464,8 @@ public final class Worker {
 			return;
 		}
 		try {
-			this.transaction.execute((status) -> this.store.extendLeases(this.owner, List.copyOf(this.active),
-					now().plus(this.settings.leaseDuration())));
+			this.transaction
+				.execute((status) -> this.store.extendLeases(this.owner, List.copyOf(this.active), leaseUntil()));
 		}
 		catch (RuntimeException ex) {
 			logger.warn("Could not extend the leases of runs {}", this.active, ex);

@@ -28,4 +28,16 @@ public record ClaimedRun(String id, String functionId, int attempts, int failure
 		@Nullable Instant startedAt, boolean cancelRequested, @Nullable String parentRunId,
 		@Nullable String parentStepKey, String eventId, String eventName, String eventData, @Nullable String eventUser,
 		Instant eventTs, @Nullable String eventV) {
+
+	/**
+	 * A new run inserted already started, as a claim of it would read it back: its first
+	 * attempt, started when it was created.
+	 * @param run the run, with its lease owner
+	 * @param event its triggering event
+	 * @return the run as claimed
+	 */
+	public static ClaimedRun started(NewRun run, NewEvent event) {
+		return new ClaimedRun(run.id(), run.functionId(), 1, 0, 0, run.createdAt(), false, run.parentRunId(),
+				run.parentStepKey(), event.id(), event.name(), event.data(), event.user(), event.ts(), event.v());
+	}
 }

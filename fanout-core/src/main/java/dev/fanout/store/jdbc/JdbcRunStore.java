@@ -109,14 +109,21 @@ public final class JdbcRunStore implements RunStore {
 	public void insert(List<NewEvent> events, List<NewRun> runs, List<NewWait> waits) {
 		insertRows("fanout_events", Statements.EVENT_COLUMNS, events, (e) -> new Object[] { e.seq(), e.id(), e.name(),
 				e.data(), e.user(), time(e.ts()), e.v(), time(e.receivedAt()), e.duplicate() });
-		insertRows("fanout_runs", Statements.RUN_COLUMNS, runs,
-				(r) -> new Object[] { r.id(), r.appId(), r.functionId(), r.eventSeq(), r.eventId(),
-						(r.leaseOwner() != null) ? RunStatus.RUNNING.name() : RunStatus.QUEUED.name(),
-						(r.leaseOwner() != null) ? 1 : 0, 0, 0, time(r.dueAt()), time(r.createdAt()), false,
-						nullableTime(r.deadlineAt()), r.deadlineReason(), r.parentRunId(), r.parentStepKey(),
-						r.leaseOwner(), (r.leaseOwner() != null) ? time(r.createdAt()) : null });
+		insertRows("fanout_runs", Statements.RUN_COLUMNS, runs, JdbcRunStore::runRow);
 		insertRows("fanout_waits", Statements.WAIT_COLUMNS, waits, (
 				w) -> new Object[] { w.runId(), w.stepKey(), w.kind(), w.eventName(), w.match(), time(w.expiresAt()) });
+	}
+
+	/**
+	 * A new run's values for {@link Statements#RUN_COLUMNS}: queued, or, with a lease
+	 * owner, running its first attempt since it was created.
+	 */
+	private static Object[] runRow(NewRun run) {
+		boolean started = run.leaseOwner() != null;
+		return new Object[] { run.id(), run.appId(), run.functionId(), run.eventSeq(), run.eventId(),
+				(started ? RunStatus.RUNNING : RunStatus.QUEUED).name(), started ? 1 : 0, 0, 0, time(run.dueAt()),
+				time(run.createdAt()), false, nullableTime(run.deadlineAt()), run.deadlineReason(), run.parentRunId(),
+				run.parentStepKey(), run.leaseOwner(), started ? time(run.createdAt()) : null };
 	}
 
 	@Override
