@@ -5,7 +5,10 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.IntStream;
 
@@ -18,12 +21,15 @@ import dev.fanout.RunInfo;
 import dev.fanout.RunStatus;
 import dev.fanout.SendResult;
 import dev.fanout.StepContext;
+import dev.fanout.store.RegisteredFunction;
+import dev.fanout.store.jdbc.JdbcRunStore;
 import dev.fanout.testsupport.EngineFixture;
 import dev.fanout.testsupport.FreshDatabase;
 import dev.fanout.testsupport.OnEachDatabase;
 import dev.fanout.testsupport.TestDatabase;
 import dev.fanout.testsupport.TestEngine;
 
+import static dev.fanout.testsupport.TestEngine.awaiting;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -100,6 +106,33 @@ class WorkerTests {
 		});
 		assertThat(counter.invocations).hasSize(60);
 		assertThat(counter.invocations.values()).allSatisfy((count) -> assertThat(count).hasValue(1));
+	}
+
+	@OnEachDatabase
+	void instancesOfOneApplicationRegisteringTogetherAllStart(TestDatabase database) throws Exception {
+		FreshDatabase db = this.fixture.database(database);
+		JdbcRunStore store = JdbcRunStore.create(db.dataSource(), "fanout_", "test");
+		CountDownLatch registered = new CountDownLatch(1);
+		CountDownLatch release = new CountDownLatch(1);
+		Instant now = Instant.now();
+		// Another instance registering, its transaction not committed yet.
+		CompletableFuture<Void> first = CompletableFuture
+			.runAsync(() -> db.transactionTemplate().executeWithoutResult((status) -> {
+				store.registerFunctions("test",
+						List.of(new RegisteredFunction("test", "tick", "tick", "[]", null, "[]", null, now, now)));
+				registered.countDown();
+				awaiting().until(() -> release.getCount() == 0);
+			}));
+		assertThat(registered.await(TestEngine.TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)).isTrue();
+		Counter counter = new Counter();
+		CompletableFuture<TestEngine> second = CompletableFuture
+			.supplyAsync(() -> this.fixture.start(db, EngineFixture.settings(), counter));
+		awaiting().during(Duration.ofMillis(300)).until(() -> !second.isDone());
+		release.countDown();
+		first.get(TestEngine.TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+		TestEngine engine = second.get(TestEngine.TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+		RunInfo run = engine.awaitRun(engine.send("app/tick", Map.of()).runIds().get(0), RunStatus.COMPLETED);
+		assertThat(counter.invocations.get(run.runId())).hasValue(1);
 	}
 
 	@OnEachDatabase
