@@ -89,7 +89,7 @@ final class GroupCommit {
 	 * @return the write's result, once committed
 	 */
 	<T> T commit(Supplier<T> work) {
-		return handOver(new Write<>(null, null, (ignored) -> work.get()));
+		return handOver(new Write<>(null, null, (ignored) -> work.get())).await();
 	}
 
 	/**
@@ -104,17 +104,31 @@ final class GroupCommit {
 	 * @return the follow-up's result, once committed
 	 */
 	<I, T> T commit(Bulk<I> bulk, I item, Function<Boolean, T> then) {
-		return handOver(new Write<>(bulk, item, then));
+		return handOver(new Write<>(bulk, item, then)).await();
 	}
 
-	private <T> T handOver(Write<?, T> write) {
+	/**
+	 * Hand a write of a bulk kind over as {@link #commit(Bulk, Object, Function)} does,
+	 * without waiting for it: for a run's last write, which nothing in the run waits for.
+	 * @param <I> what the kind writes per run
+	 * @param <T> the write's result
+	 * @param bulk the kind of write
+	 * @param item what to write
+	 * @param then the follow-up in the same transaction
+	 * @return the follow-up's result, complete once committed, or the write's failure
+	 */
+	<I, T> CompletableFuture<T> submit(Bulk<I> bulk, I item, Function<Boolean, T> then) {
+		return handOver(new Write<>(bulk, item, then)).done;
+	}
+
+	private <T> Write<?, T> handOver(Write<?, T> write) {
 		if (this.writer == null) {
 			writeAlone(write);
 		}
 		else {
 			this.queue.add(write);
 		}
-		return write.await();
+		return write;
 	}
 
 	/**

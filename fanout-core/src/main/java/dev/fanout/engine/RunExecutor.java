@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.function.Function;
 import java.util.function.Supplier;
 
@@ -33,7 +34,8 @@ import dev.fanout.store.StoredStep;
 /**
  * Executes one claimed run: invokes its function with the stored steps, then records the
  * outcome (completed, requeued for a retry, parked, cancelled or failed), one transaction
- * per outcome.
+ * per outcome. A run's end is handed to the group commit without waiting for it: no step
+ * follows it, so its thread is free for the next run while the end commits.
  */
 final class RunExecutor {
 
@@ -44,6 +46,9 @@ final class RunExecutor {
 	 * arrived before it.
 	 */
 	private static final int LOOK_BACK_PAGE = 500;
+
+	/** An outcome already committed, or nothing left to record. */
+	private static final CompletableFuture<Void> RECORDED = CompletableFuture.completedFuture(null);
 
 	private final FunctionRegistry registry;
 
@@ -90,16 +95,21 @@ final class RunExecutor {
 		return this.commits;
 	}
 
-	void execute(ClaimedRun run) {
+	/**
+	 * Execute a run and record its outcome.
+	 * @param run the run
+	 * @return complete once the outcome is committed, or failed if it could not be
+	 */
+	CompletableFuture<Void> execute(ClaimedRun run) {
 		FunctionDefinition function = this.registry.get(run.functionId())
 			.orElseThrow(() -> new IllegalStateException("Claimed a run of unknown function " + run.functionId()));
 		Event event = StoredEvents.trigger(run, this.serializer);
 		if (run.cancelRequested()) {
-			cancelled(run, event, null);
-			return;
+			return cancelled(run, event, null);
 		}
-		if (!applyTimeouts(run, function, event)) {
-			return;
+		String late = applyTimeouts(run, function, event);
+		if (late != null) {
+			return cancelled(run, event, late);
 		}
 		// A run's first invocation has nothing stored yet: no need to read its steps.
 		List<StoredStep> stored = (run.attempts() > 1) ? db(() -> this.store.steps(run.id())) : List.of();
@@ -114,41 +124,37 @@ final class RunExecutor {
 		}
 		Interruption interruption = state.interruption();
 		if (interruption != null) {
-			interrupted(run, event, interruption);
+			return interrupted(run, event, interruption);
 		}
-		else if (failure == null) {
-			completed(run, function, event, result);
-		}
-		else {
-			failed(run, function, event, failure);
-		}
+		return (failure == null) ? completed(run, function, event, result) : failed(run, function, event, failure);
 	}
 
 	/**
-	 * Cancel a run that first started too late, else replace the start deadline with the
-	 * finish deadline. Both count from the run's first start, so doing this on every
-	 * invocation gives the same result, also when the first one crashed before it.
+	 * Tell a run that first started too late to be cancelled, else replace the start
+	 * deadline with the finish deadline. Both count from the run's first start, so doing
+	 * this on every invocation gives the same result, also when the first one crashed
+	 * before it.
+	 * @return why the run is cancelled, or {@code null} to run it
 	 */
-	private boolean applyTimeouts(ClaimedRun run, FunctionDefinition function, Event event) {
+	private @Nullable String applyTimeouts(ClaimedRun run, FunctionDefinition function, Event event) {
 		Duration start = function.startTimeout();
 		Duration finish = function.finishTimeout();
 		if (start == null && finish == null) {
-			return true;
+			return null;
 		}
 		Instant firstStart = (run.startedAt() != null) ? run.startedAt() : now();
 		if (start != null && firstStart.isAfter(event.ts().plus(start))) {
-			cancelled(run, event, "Not started within the start timeout of " + start);
-			return false;
+			return "Not started within the start timeout of " + start;
 		}
 		db(() -> {
 			this.store.setDeadline(run.id(), (finish != null) ? firstStart.plus(finish) : null,
 					(finish != null) ? "Not finished within the finish timeout of " + finish : null);
 			return true;
 		});
-		return true;
+		return null;
 	}
 
-	private void interrupted(ClaimedRun run, Event event, Interruption interruption) {
+	private CompletableFuture<Void> interrupted(ClaimedRun run, Event event, Interruption interruption) {
 		if (interruption instanceof Interruption.RetryStep retryStep) {
 			StoredStep attempt = retryStep.failedAttempt();
 			boolean owned = saveStep(run.id(), attempt, () -> this.store.requeue(run.id(), owner(), retryStep.dueAt(),
@@ -159,14 +165,14 @@ final class RunExecutor {
 				this.worker.wakeAt(retryStep.dueAt());
 			}
 			else {
-				refused(run, event);
+				return refused(run, event);
 			}
 		}
 		else if (interruption instanceof Interruption.Parked parked) {
 			this.worker.wakeAt(parked.dueAt());
 		}
 		else if (interruption instanceof Interruption.Cancelled cancelled) {
-			cancelled(run, event, cancelled.reason());
+			return cancelled(run, event, cancelled.reason());
 		}
 		else if (interruption instanceof Interruption.Suspend) {
 			db(() -> this.store.release(owner(), List.of(run.id()), now()));
@@ -175,25 +181,25 @@ final class RunExecutor {
 			logger.warn("Run {} of {} lost its lease to another worker; this invocation's results are discarded",
 					run.id(), run.functionId());
 		}
+		return RECORDED;
 	}
 
-	private void completed(ClaimedRun run, FunctionDefinition function, Event event, @Nullable Object result) {
+	private CompletableFuture<Void> completed(ClaimedRun run, FunctionDefinition function, Event event,
+			@Nullable Object result) {
 		String output;
 		try {
 			output = this.serializer.serialize(result);
 		}
 		catch (IllegalArgumentException ex) {
-			failed(run, function, event,
+			return failed(run, function, event,
 					new NonRetriableException("The function's return value cannot be stored as JSON", ex));
-			return;
 		}
-		if (finish(new RunEnd(run.id(), RunStatus.COMPLETED, output, null, null, now()),
-				() -> this.sender.endings().completed(run, event, output))) {
-			this.worker.forgetCancel(run.id());
-		}
+		return finish(new RunEnd(run.id(), RunStatus.COMPLETED, output, null, null, now()),
+				() -> this.sender.endings().completed(run, event, output), () -> {
+				});
 	}
 
-	private void failed(ClaimedRun run, FunctionDefinition function, Event event, Throwable error) {
+	private CompletableFuture<Void> failed(ClaimedRun run, FunctionDefinition function, Event event, Throwable error) {
 		int failures = run.failures() + 1;
 		Instant due = function.retryAt(error, failures, now(), true);
 		if (due != null) {
@@ -201,50 +207,52 @@ final class RunExecutor {
 				logger.info("Run {} ({}) failed on attempt {}; retrying at {}: {}", run.id(), run.functionId(),
 						failures, due, Errors.describe(error));
 				this.worker.wakeAt(due);
+				return RECORDED;
 			}
-			else {
-				refused(run, event);
-			}
-			return;
+			return refused(run, event);
 		}
 		String stack = Errors.stack(error);
-		if (finish(new RunEnd(run.id(), RunStatus.FAILED, null, Errors.describe(error), stack, now()),
-				() -> this.sender.endings().failed(run, event, error, stack))) {
-			logger.warn("Run {} ({}) of event {} failed for good: {}", run.id(), run.functionId(), run.eventId(),
-					Errors.describe(error));
-		}
+		return finish(new RunEnd(run.id(), RunStatus.FAILED, null, Errors.describe(error), stack, now()),
+				() -> this.sender.endings().failed(run, event, error, stack),
+				() -> logger.warn("Run {} ({}) of event {} failed for good: {}", run.id(), run.functionId(),
+						run.eventId(), Errors.describe(error)));
 	}
 
-	private void cancelled(ClaimedRun run, Event event, @Nullable String reason) {
+	private CompletableFuture<Void> cancelled(ClaimedRun run, Event event, @Nullable String reason) {
 		String why = (reason != null) ? reason
 				: db(() -> this.store.cancelRequested(run.id(), owner())).orElse("Cancelled");
-		if (finish(new RunEnd(run.id(), RunStatus.CANCELLED, null, why, null, now()),
-				() -> this.sender.endings().cancelled(run, event, why))) {
-			logger.info("Run {} ({}) cancelled: {}", run.id(), run.functionId(), why);
-		}
-		this.worker.forgetCancel(run.id());
+		return finish(new RunEnd(run.id(), RunStatus.CANCELLED, null, why, null, now()),
+				() -> this.sender.endings().cancelled(run, event, why),
+				() -> logger.info("Run {} ({}) cancelled: {}", run.id(), run.functionId(), why));
 	}
 
 	/**
 	 * A fenced write was refused: end the run if a cancellation is pending, else another
 	 * owner has it and this invocation's results are dropped.
 	 */
-	private void refused(ClaimedRun run, Event event) {
+	private CompletableFuture<Void> refused(ClaimedRun run, Event event) {
 		if (lostOrCancelled(run.id()) instanceof Interruption.Cancelled cancelled) {
-			cancelled(run, event, cancelled.reason());
+			return cancelled(run, event, cancelled.reason());
 		}
+		return RECORDED;
 	}
 
 	/**
 	 * End a run, together with other runs' writes, and follow its end up in the same
-	 * transaction.
+	 * transaction; without waiting for the commit.
+	 * @param endings the follow-up, in the transaction, if the run was still held
+	 * @param ended what to do once the end committed, if the run was still held
 	 */
-	private boolean finish(RunEnd end, Runnable endings) {
-		return this.commits.commit(this.runEnds, end, (ended) -> {
-			if (ended) {
+	private CompletableFuture<Void> finish(RunEnd end, Runnable endings, Runnable ended) {
+		return this.commits.submit(this.runEnds, end, (held) -> {
+			if (held) {
 				endings.run();
 			}
-			return ended;
+			return held;
+		}).thenAccept((held) -> {
+			if (held) {
+				ended.run();
+			}
 		});
 	}
 

@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -408,10 +409,6 @@ public final class Worker {
 		return this.cancelMarks.contains(runId);
 	}
 
-	void forgetCancel(String runId) {
-		this.cancelMarks.remove(runId);
-	}
-
 	/**
 	 * Claim runs for threads taken first: a send may reserve threads meanwhile, and a
 	 * claimed run left waiting for one would hold a lease that nothing extends.
@@ -441,22 +438,32 @@ public final class Worker {
 		return runs.size();
 	}
 
+	/**
+	 * Execute a run, and free its thread as soon as the function returned: the run stays
+	 * held here (its lease extended, handed back on stop) until its outcome is committed.
+	 */
 	private void execute(ClaimedRun run) {
+		CompletableFuture<Void> recorded;
 		try {
-			this.executor.execute(run);
+			recorded = this.executor.execute(run);
 		}
 		catch (RuntimeException | Error ex) {
-			logger.error("Run {} of {} could not record its outcome; it runs again once its lease expires", run.id(),
-					run.functionId(), ex);
+			recorded = CompletableFuture.failedFuture(ex);
 		}
 		finally {
-			this.active.remove(run.id());
-			this.cancelMarks.remove(run.id());
 			this.slots.release();
 			if (this.backlog) {
 				wake();
 			}
 		}
+		recorded.whenComplete((ignored, failure) -> {
+			if (failure != null) {
+				logger.error("Run {} of {} could not record its outcome; it runs again once its lease expires",
+						run.id(), run.functionId(), failure);
+			}
+			this.active.remove(run.id());
+			this.cancelMarks.remove(run.id());
+		});
 	}
 
 	private void heartbeat() {
@@ -518,7 +525,8 @@ public final class Worker {
 	}
 
 	/**
-	 * How many runs this worker is executing now.
+	 * How many runs this worker holds now: executing, or ended and waiting for their end
+	 * to commit.
 	 * @return the number of runs in progress
 	 */
 	public int activeRuns() {

@@ -5,6 +5,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
@@ -136,6 +137,39 @@ class WorkerTests {
 	}
 
 	@OnEachDatabase
+	void aRunsThreadTakesTheNextRunWhileItsEndCommits(TestDatabase database) throws Exception {
+		FreshDatabase db = this.fixture.database(database);
+		Gated gated = new Gated();
+		TestEngine engine = this.fixture.start(db, EngineFixture.settings().withConcurrency(1), gated);
+		String first = engine.send("app/gated", Map.of("n", 1)).runIds().get(0);
+		awaiting().until(() -> gated.entered.contains(1));
+		CountDownLatch locked = new CountDownLatch(1);
+		CountDownLatch unlock = new CountDownLatch(1);
+		// Holds the first run's row, so that its end cannot commit.
+		CompletableFuture<Void> holder = CompletableFuture
+			.runAsync(() -> db.transactionTemplate().executeWithoutResult((status) -> {
+				db.jdbc().queryForList("SELECT id FROM fanout_runs WHERE id = ? FOR UPDATE", first);
+				locked.countDown();
+				awaiting().until(() -> unlock.getCount() == 0);
+			}));
+		assertThat(locked.await(TestEngine.TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)).isTrue();
+		String second = engine.send("app/gated", Map.of("n", 2)).runIds().get(0);
+		gated.open.countDown();
+		try {
+			awaiting().until(() -> gated.entered.contains(2));
+			assertThat(engine.admin().run(first)).map(RunInfo::status).hasValue(RunStatus.RUNNING);
+			assertThat(engine.engine().worker().activeRuns()).isEqualTo(2);
+		}
+		finally {
+			unlock.countDown();
+		}
+		holder.get(TestEngine.TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+		assertThat(engine.awaitRun(first, RunStatus.COMPLETED).output()).isEqualTo("1");
+		assertThat(engine.awaitRun(second, RunStatus.COMPLETED).output()).isEqualTo("2");
+		awaiting().until(() -> engine.engine().worker().activeRuns() == 0);
+	}
+
+	@OnEachDatabase
 	void heartbeatKeepsTheLeaseOfAStepThatOutlastsIt(TestDatabase database) {
 		FreshDatabase db = this.fixture.database(database);
 		Counter counter = new Counter();
@@ -159,6 +193,24 @@ class WorkerTests {
 		assertThat(engine.admin().run(queued)).map(RunInfo::status).hasValue(RunStatus.QUEUED);
 		engine.engine().start();
 		engine.awaitRun(queued, RunStatus.COMPLETED);
+	}
+
+	static class Gated {
+
+		final Set<Integer> entered = ConcurrentHashMap.newKeySet();
+
+		final CountDownLatch open = new CountDownLatch(1);
+
+		@EventFunction(id = "gated", event = "app/gated")
+		int gated(Map<String, Integer> data) throws InterruptedException {
+			int n = data.get("n");
+			this.entered.add(n);
+			if (n == 1) {
+				this.open.await();
+			}
+			return n;
+		}
+
 	}
 
 	static class Counter {
