@@ -9,6 +9,7 @@ import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
@@ -26,6 +27,7 @@ import dev.fanout.SendResult;
 import dev.fanout.StepStatus;
 import dev.fanout.internal.Ids;
 import dev.fanout.spi.PayloadSerializer;
+import dev.fanout.store.AcceptedEvents;
 import dev.fanout.store.ClaimedRun;
 import dev.fanout.store.NewEvent;
 import dev.fanout.store.NewRun;
@@ -197,20 +199,22 @@ public final class DefaultEventSender implements EventSender {
 			boolean storeDuplicates, @Nullable Worker starter) {
 		Instant now = this.clock.instant();
 		List<String> ids = events.stream().map(Event::id).toList();
-		Set<String> fresh = this.store.acceptNewEvents(events.stream().map(Event::name).distinct().toList(),
+		AcceptedEvents fresh = this.store.acceptNewEvents(events.stream().map(Event::name).distinct().toList(),
 				new LinkedHashSet<>(ids), now, now.minus(this.settings.dedupWindow()));
 		Set<String> triggered = new HashSet<>();
 		List<NewEvent> rows = new ArrayList<>(events.size());
 		List<NewRun> runs = new ArrayList<>();
 		List<NewWait> waits = new ArrayList<>();
 		List<Event> accepted = new ArrayList<>();
-		FunctionDirectory.View functions = this.directory.view();
+		// Only new events trigger functions, and an invocation's only its function.
+		FunctionDirectory.@Nullable View functions = (invocation == null && !fresh.ids().isEmpty())
+				? this.directory.view(fresh.functionsVersion()) : null;
 		Worker worker = TransactionSynchronizationManager.isSynchronizationActive() ? starter : null;
 		List<ClaimedRun> started = new ArrayList<>();
 		for (int i = 0; i < events.size(); i++) {
 			Event event = events.get(i);
 			String seq = Ids.next();
-			boolean duplicate = !fresh.contains(event.id()) || !triggered.add(event.id());
+			boolean duplicate = !fresh.ids().contains(event.id()) || !triggered.add(event.id());
 			if (duplicate && !storeDuplicates) {
 				continue;
 			}
@@ -240,8 +244,9 @@ public final class DefaultEventSender implements EventSender {
 			// Registered before the insert, so that a failing one frees the threads too.
 			Transactions.afterCompletion(() -> worker.startReserved(started), () -> worker.unreserve(started.size()));
 		}
-		this.store.insert(rows, runs, waits);
-		boolean resumed = resolveWaits(accepted, now);
+		List<PendingWait> pending = this.store.insertAndFindWaits(rows, runs, waits,
+				accepted.stream().map(Event::name).distinct().toList(), now);
+		boolean resumed = resolveWaits(accepted, pending, now);
 		List<String> queuedApps = runs.stream()
 			.filter((run) -> run.leaseOwner() == null)
 			.map(NewRun::appId)
@@ -255,10 +260,10 @@ public final class DefaultEventSender implements EventSender {
 		return new SendResult(ids, runs.stream().map(NewRun::id).toList());
 	}
 
-	private List<FunctionDirectory.Target> targetsFor(FunctionDirectory.View functions, Event event,
+	private List<FunctionDirectory.Target> targetsFor(FunctionDirectory.@Nullable View functions, Event event,
 			@Nullable Invocation invocation) {
 		if (invocation == null) {
-			return functions.targetsFor(event);
+			return Objects.requireNonNull(functions).targetsFor(event);
 		}
 		return this.directory.local(invocation.functionId()).map(List::of).orElse(List.of());
 	}
@@ -304,11 +309,7 @@ public final class DefaultEventSender implements EventSender {
 	 * Resume the runs waiting for these events and cancel those they cancel, each once:
 	 * the waiting step's row is the arbiter when several events or instances race.
 	 */
-	private boolean resolveWaits(List<Event> events, Instant now) {
-		if (events.isEmpty()) {
-			return false;
-		}
-		List<PendingWait> pending = this.store.pendingWaits(events.stream().map(Event::name).distinct().toList(), now);
+	private boolean resolveWaits(List<Event> events, List<PendingWait> pending, Instant now) {
 		boolean resumed = false;
 		Set<String> ended = new HashSet<>();
 		for (Event event : events) {

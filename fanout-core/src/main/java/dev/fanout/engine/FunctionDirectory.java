@@ -24,7 +24,8 @@ import dev.fanout.store.RunStore;
  * of the other applications sharing the database (and any of this application's that this
  * instance does not have), from the function table, which each application rewrites with
  * its own functions at startup. The other applications' functions are cached and read
- * again when the table's version changes, which costs one small query per send.
+ * again when the table's version changes, which costs one small query per send, or none
+ * where the send's first statement reads it.
  */
 final class FunctionDirectory {
 
@@ -59,10 +60,11 @@ final class FunctionDirectory {
 	/**
 	 * The functions of every application as they stand now, read in the current
 	 * transaction, for the events of one send.
+	 * @param version the function table's version, if the send read it already
 	 * @return the functions
 	 */
-	View view() {
-		return new View(others());
+	View view(@Nullable String version) {
+		return new View(others((version != null) ? version : this.store.functionsVersion()));
 	}
 
 	/**
@@ -116,8 +118,7 @@ final class FunctionDirectory {
 		this.store.registerFunctions(this.appId, rows);
 	}
 
-	private Others others() {
-		String version = this.store.functionsVersion();
+	private Others others(String version) {
 		Others current = this.others;
 		if (!version.equals(current.version())) {
 			current = new Others(version,

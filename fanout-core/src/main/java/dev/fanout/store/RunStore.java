@@ -23,14 +23,15 @@ public interface RunStore {
 	/**
 	 * Lock event names for sending, as {@link #lockEventNames lockEventNames(eventNames,
 	 * false)} does, then record event ids as seen and return those not seen since
-	 * {@code windowStart}: together, because every send does both first.
+	 * {@code windowStart}: together, because every send does both first. A store may read
+	 * the function table's version with them, which the send needs next.
 	 * @param eventNames the distinct names of the events
 	 * @param ids distinct event ids
 	 * @param now the time to record
 	 * @param windowStart the start of the dedup window
 	 * @return the ids that are new within the window
 	 */
-	Set<String> acceptNewEvents(Collection<String> eventNames, Collection<String> ids, Instant now,
+	AcceptedEvents acceptNewEvents(Collection<String> eventNames, Collection<String> ids, Instant now,
 			Instant windowStart);
 
 	/**
@@ -53,13 +54,19 @@ public interface RunStore {
 	void lockEventNames(Collection<String> eventNames, boolean exclusive);
 
 	/**
-	 * Pending matchers for events of these names that have not expired, with their runs'
-	 * triggers.
-	 * @param eventNames the event names
+	 * Insert events, runs and matchers as {@link #insert} does, then find the pending
+	 * matchers for events of these names that have not expired, with their runs'
+	 * triggers: together, because every send does both, after {@link #acceptNewEvents}
+	 * locked the names. The look-up sees the matchers inserted here.
+	 * @param events the events
+	 * @param runs the runs
+	 * @param waits the runs' cancellation matchers
+	 * @param eventNames the names to find matchers for, none to find none
 	 * @param now the current time
 	 * @return the matchers
 	 */
-	List<PendingWait> pendingWaits(Collection<String> eventNames, Instant now);
+	List<PendingWait> insertAndFindWaits(List<NewEvent> events, List<NewRun> runs, List<NewWait> waits,
+			Collection<String> eventNames, Instant now);
 
 	/**
 	 * One page of the events of a name stored since a time (duplicates excluded), in

@@ -56,6 +56,19 @@ class CrossApplicationTests {
 	}
 
 	@OnEachDatabase
+	void aSendReachesAnApplicationThatRegisteredSinceTheLastSend(TestDatabase database) {
+		FreshDatabase db = this.fixture.database(database);
+		Functions mailing = new Functions("mailing");
+		TestEngine billingApp = start(db, "billing", new Functions("billing").new Audit());
+		assertThat(billingApp.send("app/user.signup", Map.of("plan", "free")).runIds()).hasSize(1);
+		start(db, "mailing", mailing.new Welcome());
+		SendResult sent = billingApp.send("app/user.signup", Map.of("plan", "free"));
+		assertThat(sent.runIds()).hasSize(2);
+		billingApp.awaitRuns(sent);
+		assertThat(mailing.ran).containsExactly("welcome");
+	}
+
+	@OnEachDatabase
 	void otherApplicationsFunctionsKeepTheirFilters(TestDatabase database) {
 		FreshDatabase db = this.fixture.database(database);
 		Functions mailing = new Functions("mailing");

@@ -24,6 +24,7 @@ import dev.fanout.RunInfo;
 import dev.fanout.RunQuery;
 import dev.fanout.RunStatus;
 import dev.fanout.StepInfo;
+import dev.fanout.store.AcceptedEvents;
 import dev.fanout.store.ClaimedRun;
 import dev.fanout.store.NewEvent;
 import dev.fanout.store.NewRun;
@@ -76,12 +77,12 @@ public final class JdbcRunStore implements RunStore {
 	}
 
 	@Override
-	public Set<String> acceptNewEvents(Collection<String> eventNames, Collection<String> ids, Instant now,
+	public AcceptedEvents acceptNewEvents(Collection<String> eventNames, Collection<String> ids, Instant now,
 			Instant windowStart) {
-		List<String> accepted = this.statements.lockAndAcceptEventIds(this.jdbc, eventNames, new SqlArray(ids),
+		AcceptedEvents accepted = this.statements.lockAndAcceptEventIds(this.jdbc, eventNames, new SqlArray(ids),
 				time(now), time(windowStart));
 		if (accepted != null) {
-			return new HashSet<>(accepted);
+			return accepted;
 		}
 		lockEventNames(eventNames, false);
 		Set<String> fresh = new HashSet<>();
@@ -90,7 +91,7 @@ public final class JdbcRunStore implements RunStore {
 				fresh.add(id);
 			}
 		}
-		return fresh;
+		return new AcceptedEvents(fresh, null);
 	}
 
 	private boolean acceptOne(String id, Instant now, Instant windowStart) {
@@ -107,11 +108,38 @@ public final class JdbcRunStore implements RunStore {
 
 	@Override
 	public void insert(List<NewEvent> events, List<NewRun> runs, List<NewWait> waits) {
-		insertRows("fanout_events", Statements.EVENT_COLUMNS, events, (e) -> new Object[] { e.seq(), e.id(), e.name(),
-				e.data(), e.user(), time(e.ts()), e.v(), time(e.receivedAt()), e.duplicate() });
+		insertRows("fanout_events", Statements.EVENT_COLUMNS, events, JdbcRunStore::eventRow);
 		insertRows("fanout_runs", Statements.RUN_COLUMNS, runs, JdbcRunStore::runRow);
 		insertRows("fanout_waits", Statements.WAIT_COLUMNS, waits, (
 				w) -> new Object[] { w.runId(), w.stepKey(), w.kind(), w.eventName(), w.match(), time(w.expiresAt()) });
+	}
+
+	@Override
+	public List<PendingWait> insertAndFindWaits(List<NewEvent> events, List<NewRun> runs, List<NewWait> waits,
+			Collection<String> eventNames, Instant now) {
+		if (!eventNames.isEmpty() && waits.isEmpty() && events.size() <= ROWS_PER_INSERT
+				&& runs.size() <= ROWS_PER_INSERT) {
+			List<Statements.RowsInsert> inserts = new ArrayList<>();
+			if (!events.isEmpty()) {
+				inserts.add(rowsInsert("fanout_events", Statements.EVENT_COLUMNS, events, JdbcRunStore::eventRow));
+			}
+			if (!runs.isEmpty()) {
+				inserts.add(rowsInsert("fanout_runs", Statements.RUN_COLUMNS, runs, JdbcRunStore::runRow));
+			}
+			List<PendingWait> found = this.statements.insertAndFindWaits(this.jdbc, inserts, new SqlArray(eventNames),
+					time(now));
+			if (found != null) {
+				return found;
+			}
+		}
+		insert(events, runs, waits);
+		return eventNames.isEmpty() ? List.of() : this.jdbc.query(sql(Statements.PENDING_WAITS), Rows.PENDING_WAIT,
+				new SqlArray(eventNames), time(now));
+	}
+
+	private static Object[] eventRow(NewEvent event) {
+		return new Object[] { event.seq(), event.id(), event.name(), event.data(), event.user(), time(event.ts()),
+				event.v(), time(event.receivedAt()), event.duplicate() };
 	}
 
 	/**
@@ -131,11 +159,6 @@ public final class JdbcRunStore implements RunStore {
 		if (!eventNames.isEmpty()) {
 			this.statements.lockEventNames(this.jdbc, eventNames, exclusive);
 		}
-	}
-
-	@Override
-	public List<PendingWait> pendingWaits(Collection<String> eventNames, Instant now) {
-		return this.jdbc.query(sql(Statements.PENDING_WAITS), Rows.PENDING_WAIT, new SqlArray(eventNames), time(now));
 	}
 
 	@Override
@@ -213,18 +236,24 @@ public final class JdbcRunStore implements RunStore {
 	}
 
 	private <T> void insertRows(String table, String columns, List<T> rows, Function<T, Object[]> values) {
-		int width = columns.split(",").length;
 		for (int from = 0; from < rows.size(); from += ROWS_PER_INSERT) {
-			List<T> chunk = rows.subList(from, Math.min(rows.size(), from + ROWS_PER_INSERT));
-			String row = "(" + "?, ".repeat(width - 1) + "?)";
-			String sql = "INSERT INTO " + table + " (" + columns + ") VALUES "
-					+ String.join(", ", java.util.Collections.nCopies(chunk.size(), row));
-			List<Object> args = new ArrayList<>(chunk.size() * width);
-			for (T item : chunk) {
-				args.addAll(java.util.Arrays.asList(values.apply(item)));
-			}
-			this.jdbc.update(sql(sql), args.toArray());
+			Statements.RowsInsert insert = rowsInsert(table, columns,
+					rows.subList(from, Math.min(rows.size(), from + ROWS_PER_INSERT)), values);
+			this.jdbc.update(sql(insert.sql()), insert.args().toArray());
 		}
+	}
+
+	private static <T> Statements.RowsInsert rowsInsert(String table, String columns, List<T> rows,
+			Function<T, Object[]> values) {
+		int width = columns.split(",").length;
+		String row = "(" + "?, ".repeat(width - 1) + "?)";
+		String sql = "INSERT INTO " + table + " (" + columns + ") VALUES "
+				+ String.join(", ", java.util.Collections.nCopies(rows.size(), row));
+		List<Object> args = new ArrayList<>(rows.size() * width);
+		for (T item : rows) {
+			args.addAll(java.util.Arrays.asList(values.apply(item)));
+		}
+		return new Statements.RowsInsert(sql, args);
 	}
 
 	@Override
@@ -487,8 +516,7 @@ public final class JdbcRunStore implements RunStore {
 
 	@Override
 	public String functionsVersion() {
-		return this.jdbc.queryForObject(sql(Statements.FUNCTIONS_VERSION),
-				(rs, n) -> rs.getLong("functions") + "@" + rs.getString("latest"));
+		return this.statements.functionsVersion(this.jdbc);
 	}
 
 	@Override

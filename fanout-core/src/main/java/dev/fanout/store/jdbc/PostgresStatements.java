@@ -1,16 +1,22 @@
 package dev.fanout.store.jdbc;
 
 import java.time.OffsetDateTime;
+import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.Locale;
 
 import javax.sql.DataSource;
 
 import org.jspecify.annotations.Nullable;
 import org.springframework.jdbc.core.JdbcOperations;
+import org.springframework.jdbc.core.RowCallbackHandler;
 
+import dev.fanout.store.AcceptedEvents;
 import dev.fanout.store.ClaimedRun;
+import dev.fanout.store.PendingWait;
 
 /**
  * PostgreSQL statements: claims with {@code FOR UPDATE SKIP LOCKED} in a materialized
@@ -87,8 +93,15 @@ final class PostgresStatements extends Statements {
 			INSERT INTO fanout_event_ids AS k (id, seen_at)
 			SELECT i.id, ? FROM locked, unnest(?::varchar[]) AS i (id)
 			ON CONFLICT (id) DO UPDATE SET seen_at = EXCLUDED.seen_at WHERE k.seen_at < ?
-			RETURNING id
-			""";
+			RETURNING id, (%s) AS functions_version
+			""".formatted(PostgresStatements.FUNCTIONS_VERSION_TEXT);
+
+	/**
+	 * {@link Statements#FUNCTIONS_VERSION} as one text, so that a send can read it within
+	 * its first statement.
+	 */
+	static final String FUNCTIONS_VERSION_TEXT = "SELECT COUNT(*) || '@' || COALESCE(MAX(registered_at)::text, '') "
+			+ "FROM fanout_functions";
 
 	/** Concurrent instances claiming one tick: the loser inserts nothing, quietly. */
 	static final String CLAIM_CRON_TICK_OR_NOTHING = CLAIM_CRON_TICK + "ON CONFLICT DO NOTHING";
@@ -191,10 +204,43 @@ final class PostgresStatements extends Statements {
 	}
 
 	@Override
-	List<String> lockAndAcceptEventIds(JdbcOperations jdbc, Collection<String> eventNames, SqlArray ids,
+	AcceptedEvents lockAndAcceptEventIds(JdbcOperations jdbc, Collection<String> eventNames, SqlArray ids,
 			OffsetDateTime now, OffsetDateTime windowStart) {
-		return jdbc.queryForList(sql(LOCK_AND_ACCEPT_EVENT_IDS), String.class, LOCK_NAMESPACE, lockKeys(eventNames),
-				now, ids, windowStart);
+		Set<String> accepted = new HashSet<>();
+		String[] version = new String[1];
+		jdbc.query(sql(LOCK_AND_ACCEPT_EVENT_IDS), (RowCallbackHandler) (rs) -> {
+			accepted.add(rs.getString("id"));
+			version[0] = rs.getString("functions_version");
+		}, LOCK_NAMESPACE, lockKeys(eventNames), now, ids, windowStart);
+		return new AcceptedEvents(accepted, version[0]);
+	}
+
+	/**
+	 * The inserts as data-modifying CTEs of the look-up: one round trip. The look-up runs
+	 * after the send's locks were taken by an earlier statement, as it must.
+	 */
+	@Override
+	List<PendingWait> insertAndFindWaits(JdbcOperations jdbc, List<RowsInsert> inserts, SqlArray eventNames,
+			OffsetDateTime now) {
+		StringBuilder sql = new StringBuilder("WITH ");
+		List<Object> args = new ArrayList<>();
+		for (int i = 0; i < inserts.size(); i++) {
+			sql.append((i > 0) ? ", " : "")
+				.append("i")
+				.append(i)
+				.append(" AS (")
+				.append(inserts.get(i).sql())
+				.append(')');
+			args.addAll(inserts.get(i).args());
+		}
+		args.add(eventNames);
+		args.add(now);
+		return jdbc.query(sql(sql.append(' ').append(PENDING_WAITS).toString()), Rows.PENDING_WAIT, args.toArray());
+	}
+
+	@Override
+	String functionsVersion(JdbcOperations jdbc) {
+		return jdbc.queryForObject(sql(FUNCTIONS_VERSION_TEXT), String.class);
 	}
 
 }

@@ -14,7 +14,9 @@ import org.springframework.jdbc.core.JdbcOperations;
 import org.springframework.jdbc.support.JdbcUtils;
 import org.springframework.jdbc.support.MetaDataAccessException;
 
+import dev.fanout.store.AcceptedEvents;
 import dev.fanout.store.ClaimedRun;
+import dev.fanout.store.PendingWait;
 
 /**
  * The SQL the JDBC store runs, as named constants written for the default {@code fanout_}
@@ -509,12 +511,46 @@ abstract class Statements {
 	 * @param ids the event ids
 	 * @param now the time to record
 	 * @param windowStart the start of the dedup window
-	 * @return the ids that were new, or {@code null} when the database locks and accepts
-	 * one step, and one id, at a time
+	 * @return the ids that were new, with the function table's version, or {@code null}
+	 * when the database locks and accepts one step, and one id, at a time
 	 */
-	@Nullable List<String> lockAndAcceptEventIds(JdbcOperations jdbc, Collection<String> eventNames, SqlArray ids,
+	@Nullable AcceptedEvents lockAndAcceptEventIds(JdbcOperations jdbc, Collection<String> eventNames, SqlArray ids,
 			OffsetDateTime now, OffsetDateTime windowStart) {
 		return null;
+	}
+
+	/**
+	 * Make inserts and find the pending matchers for events of some names in one
+	 * statement; see {@link dev.fanout.store.RunStore#insertAndFindWaits}.
+	 * @param jdbc the JDBC operations, in a transaction
+	 * @param inserts the inserts, none of matchers
+	 * @param eventNames the event names
+	 * @param now the current time
+	 * @return the matchers, or {@code null} when the database makes one statement of each
+	 */
+	@Nullable List<PendingWait> insertAndFindWaits(JdbcOperations jdbc, List<RowsInsert> inserts, SqlArray eventNames,
+			OffsetDateTime now) {
+		return null;
+	}
+
+	/**
+	 * The function table's version; see
+	 * {@link dev.fanout.store.RunStore#functionsVersion}.
+	 * @param jdbc the JDBC operations
+	 * @return the version
+	 */
+	String functionsVersion(JdbcOperations jdbc) {
+		return jdbc.queryForObject(sql(FUNCTIONS_VERSION),
+				(rs, n) -> rs.getLong("functions") + "@" + rs.getString("latest"));
+	}
+
+	/**
+	 * A multi-row insert and its arguments.
+	 *
+	 * @param sql the statement
+	 * @param args its arguments, in order
+	 */
+	record RowsInsert(String sql, List<Object> args) {
 	}
 
 }
