@@ -130,10 +130,10 @@ final class RunExecutor {
 	}
 
 	/**
-	 * Tell a run that first started too late to be cancelled, else replace the start
-	 * deadline with the finish deadline. Both count from the run's first start, so doing
-	 * this on every invocation gives the same result, also when the first one crashed
-	 * before it.
+	 * Find a run that first started too late, which is to be cancelled; for any other,
+	 * replace the start deadline with the finish deadline. Both count from the run's
+	 * first start, so doing this on every invocation gives the same result, also when the
+	 * first one crashed before it.
 	 * @return why the run is cancelled, or {@code null} to run it
 	 */
 	private @Nullable String applyTimeouts(ClaimedRun run, FunctionDefinition function, Event event) {

@@ -521,9 +521,9 @@ public final class JdbcRunStore implements RunStore {
 
 	@Override
 	public void registerFunctions(String appId, List<RegisteredFunction> functions) {
-		// Instances of one application starting together: without the lock, each
-		// deletes rows the other has not committed yet, and the second insert fails on
-		// the first one's keys.
+		// Instances of one application starting together: without the lock, neither
+		// delete sees the rows the other inserts and has not committed yet, so the
+		// second insert fails on the first one's keys.
 		this.statements.lockEventNames(this.jdbc, List.of("fanout: functions of " + appId), true);
 		this.jdbc.update(sql(Statements.DELETE_FUNCTIONS_OF_APP), appId);
 		insertRows("fanout_functions", Statements.FUNCTION_COLUMNS, functions,
