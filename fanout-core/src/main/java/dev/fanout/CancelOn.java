@@ -20,7 +20,8 @@ import java.lang.annotation.Target;
 public @interface CancelOn {
 
 	/**
-	 * The name of the event that cancels.
+	 * The name of the event that cancels. It may be the trigger's own name: the run's
+	 * trigger never cancels it, later events do.
 	 * @return the event name
 	 */
 	String event();

@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -246,7 +247,7 @@ public final class DefaultEventSender implements EventSender {
 		}
 		List<PendingWait> pending = this.store.insertAndFindWaits(rows, runs, waits,
 				accepted.stream().map(Event::name).distinct().toList(), now);
-		boolean resumed = resolveWaits(accepted, pending, now);
+		boolean resumed = resolveWaits(accepted, runs, pending, now);
 		List<String> queuedApps = runs.stream()
 			.filter((run) -> run.leaseOwner() == null)
 			.map(NewRun::appId)
@@ -309,18 +310,21 @@ public final class DefaultEventSender implements EventSender {
 	 * Resume the runs waiting for these events and cancel those they cancel, each once:
 	 * the waiting step's row is the arbiter when several events or instances race.
 	 */
-	private boolean resolveWaits(List<Event> events, List<PendingWait> pending, Instant now) {
+	private boolean resolveWaits(List<Event> events, List<NewRun> created, List<PendingWait> pending, Instant now) {
 		boolean resumed = false;
 		Set<String> ended = new HashSet<>();
-		for (Event event : events) {
+		Map<String, Integer> triggers = triggerPositions(events, created);
+		for (int i = 0; i < events.size(); i++) {
+			Event event = events.get(i);
 			for (PendingWait wait : pending) {
 				NewWait matcher = wait.matcher();
 				String key = matcher.runId() + "/" + matcher.kind() + "/" + matcher.stepKey();
+				boolean cancel = NewWait.CANCEL.equals(matcher.kind());
 				if (!matcher.eventName().equals(event.name()) || ended.contains(matcher.runId()) || ended.contains(key)
-						|| !matches(wait, event)) {
+						|| (cancel && triggers.getOrDefault(matcher.runId(), -1) >= i) || !matches(wait, event)) {
 					continue;
 				}
-				if (NewWait.CANCEL.equals(matcher.kind())) {
+				if (cancel) {
 					ended.add(matcher.runId());
 					this.cancellations.cancel(matcher.runId(),
 							"Cancelled by event '" + event.name() + "' (" + event.id() + ")");
@@ -332,6 +336,26 @@ public final class DefaultEventSender implements EventSender {
 			}
 		}
 		return resumed;
+	}
+
+	/**
+	 * For each run this send created, the position of its trigger among the events: a
+	 * run's cancellation rules apply to the events that come after its trigger, not to
+	 * the trigger itself nor to those before it in the same send.
+	 */
+	private static Map<String, Integer> triggerPositions(List<Event> events, List<NewRun> created) {
+		Map<String, Integer> positions = new HashMap<>();
+		for (int i = 0; i < events.size(); i++) {
+			positions.putIfAbsent(events.get(i).id(), i);
+		}
+		Map<String, Integer> triggers = new HashMap<>();
+		for (NewRun run : created) {
+			Integer position = positions.get(run.eventId());
+			if (position != null) {
+				triggers.put(run.id(), position);
+			}
+		}
+		return triggers;
 	}
 
 	private boolean resume(NewWait matcher, Event event, Instant now) {

@@ -16,6 +16,7 @@ import dev.fanout.Event;
 import dev.fanout.EventFunction;
 import dev.fanout.RunInfo;
 import dev.fanout.RunStatus;
+import dev.fanout.SendResult;
 import dev.fanout.StepContext;
 import dev.fanout.StepInfo;
 import dev.fanout.StepStatus;
@@ -104,6 +105,24 @@ class CancellationTests {
 		assertThat(run.startedAt()).isNull();
 		assertThat(run.attempts()).isZero();
 		assertThat(reminders.started).hasValue(0);
+	}
+
+	@OnEachDatabase
+	void aLaterEventOfTheTriggersNameCancelsTheEarlierRunAndNotItsOwn(TestDatabase database) {
+		Reminders reminders = new Reminders();
+		TestEngine engine = this.fixture.start(database, reminders);
+		String first = engine.send("app/profile.updated", Map.of("userId", 1)).runIds().get(0);
+		engine.awaitStatus(first, RunStatus.SLEEPING);
+		String second = engine.send("app/profile.updated", Map.of("userId", 1)).runIds().get(0);
+		assertThat(engine.awaitRun(first, RunStatus.CANCELLED).error()).startsWith("Cancelled by event");
+		engine.awaitStatus(second, RunStatus.SLEEPING);
+		// In one send, the later event cancels the earlier one's run, not the other way.
+		SendResult both = engine.sender()
+			.sendAll(List.of(Event.of("app/profile.updated", Map.of("userId", 2)),
+					Event.of("app/profile.updated", Map.of("userId", 2))));
+		engine.awaitRun(both.runIds().get(0), RunStatus.CANCELLED);
+		engine.awaitStatus(both.runIds().get(1), RunStatus.SLEEPING);
+		assertThat(engine.admin().run(second).orElseThrow().status()).isEqualTo(RunStatus.SLEEPING);
 	}
 
 	@OnEachDatabase
@@ -218,6 +237,12 @@ class CancellationTests {
 		String trial(StepContext step) {
 			step.sleep("trial", Duration.ofMillis(800));
 			return "trial ended";
+		}
+
+		@EventFunction(id = "sync-profile", event = "app/profile.updated")
+		@CancelOn(event = "app/profile.updated", match = "async.data.userId == event.data.userId")
+		void syncProfile(StepContext step) {
+			step.sleep("settle", Duration.ofSeconds(30));
 		}
 
 		@EventFunction(id = "on-cancelled", event = SystemEvents.FUNCTION_CANCELLED)
