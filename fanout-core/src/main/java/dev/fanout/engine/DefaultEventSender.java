@@ -311,6 +311,9 @@ public final class DefaultEventSender implements EventSender {
 	 * the waiting step's row is the arbiter when several events or instances race.
 	 */
 	private boolean resolveWaits(List<Event> events, List<NewRun> created, List<PendingWait> pending, Instant now) {
+		if (pending.isEmpty()) {
+			return false;
+		}
 		boolean resumed = false;
 		Set<String> ended = new HashSet<>();
 		Map<String, Integer> triggers = triggerPositions(events, created);

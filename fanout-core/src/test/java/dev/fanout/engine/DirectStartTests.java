@@ -51,12 +51,7 @@ class DirectStartTests {
 		Gate gate = new Gate(1);
 		TestEngine engine = startSettled(this.fixture.database(database),
 				EngineFixture.settings().withPollInterval(SLOW_POLL), gate);
-		String runId = engine.send("app/gated", Map.of()).runIds().get(0);
-		// Read at once: a claim would find the run queued first.
-		RunInfo atCommit = engine.admin().run(runId).orElseThrow();
-		assertThat(atCommit.status()).isEqualTo(RunStatus.RUNNING);
-		assertThat(atCommit.attempts()).isEqualTo(1);
-		assertThat(atCommit.startedAt()).isEqualTo(atCommit.createdAt());
+		String runId = sendStartedAtCommit(engine);
 		gate.open.countDown();
 		RunInfo run = engine.awaitRun(runId, RunStatus.COMPLETED);
 		assertThat(run.attempts()).isEqualTo(1);
@@ -123,9 +118,7 @@ class DirectStartTests {
 		DisconnectableDataSource firstConnection = new DisconnectableDataSource(db.dataSource());
 		EngineSettings settings = EngineFixture.settings().withLeaseDuration(Duration.ofSeconds(1));
 		TestEngine first = startSettled(db, firstConnection, settings.withPollInterval(SLOW_POLL), gate);
-		String runId = first.send("app/gated", Map.of()).runIds().get(0);
-		RunInfo atCommit = first.admin().run(runId).orElseThrow();
-		assertThat(atCommit.startedAt()).isEqualTo(atCommit.createdAt());
+		String runId = sendStartedAtCommit(first);
 		awaiting().until(() -> gate.entered.get() == 1);
 		// Its heartbeat fails from now on, and the lease it got from its send runs out.
 		firstConnection.disconnect();
@@ -146,6 +139,21 @@ class DirectStartTests {
 		assertThat(queued.status()).isEqualTo(RunStatus.QUEUED);
 		assertThat(queued.startedAt()).isNull();
 		assertThat(engine.engine().worker().activeRuns()).isZero();
+	}
+
+	/**
+	 * Send an event of the gated function and check that its run was committed already
+	 * started, on its first attempt.
+	 * @return the run's id
+	 */
+	private static String sendStartedAtCommit(TestEngine engine) {
+		String runId = engine.send("app/gated", Map.of()).runIds().get(0);
+		// Read at once: a claim would find the run queued first.
+		RunInfo atCommit = engine.admin().run(runId).orElseThrow();
+		assertThat(atCommit.status()).isEqualTo(RunStatus.RUNNING);
+		assertThat(atCommit.attempts()).isEqualTo(1);
+		assertThat(atCommit.startedAt()).isEqualTo(atCommit.createdAt());
+		return runId;
 	}
 
 	/**

@@ -117,24 +117,24 @@ public final class JdbcRunStore implements RunStore {
 	@Override
 	public List<PendingWait> insertAndFindWaits(List<NewEvent> events, List<NewRun> runs, List<NewWait> waits,
 			Collection<String> eventNames, Instant now) {
-		if (!eventNames.isEmpty() && waits.isEmpty() && events.size() <= ROWS_PER_INSERT
-				&& runs.size() <= ROWS_PER_INSERT) {
-			List<Statements.RowsInsert> inserts = new ArrayList<>();
-			if (!events.isEmpty()) {
-				inserts.add(rowsInsert("fanout_events", Statements.EVENT_COLUMNS, events, JdbcRunStore::eventRow));
-			}
-			if (!runs.isEmpty()) {
-				inserts.add(rowsInsert("fanout_runs", Statements.RUN_COLUMNS, runs, JdbcRunStore::runRow));
-			}
-			List<PendingWait> found = this.statements.insertAndFindWaits(this.jdbc, inserts, new SqlArray(eventNames),
-					time(now));
-			if (found != null) {
-				return found;
-			}
+		if (eventNames.isEmpty()) {
+			insert(events, runs, waits);
+			return List.of();
 		}
-		insert(events, runs, waits);
-		return eventNames.isEmpty() ? List.of() : this.jdbc.query(sql(Statements.PENDING_WAITS), Rows.PENDING_WAIT,
-				new SqlArray(eventNames), time(now));
+		// Matchers must be in before the look-up that sees them, and a large send takes
+		// several inserts per table: those make their inserts first.
+		if (!waits.isEmpty() || events.size() > ROWS_PER_INSERT || runs.size() > ROWS_PER_INSERT) {
+			insert(events, runs, waits);
+			return this.statements.insertAndFindWaits(this.jdbc, List.of(), new SqlArray(eventNames), time(now));
+		}
+		List<Statements.RowsInsert> inserts = new ArrayList<>();
+		if (!events.isEmpty()) {
+			inserts.add(rowsInsert("fanout_events", Statements.EVENT_COLUMNS, events, JdbcRunStore::eventRow));
+		}
+		if (!runs.isEmpty()) {
+			inserts.add(rowsInsert("fanout_runs", Statements.RUN_COLUMNS, runs, JdbcRunStore::runRow));
+		}
+		return this.statements.insertAndFindWaits(this.jdbc, inserts, new SqlArray(eventNames), time(now));
 	}
 
 	private static Object[] eventRow(NewEvent event) {

@@ -217,11 +217,15 @@ final class PostgresStatements extends Statements {
 
 	/**
 	 * The inserts as data-modifying CTEs of the look-up: one round trip. The look-up runs
-	 * after the send's locks were taken by an earlier statement, as it must.
+	 * after the send's locks were taken by an earlier statement, as it must, and sees
+	 * none of the rows its CTEs insert, which is why no matcher may be among them.
 	 */
 	@Override
 	List<PendingWait> insertAndFindWaits(JdbcOperations jdbc, List<RowsInsert> inserts, SqlArray eventNames,
 			OffsetDateTime now) {
+		if (inserts.isEmpty()) {
+			return super.insertAndFindWaits(jdbc, inserts, eventNames, now);
+		}
 		StringBuilder sql = new StringBuilder("WITH ");
 		List<Object> args = new ArrayList<>();
 		for (int i = 0; i < inserts.size(); i++) {

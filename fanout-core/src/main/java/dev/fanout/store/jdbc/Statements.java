@@ -520,17 +520,20 @@ abstract class Statements {
 	}
 
 	/**
-	 * Make inserts and find the pending matchers for events of some names in one
-	 * statement; see {@link dev.fanout.store.RunStore#insertAndFindWaits}.
+	 * Make inserts, then find the pending matchers for events of some names; see
+	 * {@link dev.fanout.store.RunStore#insertAndFindWaits}. One statement each here.
 	 * @param jdbc the JDBC operations, in a transaction
-	 * @param inserts the inserts, none of matchers
+	 * @param inserts the inserts, none of matchers, possibly none at all
 	 * @param eventNames the event names
 	 * @param now the current time
-	 * @return the matchers, or {@code null} when the database makes one statement of each
+	 * @return the matchers
 	 */
-	@Nullable List<PendingWait> insertAndFindWaits(JdbcOperations jdbc, List<RowsInsert> inserts, SqlArray eventNames,
+	List<PendingWait> insertAndFindWaits(JdbcOperations jdbc, List<RowsInsert> inserts, SqlArray eventNames,
 			OffsetDateTime now) {
-		return null;
+		for (RowsInsert insert : inserts) {
+			jdbc.update(sql(insert.sql()), insert.args().toArray());
+		}
+		return jdbc.query(sql(PENDING_WAITS), Rows.PENDING_WAIT, eventNames, now);
 	}
 
 	/**
