@@ -1,5 +1,6 @@
 package dev.fanout.benchmarks;
 
+import java.io.PrintStream;
 import java.util.Locale;
 
 import org.jspecify.annotations.Nullable;
@@ -31,6 +32,13 @@ public interface DatabaseTarget extends AutoCloseable {
 	 */
 	FreshDatabase create(int poolSize);
 
+	/**
+	 * Print what the database says of the runs so far, if anything.
+	 * @param out where to print
+	 */
+	default void report(PrintStream out) {
+	}
+
 	@Override
 	void close();
 
@@ -42,16 +50,18 @@ public interface DatabaseTarget extends AutoCloseable {
 	 * @param url a JDBC URL to use instead, or {@code null}
 	 * @param user the user for the URL
 	 * @param password the password for the URL
+	 * @param statements how many of its costliest statements an embedded PostgreSQL
+	 * reports, 0 for none
 	 * @return the target
 	 */
-	static DatabaseTarget of(String kind, @Nullable String url, String user, String password) {
+	static DatabaseTarget of(String kind, @Nullable String url, String user, String password, int statements) {
 		if (url != null) {
 			return new UrlDatabaseTarget(url, user, password);
 		}
 		return switch (kind.toLowerCase(Locale.ROOT)) {
 			case "h2" -> new H2DatabaseTarget(false);
 			case "h2-mem" -> new H2DatabaseTarget(true);
-			case "postgresql", "postgres", "pg" -> new EmbeddedPostgresTarget();
+			case "postgresql", "postgres", "pg" -> new EmbeddedPostgresTarget(statements);
 			default -> throw new IllegalArgumentException(
 					"--db takes h2, h2-mem or postgresql (or give --jdbc-url), not '" + kind + "'");
 		};

@@ -93,7 +93,8 @@ public final class EndToEnd {
 	}
 
 	private static void runOne(Options options, String name, PrintStream out) {
-		try (DatabaseTarget target = DatabaseTarget.of(name, options.jdbcUrl(), options.user(), options.password())) {
+		try (DatabaseTarget target = DatabaseTarget.of(name, options.jdbcUrl(), options.user(), options.password(),
+				options.pgStatements())) {
 			out.println();
 			out.println("# " + target.describe());
 			out.println("# JVM: " + jvm());
@@ -108,6 +109,7 @@ public final class EndToEnd {
 				Workload light = options.workload().withEvents(options.lightEvents());
 				report(options, out, "light", () -> Trial.lightLoad(target, light, options.lightRate(), warmup));
 			}
+			target.report(out);
 			out.printf(Locale.ROOT, "# peak RSS of this JVM since it started (VmHWM): %.0f MB; load average now: %s%n",
 					MemorySampler.peakRssSinceStart() / (1024.0 * 1024), loadAverage());
 		}

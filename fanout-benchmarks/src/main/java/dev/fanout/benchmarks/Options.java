@@ -24,13 +24,15 @@ import org.jspecify.annotations.Nullable;
  * @param backlog how many queued runs the backlog mode builds up to, 0 for the normal
  * mode
  * @param jvmArgs the options of the JVM each configuration runs in
+ * @param pgStatements how many of its costliest statements the embedded PostgreSQL
+ * reports, 0 for none
  * @param child the one target this process runs, or {@code null} when it starts a JVM per
  * target
  * @since 0.1.0
  */
 public record Options(List<String> databases, @Nullable String jdbcUrl, String user, String password, Workload workload,
 		int runs, int warmupEvents, int lightEvents, double lightRate, long backlog, List<String> jvmArgs,
-		@Nullable String child) {
+		int pgStatements, @Nullable String child) {
 
 	static final String USAGE = """
 			Options (all optional):
@@ -48,6 +50,7 @@ public record Options(List<String> databases, @Nullable String jdbcUrl, String u
 			  --light-rate 200       light-load events per second
 			  --backlog 0            build up this many queued runs and report heap, instead of the runs above
 			  --jvm-args "-Xmx1g"    options of the JVM started per database
+			  --pg-statements 0      print the embedded PostgreSQL's N costliest statements (pg_stat_statements)
 			""";
 
 	/**
@@ -72,7 +75,8 @@ public record Options(List<String> databases, @Nullable String jdbcUrl, String u
 				reader.nullableText("jdbc-url"), reader.text("user", ""), reader.text("password", ""), workload,
 				reader.integer("runs", 3), reader.integer("warmup", 2000), reader.integer("light-events", 1000),
 				Double.parseDouble(reader.text("light-rate", "200")), Long.parseLong(reader.text("backlog", "0")),
-				splitJvmArgs(reader.text("jvm-args", "")), reader.nullableText("child"));
+				splitJvmArgs(reader.text("jvm-args", "")), reader.integer("pg-statements", 0),
+				reader.nullableText("child"));
 		reader.rejectUnknown();
 		return options;
 	}

@@ -30,7 +30,7 @@ class ThroughputRegressionTests {
 		double recorded = recordedRunsPerSecond();
 		double floor = recorded / 3;
 		List<Measurement> attempts = new ArrayList<>();
-		try (DatabaseTarget h2 = DatabaseTarget.of("h2", null, "", "")) {
+		try (DatabaseTarget h2 = DatabaseTarget.of("h2", null, "", "", 0)) {
 			for (int i = 0; i < ATTEMPTS; i++) {
 				Measurement attempt = Trial.throughput(h2, GUARD, WARMUP_EVENTS);
 				System.out.println(attempt.format());

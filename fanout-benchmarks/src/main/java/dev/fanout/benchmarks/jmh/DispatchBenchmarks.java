@@ -58,7 +58,7 @@ public class DispatchBenchmarks {
 
 		@Setup(Level.Trial)
 		public void start() {
-			this.target = DatabaseTarget.of("h2-mem", null, "", "");
+			this.target = DatabaseTarget.of("h2-mem", null, "", "", 0);
 			this.database = this.target.create(8);
 			EngineSettings settings = EngineSettings.defaults("bench").withPollInterval(Duration.ofHours(1));
 			this.worker = engine(settings);

@@ -108,7 +108,7 @@ public class StepBenchmarks {
 
 		@Setup(Level.Trial)
 		public void open() {
-			this.target = DatabaseTarget.of("h2-mem", null, "", "");
+			this.target = DatabaseTarget.of("h2-mem", null, "", "", 0);
 			this.database = this.target.create(4);
 			this.store = JdbcRunStore.create(this.database.dataSource(), "fanout_", "bench");
 			this.transaction = new TransactionTemplate(this.database.transactionManager());

@@ -207,7 +207,7 @@ public final class JdbcRunStore implements RunStore {
 		if (this.jdbc.update(this.statements.cancelParked(), reason, time(now), runId) == 0) {
 			return Optional.empty();
 		}
-		deleteWaitsOf(List.of(runId));
+		this.jdbc.update(sql(Statements.DELETE_WAITS_OF_RUNS), new SqlArray(List.of(runId)));
 		return this.jdbc.query(sql(Statements.SELECT_RUN_WITH_EVENT), Rows.CLAIMED_RUN, runId).stream().findFirst();
 	}
 
@@ -247,8 +247,7 @@ public final class JdbcRunStore implements RunStore {
 			Function<T, Object[]> values) {
 		int width = columns.split(",").length;
 		String row = "(" + "?, ".repeat(width - 1) + "?)";
-		String sql = "INSERT INTO " + table + " (" + columns + ") VALUES "
-				+ String.join(", ", java.util.Collections.nCopies(rows.size(), row));
+		String sql = "INSERT INTO " + table + " (" + columns + ") VALUES " + Statements.rows(row, rows.size());
 		List<Object> args = new ArrayList<>(rows.size() * width);
 		for (T item : rows) {
 			args.addAll(java.util.Arrays.asList(values.apply(item)));
@@ -273,26 +272,8 @@ public final class JdbcRunStore implements RunStore {
 
 	@Override
 	public boolean[] saveSteps(String owner, List<RunStep> steps) {
-		List<String> runIds = steps.stream().map(RunStep::runId).toList();
-		Set<String> held = lockHeld(owner, runIds);
-		writeSteps(steps.stream().filter((s) -> held.contains(s.runId())).toList());
-		return flags(runIds, held);
-	}
-
-	/**
-	 * Lock the runs, which both checks ownership and keeps any other owner from recording
-	 * their steps until commit.
-	 * @return the ids of the runs the owner holds
-	 */
-	private Set<String> lockHeld(String owner, List<String> runIds) {
-		Set<String> held = new HashSet<>();
-		this.jdbc.query(sql(Statements.LOCK_RUNS), (RowCallbackHandler) (rs) -> {
-			if (owner.equals(rs.getString("lease_owner")) && RunStatus.RUNNING.name().equals(rs.getString("status"))
-					&& !rs.getBoolean("cancel_requested")) {
-				held.add(rs.getString("id"));
-			}
-		}, new SqlArray(runIds));
-		return held;
+		return flags(steps.stream().map(RunStep::runId).toList(),
+				this.statements.saveHeldSteps(this.jdbc, owner, steps));
 	}
 
 	private static boolean[] flags(List<String> runIds, Set<String> selected) {
@@ -308,63 +289,8 @@ public final class JdbcRunStore implements RunStore {
 		if (this.jdbc.update(sql(Statements.HOLD_CANCELLING), runId, owner) != 1) {
 			return false;
 		}
-		writeSteps(List.of(new RunStep(runId, step)));
+		this.statements.saveSteps(this.jdbc, List.of(new RunStep(runId, step)));
 		return true;
-	}
-
-	private void writeSteps(List<RunStep> steps) {
-		if (steps.isEmpty()) {
-			return;
-		}
-		if (this.statements.hasUpsert()) {
-			this.jdbc.batchUpdate(this.statements.upsertStep(),
-					steps.stream().map((s) -> stepValues(s.runId(), s.step())).toList());
-			return;
-		}
-		for (RunStep s : steps) {
-			updateOrInsertStep(s.runId(), s.step());
-		}
-	}
-
-	private void updateOrInsertStep(String runId, StoredStep step) {
-		int updated = this.jdbc.update(sql(Statements.UPDATE_STEP), step.status().name(), step.output(),
-				step.outputType(), step.error(), step.errorStack(), step.attempts(), nullableTime(step.wakeAt()),
-				nullableTime(step.endedAt()), runId, step.key());
-		if (updated == 0) {
-			try {
-				this.jdbc.update(sql(Statements.INSERT_STEP), stepValues(runId, step));
-			}
-			catch (DuplicateKeyException ex) {
-				// The step is already completed: recording stays exactly-once.
-			}
-		}
-	}
-
-	private static Object[] stepValues(String runId, StoredStep step) {
-		return new Object[] { runId, step.key(), step.position(), step.status().name(), step.output(),
-				step.outputType(), step.error(), step.errorStack(), step.attempts(), nullableTime(step.wakeAt()),
-				time(step.startedAt()), nullableTime(step.endedAt()) };
-	}
-
-	/**
-	 * Which statements of a batch changed a row. A driver that cannot tell ({@code
-	 * SUCCESS_NO_INFO}) would make every fenced write look refused, so it is an error.
-	 */
-	private static boolean[] updated(int[] counts) {
-		boolean[] updated = new boolean[counts.length];
-		for (int i = 0; i < counts.length; i++) {
-			if (counts[i] < 0) {
-				throw new IllegalStateException("The JDBC driver did not report the rows a batched update changed");
-			}
-			updated[i] = counts[i] > 0;
-		}
-		return updated;
-	}
-
-	private void deleteWaitsOf(List<String> runIds) {
-		if (!runIds.isEmpty()) {
-			this.jdbc.update(sql(Statements.DELETE_WAITS_OF_RUNS), new SqlArray(runIds));
-		}
 	}
 
 	@Override
@@ -375,20 +301,7 @@ public final class JdbcRunStore implements RunStore {
 
 	@Override
 	public boolean[] finish(String owner, List<RunEnd> ends) {
-		List<String> runIds = ends.stream().map(RunEnd::runId).toList();
-		boolean[] ended = updated(this.jdbc.batchUpdate(sql(Statements.FINISH),
-				ends.stream()
-					.map((e) -> new Object[] { e.status().name(), e.output(), e.error(), e.errorStack(),
-							time(e.endedAt()), e.runId(), owner })
-					.toList()));
-		List<String> endedIds = new ArrayList<>(ends.size());
-		for (int i = 0; i < ends.size(); i++) {
-			if (ended[i]) {
-				endedIds.add(runIds.get(i));
-			}
-		}
-		deleteWaitsOf(endedIds);
-		return ended;
+		return flags(ends.stream().map(RunEnd::runId).toList(), this.statements.finish(this.jdbc, owner, ends));
 	}
 
 	@Override

@@ -2,6 +2,7 @@ package dev.fanout.store.jdbc;
 
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collection;
 import java.util.HashSet;
 import java.util.List;
@@ -17,6 +18,8 @@ import org.springframework.jdbc.core.RowCallbackHandler;
 import dev.fanout.store.AcceptedEvents;
 import dev.fanout.store.ClaimedRun;
 import dev.fanout.store.PendingWait;
+import dev.fanout.store.RunEnd;
+import dev.fanout.store.RunStep;
 
 /**
  * PostgreSQL statements: claims with {@code FOR UPDATE SKIP LOCKED} in a materialized
@@ -68,16 +71,68 @@ final class PostgresStatements extends Statements {
 			WHERE r.id = c.id AND c.status IN ('QUEUED', 'SLEEPING', 'WAITING')
 			""";
 
-	static final String UPSERT_STEP = """
-			INSERT INTO fanout_steps AS s
-				(run_id, step_key, position, status, output, output_type, error, error_stack, attempts, wake_at,
-				started_at, ended_at)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+	/**
+	 * A step's values, as {@link Statements#stepValues} lists them, each cast: a
+	 * {@code VALUES} list that is not an insert's own takes no types from the table.
+	 */
+	static final String STEP_ROW = "(?::varchar, ?::varchar, ?::integer, ?::varchar, ?::text, ?::varchar, "
+			+ "?::text, ?::text, ?::integer, ?::timestamptz, ?::timestamptz, ?::timestamptz)";
+
+	private static final String INSERT_STEPS = "INSERT INTO fanout_steps AS s (" + STEP_COLUMNS + ") ";
+
+	/** A completed step stays as it is: recording is exactly-once. */
+	private static final String ON_STEP_CONFLICT = """
 			ON CONFLICT (run_id, step_key) DO UPDATE
 			SET status = EXCLUDED.status, output = EXCLUDED.output, output_type = EXCLUDED.output_type,
 				error = COALESCE(EXCLUDED.error, s.error), error_stack = COALESCE(EXCLUDED.error_stack, s.error_stack),
 				attempts = EXCLUDED.attempts, wake_at = EXCLUDED.wake_at, ended_at = EXCLUDED.ended_at
 			WHERE s.status <> 'COMPLETED'
+			""";
+
+	/**
+	 * The runs locked as {@link Statements#LOCK_RUNS} locks them, and the steps of those
+	 * the owner holds saved, in one statement: the materialized CTE takes the locks
+	 * before the insert reads which runs are held. The runs are found from the steps'
+	 * rows rather than from an array parameter, so that the statement's plan, for a given
+	 * number of rows, is made once and not for each batch. The held runs are filtered
+	 * from the locked rows, not in the lock's {@code WHERE}, which keeps status out of
+	 * the conditions on the table (see {@link Statements}).
+	 */
+	static final String SAVE_HELD_STEPS = "WITH v (" + STEP_COLUMNS + """
+			) AS (
+				VALUES %s
+			), locked AS MATERIALIZED (
+				SELECT id, lease_owner, status, cancel_requested FROM fanout_runs
+				WHERE id IN (SELECT run_id FROM v) ORDER BY id FOR UPDATE
+			), held AS (
+				SELECT id FROM locked WHERE lease_owner = ? AND status = 'RUNNING' AND NOT cancel_requested
+			), saved AS (
+			""" + INSERT_STEPS + """
+				SELECT * FROM v WHERE run_id IN (SELECT id FROM held)
+			""" + ON_STEP_CONFLICT + """
+			)
+			SELECT id FROM held
+			""";
+
+	/** An end's values, as {@link Statements#endValues} lists them, each cast. */
+	static final String END_ROW = "(?::varchar, ?::text, ?::text, ?::text, ?::timestamptz, ?::varchar)";
+
+	/**
+	 * {@link Statements#FINISH} for many runs, and the delete of their pending matchers,
+	 * in one statement.
+	 */
+	static final String FINISH_ALL = """
+			WITH ended AS (
+				UPDATE fanout_runs r
+				SET status = v.status, lease_owner = NULL, output = v.output, error = v.error, error_stack = v.error_stack,
+					ended_at = v.ended_at
+				FROM (VALUES %s) AS v (status, output, error, error_stack, ended_at, id)
+				WHERE r.id = v.id AND r.lease_owner = ?
+				RETURNING r.id
+			), unwaited AS (
+				DELETE FROM fanout_waits WHERE run_id IN (SELECT id FROM ended)
+			)
+			SELECT id FROM ended
 			""";
 
 	/**
@@ -174,13 +229,31 @@ final class PostgresStatements extends Statements {
 	}
 
 	@Override
-	boolean hasUpsert() {
-		return true;
+	Set<String> saveHeldSteps(JdbcOperations jdbc, String owner, List<RunStep> steps) {
+		List<Object> args = new ArrayList<>();
+		steps.forEach((step) -> args.addAll(Arrays.asList(stepValues(step))));
+		args.add(owner);
+		return new HashSet<>(jdbc.queryForList(sql(SAVE_HELD_STEPS.formatted(rows(STEP_ROW, steps.size()))),
+				String.class, args.toArray()));
 	}
 
 	@Override
-	String upsertStep() {
-		return sql(UPSERT_STEP);
+	void saveSteps(JdbcOperations jdbc, List<RunStep> steps) {
+		if (!steps.isEmpty()) {
+			List<Object> args = new ArrayList<>();
+			steps.forEach((step) -> args.addAll(Arrays.asList(stepValues(step))));
+			jdbc.update(sql(INSERT_STEPS + "VALUES " + rows(STEP_ROW, steps.size()) + " " + ON_STEP_CONFLICT),
+					args.toArray());
+		}
+	}
+
+	@Override
+	Set<String> finish(JdbcOperations jdbc, String owner, List<RunEnd> ends) {
+		List<Object> args = new ArrayList<>();
+		ends.forEach((end) -> args.addAll(Arrays.asList(endValues(end))));
+		args.add(owner);
+		return new HashSet<>(
+				jdbc.queryForList(sql(FINISH_ALL.formatted(rows(END_ROW, ends.size()))), String.class, args.toArray()));
 	}
 
 	@Override

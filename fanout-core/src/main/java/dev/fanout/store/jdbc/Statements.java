@@ -2,21 +2,34 @@ package dev.fanout.store.jdbc;
 
 import java.sql.DatabaseMetaData;
 import java.time.OffsetDateTime;
+import java.util.Arrays;
 import java.util.Collection;
+import java.util.Collections;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 
 import javax.sql.DataSource;
 
 import org.jspecify.annotations.Nullable;
+import org.springframework.dao.DuplicateKeyException;
 import org.springframework.jdbc.core.JdbcOperations;
+import org.springframework.jdbc.core.RowCallbackHandler;
 import org.springframework.jdbc.support.JdbcUtils;
 import org.springframework.jdbc.support.MetaDataAccessException;
 
+import dev.fanout.RunStatus;
 import dev.fanout.store.AcceptedEvents;
 import dev.fanout.store.ClaimedRun;
 import dev.fanout.store.PendingWait;
+import dev.fanout.store.RunEnd;
+import dev.fanout.store.RunStep;
+import dev.fanout.store.StoredStep;
+
+import static dev.fanout.store.jdbc.Rows.nullableTime;
+import static dev.fanout.store.jdbc.Rows.time;
 
 /**
  * The SQL the JDBC store runs, as named constants written for the default {@code fanout_}
@@ -243,12 +256,11 @@ abstract class Statements {
 			WHERE run_id = ? AND step_key = ? AND status <> 'COMPLETED'
 			""";
 
-	static final String INSERT_STEP = """
-			INSERT INTO fanout_steps
-				(run_id, step_key, position, status, output, output_type, error, error_stack, attempts, wake_at,
-				started_at, ended_at)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-			""";
+	static final String STEP_COLUMNS = "run_id, step_key, position, status, output, output_type, error, error_stack, "
+			+ "attempts, wake_at, started_at, ended_at";
+
+	static final String INSERT_STEP = "INSERT INTO fanout_steps (" + STEP_COLUMNS + ") VALUES (" + "?, ".repeat(11)
+			+ "?)";
 
 	static final String REFRESH_EVENT_ID = """
 			UPDATE fanout_event_ids SET seen_at = ? WHERE id = ? AND seen_at < ?
@@ -452,20 +464,101 @@ abstract class Statements {
 	abstract void lockEventNames(JdbcOperations jdbc, Collection<String> eventNames, boolean exclusive);
 
 	/**
-	 * Whether steps are saved with one upsert statement rather than an update then an
-	 * insert.
-	 * @return whether {@link #upsertStep()} is supported
+	 * Lock the runs of some steps, and save the steps of the runs the owner holds; see
+	 * {@link dev.fanout.store.RunStore#saveSteps}. Here the lock is one statement and
+	 * each step one or two more.
+	 * @param jdbc the JDBC operations, in a transaction
+	 * @param owner the lease owner
+	 * @param steps the steps, at most one per run
+	 * @return the ids of the runs the owner holds, whose steps were saved
 	 */
-	boolean hasUpsert() {
-		return false;
+	Set<String> saveHeldSteps(JdbcOperations jdbc, String owner, List<RunStep> steps) {
+		Set<String> held = new HashSet<>();
+		jdbc.query(sql(LOCK_RUNS), (RowCallbackHandler) (rs) -> {
+			if (owner.equals(rs.getString("lease_owner")) && RunStatus.RUNNING.name().equals(rs.getString("status"))
+					&& !rs.getBoolean("cancel_requested")) {
+				held.add(rs.getString("id"));
+			}
+		}, new SqlArray(steps.stream().map(RunStep::runId).toList()));
+		saveSteps(jdbc, steps.stream().filter((step) -> held.contains(step.runId())).toList());
+		return held;
 	}
 
 	/**
-	 * The upsert of a step, when {@link #hasUpsert()}.
-	 * @return the statement
+	 * Save steps, leaving completed ones as they are. Here with an update, then an insert
+	 * where there was nothing to update.
+	 * @param jdbc the JDBC operations, in a transaction
+	 * @param steps the steps, at most one per run
 	 */
-	String upsertStep() {
-		throw new UnsupportedOperationException();
+	void saveSteps(JdbcOperations jdbc, List<RunStep> steps) {
+		for (RunStep s : steps) {
+			StoredStep step = s.step();
+			int updated = jdbc.update(sql(UPDATE_STEP), step.status().name(), step.output(), step.outputType(),
+					step.error(), step.errorStack(), step.attempts(), nullableTime(step.wakeAt()),
+					nullableTime(step.endedAt()), s.runId(), step.key());
+			if (updated == 0) {
+				try {
+					jdbc.update(sql(INSERT_STEP), stepValues(s));
+				}
+				catch (DuplicateKeyException ex) {
+					// The step is already completed: recording stays exactly-once.
+				}
+			}
+		}
+	}
+
+	/**
+	 * The columns of {@link #INSERT_STEP} for a step.
+	 * @param s the step and its run
+	 * @return the values, in order
+	 */
+	static Object[] stepValues(RunStep s) {
+		StoredStep step = s.step();
+		return new Object[] { s.runId(), step.key(), step.position(), step.status().name(), step.output(),
+				step.outputType(), step.error(), step.errorStack(), step.attempts(), nullableTime(step.wakeAt()),
+				time(step.startedAt()), nullableTime(step.endedAt()) };
+	}
+
+	/**
+	 * End the runs the owner holds, and delete their pending matchers; see
+	 * {@link dev.fanout.store.RunStore#finish}. Here as a batch of updates, then a
+	 * delete.
+	 * @param jdbc the JDBC operations, in a transaction
+	 * @param owner the lease owner
+	 * @param ends the ends, at most one per run
+	 * @return the ids of the runs ended
+	 */
+	Set<String> finish(JdbcOperations jdbc, String owner, List<RunEnd> ends) {
+		int[] counts = jdbc.batchUpdate(sql(FINISH), ends.stream().map((end) -> {
+			Object[] values = Arrays.copyOf(endValues(end), 7);
+			values[6] = owner;
+			return values;
+		}).toList());
+		Set<String> ended = new HashSet<>();
+		for (int i = 0; i < counts.length; i++) {
+			// A driver that cannot tell (SUCCESS_NO_INFO) would make every end look
+			// refused.
+			if (counts[i] < 0) {
+				throw new IllegalStateException("The JDBC driver did not report the rows a batched update changed");
+			}
+			if (counts[i] > 0) {
+				ended.add(ends.get(i).runId());
+			}
+		}
+		if (!ended.isEmpty()) {
+			jdbc.update(sql(DELETE_WAITS_OF_RUNS), new SqlArray(ended));
+		}
+		return ended;
+	}
+
+	/**
+	 * The parameters of {@link #FINISH} for an end, all but the owner.
+	 * @param end the end
+	 * @return the values, in order
+	 */
+	static Object[] endValues(RunEnd end) {
+		return new Object[] { end.status().name(), end.output(), end.error(), end.errorStack(), time(end.endedAt()),
+				end.runId() };
 	}
 
 	/**
@@ -545,6 +638,16 @@ abstract class Statements {
 	String functionsVersion(JdbcOperations jdbc) {
 		return jdbc.queryForObject(sql(FUNCTIONS_VERSION),
 				(rs, n) -> rs.getLong("functions") + "@" + rs.getString("latest"));
+	}
+
+	/**
+	 * Rows of a multi-row {@code VALUES} list.
+	 * @param row one row's placeholders, in parentheses
+	 * @param count how many rows
+	 * @return the rows, comma separated
+	 */
+	static String rows(String row, int count) {
+		return String.join(", ", Collections.nCopies(count, row));
 	}
 
 	/**

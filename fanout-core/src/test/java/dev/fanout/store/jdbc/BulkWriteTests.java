@@ -1,6 +1,7 @@
 package dev.fanout.store.jdbc;
 
 import java.time.Instant;
+import java.time.OffsetDateTime;
 import java.util.List;
 
 import org.jspecify.annotations.Nullable;
@@ -58,6 +59,38 @@ class BulkWriteTests {
 			assertThat(saved).containsExactly(true);
 			assertThat(database.jdbc().queryForObject("SELECT output FROM fanout_steps", String.class))
 				.isEqualTo("\"first\"");
+		}
+	}
+
+	@OnEachDatabase
+	void aStepIsUpdatedWithEveryValueItCarries(TestDatabase kind) {
+		try (FreshDatabase database = kind.create().createSchema()) {
+			JdbcRunStore store = JdbcRunStore.create(database.dataSource(), "fanout_", "app");
+			insertRun(database, "run-1", OWNER, false);
+			Instant wake = NOW.plusSeconds(60);
+			StoredStep failing = new StoredStep("charge", 3, StepStatus.FAILED, null, null, "declined", "at Charge", 2,
+					wake, NOW, NOW);
+			database.transactionTemplate()
+				.execute((status) -> store.saveSteps(OWNER, List.of(new RunStep("run-1", failing))));
+			StoredStep retried = new StoredStep("charge", 3, StepStatus.COMPLETED, "\"ok\"", "java.lang.String", null,
+					null, 3, null, NOW, NOW.plusSeconds(61));
+			boolean[] saved = database.transactionTemplate()
+				.execute((status) -> store.saveSteps(OWNER, List.of(new RunStep("run-1", retried))));
+			assertThat(saved).containsExactly(true);
+			assertThat(database.jdbc()
+				.queryForMap("SELECT position, status, output, output_type, error, error_stack, attempts, wake_at, "
+						+ "ended_at FROM fanout_steps WHERE run_id = 'run-1' AND step_key = 'charge'"))
+				.containsEntry("position", 3)
+				.containsEntry("status", "COMPLETED")
+				.containsEntry("output", "\"ok\"")
+				.containsEntry("output_type", "java.lang.String")
+				.containsEntry("error", "declined")
+				.containsEntry("error_stack", "at Charge")
+				.containsEntry("attempts", 3)
+				.containsEntry("wake_at", null);
+			assertThat(database.jdbc()
+				.queryForObject("SELECT ended_at FROM fanout_steps WHERE run_id = 'run-1'", OffsetDateTime.class)
+				.toInstant()).isEqualTo(NOW.plusSeconds(61));
 		}
 	}
 

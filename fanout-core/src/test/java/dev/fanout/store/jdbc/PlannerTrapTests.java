@@ -69,6 +69,17 @@ class PlannerTrapTests {
 	}
 
 	@Test
+	void theWritersStatementsForABatchUseThePrimaryKey() {
+		String other = "00000000000000000000004101";
+		assertUsesThePrimaryKey(
+				PostgresStatements.SAVE_HELD_STEPS.formatted(Statements.rows(PostgresStatements.STEP_ROW, 2)), RUN_ID,
+				"charge", 0, "COMPLETED", "1", null, null, null, 1, null, NOW, NOW, other, "charge", 0, "COMPLETED",
+				"2", null, null, null, 1, null, NOW, NOW, "worker-1");
+		assertUsesThePrimaryKey(PostgresStatements.FINISH_ALL.formatted(Statements.rows(PostgresStatements.END_ROW, 2)),
+				"COMPLETED", "1", null, null, NOW, RUN_ID, "COMPLETED", "2", null, null, NOW, other, "worker-1");
+	}
+
+	@Test
 	void writesThatCheckAParkedStatusUseThePrimaryKey() {
 		assertUsesThePrimaryKey(PostgresStatements.WAKE_BY_KEY, NOW, RUN_ID);
 		assertUsesThePrimaryKey(PostgresStatements.CANCEL_PARKED_BY_KEY, "stop", NOW, RUN_ID);
