@@ -248,11 +248,7 @@ public final class JdbcRunStore implements RunStore {
 		int width = columns.split(",").length;
 		String row = "(" + "?, ".repeat(width - 1) + "?)";
 		String sql = "INSERT INTO " + table + " (" + columns + ") VALUES " + Statements.rows(row, rows.size());
-		List<Object> args = new ArrayList<>(rows.size() * width);
-		for (T item : rows) {
-			args.addAll(java.util.Arrays.asList(values.apply(item)));
-		}
-		return new Statements.RowsInsert(sql, args);
+		return new Statements.RowsInsert(sql, Statements.rowValues(rows, values));
 	}
 
 	@Override

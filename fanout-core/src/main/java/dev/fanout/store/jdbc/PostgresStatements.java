@@ -2,7 +2,6 @@ package dev.fanout.store.jdbc;
 
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Collection;
 import java.util.HashSet;
 import java.util.List;
@@ -230,8 +229,10 @@ final class PostgresStatements extends Statements {
 
 	@Override
 	Set<String> saveHeldSteps(JdbcOperations jdbc, String owner, List<RunStep> steps) {
-		List<Object> args = new ArrayList<>();
-		steps.forEach((step) -> args.addAll(Arrays.asList(stepValues(step))));
+		if (steps.isEmpty()) {
+			return Set.of();
+		}
+		List<Object> args = rowValues(steps, Statements::stepValues);
 		args.add(owner);
 		return new HashSet<>(jdbc.queryForList(sql(SAVE_HELD_STEPS.formatted(rows(STEP_ROW, steps.size()))),
 				String.class, args.toArray()));
@@ -240,17 +241,17 @@ final class PostgresStatements extends Statements {
 	@Override
 	void saveSteps(JdbcOperations jdbc, List<RunStep> steps) {
 		if (!steps.isEmpty()) {
-			List<Object> args = new ArrayList<>();
-			steps.forEach((step) -> args.addAll(Arrays.asList(stepValues(step))));
 			jdbc.update(sql(INSERT_STEPS + "VALUES " + rows(STEP_ROW, steps.size()) + " " + ON_STEP_CONFLICT),
-					args.toArray());
+					rowValues(steps, Statements::stepValues).toArray());
 		}
 	}
 
 	@Override
 	Set<String> finish(JdbcOperations jdbc, String owner, List<RunEnd> ends) {
-		List<Object> args = new ArrayList<>();
-		ends.forEach((end) -> args.addAll(Arrays.asList(endValues(end))));
+		if (ends.isEmpty()) {
+			return Set.of();
+		}
+		List<Object> args = rowValues(ends, Statements::endValues);
 		args.add(owner);
 		return new HashSet<>(
 				jdbc.queryForList(sql(FINISH_ALL.formatted(rows(END_ROW, ends.size()))), String.class, args.toArray()));

@@ -2,6 +2,7 @@ package dev.fanout.store.jdbc;
 
 import java.sql.DatabaseMetaData;
 import java.time.OffsetDateTime;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
 import java.util.Collections;
@@ -10,6 +11,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Function;
 
 import javax.sql.DataSource;
 
@@ -648,6 +650,21 @@ abstract class Statements {
 	 */
 	static String rows(String row, int count) {
 		return String.join(", ", Collections.nCopies(count, row));
+	}
+
+	/**
+	 * The parameters of a multi-row {@code VALUES} list, row after row.
+	 * @param <T> what a row is made of
+	 * @param items the rows' items
+	 * @param row the values of an item's row, in order
+	 * @return the parameters, in a list that may be added to
+	 */
+	static <T> List<Object> rowValues(List<T> items, Function<T, Object[]> row) {
+		List<Object> values = new ArrayList<>();
+		for (T item : items) {
+			values.addAll(Arrays.asList(row.apply(item)));
+		}
+		return values;
 	}
 
 	/**
