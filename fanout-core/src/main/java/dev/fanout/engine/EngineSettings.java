@@ -8,7 +8,8 @@ import java.time.Duration;
  * @param appId the application id, part of each lease owner id
  * @param workerEnabled whether this instance executes runs (it can always send)
  * @param concurrency the most runs executed at once
- * @param pollInterval how often to look for due work that no local signal announced
+ * @param pollInterval how often to look for due work that no local signal announced, and
+ * the longest a run claimed ahead waits for a free thread
  * @param leaseDuration how long a claim holds a run without a heartbeat
  * @param shutdownTimeout how long a stop waits for running steps
  * @param backoff the default delays between attempts

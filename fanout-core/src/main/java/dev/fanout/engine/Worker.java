@@ -7,10 +7,12 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Queue;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
@@ -32,7 +34,8 @@ import dev.fanout.store.RunStore;
 /**
  * Claims due runs and executes them on a bounded pool, one thread per run, so a slow or
  * failing function never holds up another. A dispatcher thread claims as many runs as
- * there are free threads whenever it is woken (by a local commit, a freed thread or a due
+ * there are free threads, and under a backlog up to half as many again for the threads
+ * that free up next, whenever it is woken (by a local commit, a freed thread or a due
  * retry) or the poll interval passes; a heartbeat extends the leases of the runs in
  * progress. On each pass the dispatcher first creates the runs of the cron ticks that
  * have come, and it never sleeps past the next one.
@@ -75,6 +78,24 @@ public final class Worker {
 	private final Semaphore slots;
 
 	private final Set<String> active = ConcurrentHashMap.newKeySet();
+
+	/**
+	 * Runs claimed ahead under a backlog, each taken by the next thread that finishes a
+	 * run, so that threads do not wait for a claim between runs. They are held like
+	 * running ones (in {@link #active}), and handed back, as if never claimed, when no
+	 * thread took them within a poll interval: threads busy with long steps must not keep
+	 * them from other instances.
+	 */
+	private final Queue<Ahead> ahead = new ConcurrentLinkedQueue<>();
+
+	/** The most runs claimed ahead. */
+	private final int claimAhead;
+
+	/**
+	 * Whether a thread took a run claimed ahead since the last claim: runs are claimed
+	 * ahead only while threads turn over, not while they are all stuck.
+	 */
+	private volatile boolean taken;
 
 	/**
 	 * Runs in progress here that a local cancellation asked to stop before their next
@@ -130,6 +151,7 @@ public final class Worker {
 		this.clock = clock;
 		this.owner = settings.appId() + ":" + UUID.randomUUID();
 		this.slots = new Semaphore(settings.concurrency());
+		this.claimAhead = settings.concurrency() / 2;
 		this.cancellations = systemEvents.cancellations();
 		this.crons = crons;
 		this.executor = new RunExecutor(registry, store, transaction, retry, serializer, settings, clock, systemEvents,
@@ -185,6 +207,7 @@ public final class Worker {
 		finally {
 			this.executor.commits().stop();
 			this.timer.shutdownNow();
+			handBackAhead(0);
 			releaseHeld();
 			this.dispatcher = null;
 		}
@@ -226,7 +249,8 @@ public final class Worker {
 	 * {@link #startReserved} or the thread to {@link #unreserve}
 	 */
 	boolean reserve(String functionId) {
-		return this.accepting && !this.backlog && this.registry.get(functionId).isPresent() && this.slots.tryAcquire();
+		return this.accepting && !this.backlog && this.ahead.isEmpty() && this.registry.get(functionId).isPresent()
+				&& this.slots.tryAcquire();
 	}
 
 	/**
@@ -297,14 +321,12 @@ public final class Worker {
 		while (!this.stopping) {
 			// Before claiming, so that a tick's new run is claimed on this pass.
 			this.crons.fireDue();
-			int free = gatherFreeThreads();
-			int claimed = (free > 0) ? claimAndSubmit(free) : 0;
-			this.backlog = (free > 0 && claimed == free) || free == 0;
-			if (!this.backlog || claimed == 0) {
+			handBackAhead(this.settings.pollInterval().toNanos());
+			if (!claimAndSubmit(gatherFreeThreads())) {
 				cancelOverdue();
 				// With every thread busy the next due time does not matter: a finishing
 				// run wakes the dispatcher, and waiting for the due time would spin.
-				await(untilNextTick((free == 0) ? this.settings.pollInterval() : untilNextDue()));
+				await(untilNextTick(this.backlog ? this.settings.pollInterval() : untilNextDue()));
 			}
 		}
 	}
@@ -410,18 +432,32 @@ public final class Worker {
 	}
 
 	/**
-	 * Claim runs for threads taken first: a send may reserve threads meanwhile, and a
-	 * claimed run left waiting for one would hold a lease that nothing extends.
+	 * Start runs on free threads, those claimed ahead first, then claim for the threads
+	 * left and ahead for those to come. The threads are taken before claiming: a send may
+	 * reserve threads meanwhile.
+	 * @return whether the claim took all it asked for, so more runs may be due at once
 	 */
-	private int claimAndSubmit(int free) {
+	private boolean claimAndSubmit(int free) {
 		int held = 0;
 		while (held < free && this.slots.tryAcquire()) {
 			held++;
 		}
-		if (held == 0) {
-			return 0;
+		int started = 0;
+		ClaimedRun ready;
+		while (started < held && (ready = next()) != null) {
+			submit(ready);
+			started++;
 		}
-		int limit = held;
+		int room = held - started;
+		boolean turning = held > 0 || this.taken;
+		this.taken = false;
+		int limit = room + (turning ? Math.max(0, this.claimAhead - this.ahead.size()) : 0);
+		if (limit == 0 || (room == 0 && this.ahead.size() > this.claimAhead / 2)) {
+			// Every thread is busy, and enough runs are claimed ahead for the next ones
+			// or none are taken; claiming for each one taken would make a claim per run.
+			this.backlog = true;
+			return false;
+		}
 		List<ClaimedRun> runs = List.of();
 		try {
 			runs = this.retry.onTransientFailure(() -> this.transaction
@@ -430,31 +466,93 @@ public final class Worker {
 		catch (RuntimeException ex) {
 			logger.warn("Could not claim runs; trying again at the next poll", ex);
 		}
-		this.slots.release(held - runs.size());
-		for (ClaimedRun run : runs) {
+		int starting = Math.min(room, runs.size());
+		this.slots.release(room - starting);
+		for (int i = 0; i < runs.size(); i++) {
+			ClaimedRun run = runs.get(i);
 			this.active.add(run.id());
-			this.pool.execute(() -> execute(run));
+			if (i < starting) {
+				submit(run);
+			}
+			else {
+				this.ahead.add(new Ahead(run, System.nanoTime()));
+			}
 		}
-		return runs.size();
+		this.backlog = runs.size() == limit;
+		return this.backlog;
+	}
+
+	private void submit(ClaimedRun run) {
+		this.pool.execute(() -> execute(run));
 	}
 
 	/**
-	 * Execute a run, and free its thread as soon as the function returned: the run stays
-	 * held here (its lease extended, handed back on stop) until its outcome is committed.
+	 * The next run claimed ahead, if any; the dispatcher is woken to claim more once half
+	 * of them are taken.
 	 */
-	private void execute(ClaimedRun run) {
-		CompletableFuture<Void> recorded;
-		try {
-			recorded = this.executor.execute(run);
+	private @Nullable ClaimedRun next() {
+		Ahead next = this.ahead.poll();
+		if (next == null) {
+			return null;
 		}
-		catch (RuntimeException | Error ex) {
-			recorded = CompletableFuture.failedFuture(ex);
+		this.taken = true;
+		if (this.backlog && this.ahead.size() <= this.claimAhead / 2) {
+			wake();
+		}
+		return next.run();
+	}
+
+	/**
+	 * Hand back the runs claimed ahead longer ago than the given age, as if never
+	 * claimed.
+	 */
+	private void handBackAhead(long olderThanNanos) {
+		long now = System.nanoTime();
+		List<String> stale = new ArrayList<>();
+		for (Ahead run : this.ahead) {
+			if (now - run.claimedAt() >= olderThanNanos && this.ahead.remove(run)) {
+				stale.add(run.run().id());
+			}
+		}
+		if (stale.isEmpty()) {
+			return;
+		}
+		stale.forEach(this.active::remove);
+		try {
+			this.retry.onTransientFailure(
+					() -> this.transaction.execute((status) -> this.store.unclaim(this.owner, stale, now())));
+		}
+		catch (RuntimeException ex) {
+			logger.warn("Could not hand back runs {}; they are claimable again when their lease expires", stale, ex);
+		}
+	}
+
+	/**
+	 * Execute a run, then those claimed ahead while there are any, and free the thread:
+	 * each run stays held here (its lease extended, handed back on stop) until its
+	 * outcome is committed.
+	 */
+	private void execute(ClaimedRun first) {
+		try {
+			for (ClaimedRun run = first; run != null; run = this.stopping ? null : next()) {
+				executeOne(run);
+			}
 		}
 		finally {
 			this.slots.release();
 			if (this.backlog) {
 				wake();
 			}
+		}
+	}
+
+	private void executeOne(ClaimedRun run) {
+		CompletableFuture<Void> recorded;
+		try {
+			recorded = this.executor.execute(run);
+		}
+		catch (RuntimeException | Error ex) {
+			recorded = CompletableFuture.failedFuture(ex);
 		}
 		recorded.whenComplete((ignored, failure) -> {
 			if (failure != null) {
@@ -525,8 +623,8 @@ public final class Worker {
 	}
 
 	/**
-	 * How many runs this worker holds now: executing, or ended and waiting for their end
-	 * to commit.
+	 * How many runs this worker holds now: executing, claimed ahead, or ended and waiting
+	 * for their end to commit.
 	 * @return the number of runs in progress
 	 */
 	public int activeRuns() {
@@ -535,6 +633,10 @@ public final class Worker {
 
 	private Instant now() {
 		return this.clock.instant();
+	}
+
+	/** A run claimed ahead, and when ({@link System#nanoTime()}). */
+	private record Ahead(ClaimedRun run, long claimedAt) {
 	}
 
 	private static ThreadFactory threads(String prefix) {

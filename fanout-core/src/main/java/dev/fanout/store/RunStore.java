@@ -261,6 +261,16 @@ public interface RunStore {
 	int release(String owner, Collection<String> runIds, Instant now);
 
 	/**
+	 * Hand back runs that were claimed and never started, as if the claim had not been
+	 * made: their attempts, and the start time of a first attempt, are taken back.
+	 * @param owner the lease owner
+	 * @param runIds the runs
+	 * @param now the current time
+	 * @return how many runs were handed back
+	 */
+	int unclaim(String owner, Collection<String> runIds, Instant now);
+
+	/**
 	 * Find a run with its steps.
 	 * @param runId the run id
 	 * @return the run

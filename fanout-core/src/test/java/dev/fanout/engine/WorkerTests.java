@@ -170,6 +170,38 @@ class WorkerTests {
 	}
 
 	@OnEachDatabase
+	void aRunClaimedAheadGoesBackToTheQueueAsNeverClaimedWhenNoThreadFreesUp(TestDatabase database) {
+		FreshDatabase db = this.fixture.database(database);
+		Gated gated = new Gated();
+		// Two threads, so that one run is claimed ahead, and a poll slow enough to see
+		// it.
+		EngineSettings settings = EngineFixture.settings().withConcurrency(2);
+		TestEngine stuck = this.fixture.start(db, settings.withPollInterval(Duration.ofSeconds(1)), gated);
+		stuck.stop();
+		List<String> runIds = IntStream.of(1, 1, 2)
+			.mapToObj((n) -> stuck.send("app/gated", Map.of("n", n)).runIds().get(0))
+			.toList();
+		stuck.engine().start();
+		try {
+			RunInfo claimed = stuck.awaitStatus(runIds.get(2), RunStatus.RUNNING);
+			awaiting().until(() -> gated.entered.contains(1));
+			assertThat(gated.entered).containsExactly(1);
+			assertThat(claimed.attempts()).isEqualTo(1);
+			RunInfo handedBack = stuck.awaitStatus(runIds.get(2), RunStatus.QUEUED);
+			assertThat(handedBack.attempts()).isZero();
+			assertThat(handedBack.startedAt()).isNull();
+			TestEngine other = this.fixture.start(db, settings, gated);
+			assertThat(other.awaitRun(runIds.get(2), RunStatus.COMPLETED).attempts()).isEqualTo(1);
+			assertThat(stuck.engine().worker().activeRuns()).isEqualTo(2);
+		}
+		finally {
+			gated.open.countDown();
+		}
+		assertThat(runIds.stream().map((id) -> stuck.awaitRun(id, RunStatus.COMPLETED)))
+			.allSatisfy((run) -> assertThat(run.attempts()).isEqualTo(1));
+	}
+
+	@OnEachDatabase
 	void heartbeatKeepsTheLeaseOfAStepThatOutlastsIt(TestDatabase database) {
 		FreshDatabase db = this.fixture.database(database);
 		Counter counter = new Counter();

@@ -129,7 +129,8 @@ public class FanoutProperties {
 		/**
 		 * How often to look for due runs that no local signal announced: delayed retries
 		 * and other instances' work. Local sends start at once, without waiting for a
-		 * poll.
+		 * poll. Also how long a run claimed ahead under a backlog waits for a free thread
+		 * before it goes back to the queue.
 		 */
 		private Duration pollInterval = Duration.ofSeconds(1);
 

@@ -310,10 +310,19 @@ public final class JdbcRunStore implements RunStore {
 
 	@Override
 	public int release(String owner, Collection<String> runIds, Instant now) {
+		return handBack(Statements.RELEASE, owner, runIds, now);
+	}
+
+	@Override
+	public int unclaim(String owner, Collection<String> runIds, Instant now) {
+		return handBack(Statements.UNCLAIM, owner, runIds, now);
+	}
+
+	private int handBack(String statement, String owner, Collection<String> runIds, Instant now) {
 		if (runIds.isEmpty()) {
 			return 0;
 		}
-		return this.jdbc.update(sql(Statements.RELEASE), time(now), owner, new SqlArray(runIds));
+		return this.jdbc.update(sql(statement), time(now), owner, new SqlArray(runIds));
 	}
 
 	@Override

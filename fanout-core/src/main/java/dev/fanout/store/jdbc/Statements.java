@@ -169,6 +169,17 @@ abstract class Statements {
 			WHERE lease_owner = ? AND id = ANY (?)
 			""";
 
+	/**
+	 * {@link #RELEASE} for runs claimed and never started: the claim's attempt is taken
+	 * back, and so is its start time when it was the run's first (the condition reads the
+	 * attempts before this update).
+	 */
+	static final String UNCLAIM = """
+			UPDATE fanout_runs SET status = 'QUEUED', lease_owner = NULL, due_at = ?, attempts = attempts - 1,
+				started_at = CASE WHEN attempts = 1 THEN NULL ELSE started_at END
+			WHERE lease_owner = ? AND id = ANY (?)
+			""";
+
 	static final String REQUEUE = """
 			UPDATE fanout_runs
 			SET status = 'QUEUED', lease_owner = NULL, due_at = ?, failures = ?, retry_attempt = ?, error = ?

@@ -135,6 +135,33 @@ class BulkWriteTests {
 				new StoredStep("charge", 0, StepStatus.COMPLETED, "\"first\"", null, null, null, 1, null, NOW, NOW));
 	}
 
+	@OnEachDatabase
+	void runsHandedBackUnclaimedLoseTheClaimsAttemptAndTheStartOfAFirstAttempt(TestDatabase kind) {
+		try (FreshDatabase database = kind.create().createSchema()) {
+			JdbcRunStore store = JdbcRunStore.create(database.dataSource(), "fanout_", "app");
+			insertRun(database, "run-first", OWNER, false);
+			insertRun(database, "run-resumed", OWNER, false);
+			insertRun(database, "run-taken", "worker-2", false);
+			database.jdbc()
+				.update("UPDATE fanout_runs SET started_at = ?, attempts = CASE WHEN id = 'run-resumed' THEN 3 ELSE 1 END",
+						Rows.time(NOW.minusSeconds(3600)));
+			Integer handedBack = database.transactionTemplate()
+				.execute((status) -> store.unclaim(OWNER, List.of("run-first", "run-resumed", "run-taken"),
+						NOW.plusSeconds(1)));
+			assertThat(handedBack).isEqualTo(2);
+			assertThat(database.jdbc()
+				.queryForList(
+						"SELECT id, status, lease_owner, attempts, started_at IS NULL AS unstarted, due_at = ? AS due "
+								+ "FROM fanout_runs ORDER BY id",
+						Rows.time(NOW.plusSeconds(1))))
+				.extracting((row) -> List.of(row.get("id"), row.get("status"), String.valueOf(row.get("lease_owner")),
+						((Number) row.get("attempts")).intValue(), row.get("unstarted"), row.get("due")))
+				.containsExactly(List.of("run-first", "QUEUED", "null", 0, true, true),
+						List.of("run-resumed", "QUEUED", "null", 2, false, true),
+						List.of("run-taken", "RUNNING", "worker-2", 1, false, false));
+		}
+	}
+
 	private static void insertRun(FreshDatabase database, String id, @Nullable String owner, boolean cancelRequested) {
 		database.jdbc()
 			.update("INSERT INTO fanout_runs (id, app_id, function_id, event_seq, event_id, status, attempts, failures, "
