@@ -223,14 +223,18 @@ public final class Worker {
 	}
 
 	private void releaseHeld() {
-		release(List.copyOf(this.active));
+		handBack(List.copyOf(this.active), false);
 	}
 
-	private void release(List<String> runIds) {
+	/**
+	 * Hand runs back to the queue, those never started as if never claimed.
+	 */
+	private void handBack(List<String> runIds, boolean neverStarted) {
 		if (!runIds.isEmpty()) {
 			try {
-				this.retry.onTransientFailure(
-						() -> this.transaction.execute((status) -> this.store.release(this.owner, runIds, now())));
+				this.retry.onTransientFailure(() -> this.transaction
+					.execute((status) -> neverStarted ? this.store.unclaim(this.owner, runIds, now())
+							: this.store.release(this.owner, runIds, now())));
 			}
 			catch (RuntimeException ex) {
 				logger.warn("Could not hand back runs {}; they are claimable again when their lease expires", runIds,
@@ -271,7 +275,7 @@ public final class Worker {
 				refused.add(run.id());
 			}
 		}
-		release(refused);
+		handBack(refused, false);
 	}
 
 	/**
@@ -514,17 +518,8 @@ public final class Worker {
 				stale.add(run.run().id());
 			}
 		}
-		if (stale.isEmpty()) {
-			return;
-		}
 		stale.forEach(this.active::remove);
-		try {
-			this.retry.onTransientFailure(
-					() -> this.transaction.execute((status) -> this.store.unclaim(this.owner, stale, now())));
-		}
-		catch (RuntimeException ex) {
-			logger.warn("Could not hand back runs {}; they are claimable again when their lease expires", stale, ex);
-		}
+		handBack(stale, true);
 	}
 
 	/**
