@@ -1,7 +1,7 @@
 package dev.fanout.benchmarks;
 
-import dev.fanout.engine.EngineSettings;
 import dev.fanout.engine.FanoutEngine;
+import dev.fanout.engine.settings.EngineSettings;
 import dev.fanout.json.JacksonPayloadSerializer;
 
 /**

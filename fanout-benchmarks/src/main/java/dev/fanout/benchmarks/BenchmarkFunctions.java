@@ -10,10 +10,10 @@ import org.springframework.util.ReflectionUtils;
 
 import dev.fanout.Event;
 import dev.fanout.StepContext;
-import dev.fanout.engine.Backoff;
-import dev.fanout.engine.FunctionDefinition;
-import dev.fanout.engine.FunctionInvoker;
-import dev.fanout.engine.RetrySupport;
+import dev.fanout.engine.function.Backoff;
+import dev.fanout.engine.function.FunctionDefinition;
+import dev.fanout.engine.function.FunctionInvoker;
+import dev.fanout.engine.support.RetrySupport;
 import dev.fanout.spi.PayloadSerializer;
 
 /**

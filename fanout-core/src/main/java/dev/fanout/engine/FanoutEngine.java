@@ -16,6 +16,22 @@ import org.springframework.transaction.support.TransactionTemplate;
 import dev.fanout.EventSender;
 import dev.fanout.FanoutAdmin;
 import dev.fanout.RunStatus;
+import dev.fanout.engine.event.EventPayloads;
+import dev.fanout.engine.function.FunctionCatalog;
+import dev.fanout.engine.function.FunctionDefinition;
+import dev.fanout.engine.function.LocalFunctions;
+import dev.fanout.engine.operations.CronTicker;
+import dev.fanout.engine.operations.Replays;
+import dev.fanout.engine.operations.RetentionCleaner;
+import dev.fanout.engine.operations.StoreFanoutAdmin;
+import dev.fanout.engine.run.Cancellations;
+import dev.fanout.engine.run.RunEndings;
+import dev.fanout.engine.run.RunExecutor;
+import dev.fanout.engine.sending.EventWriter;
+import dev.fanout.engine.sending.StoreEventSender;
+import dev.fanout.engine.settings.EngineSettings;
+import dev.fanout.engine.support.RetrySupport;
+import dev.fanout.engine.worker.Worker;
 import dev.fanout.json.JacksonPayloadSerializer;
 import dev.fanout.spi.PayloadSerializer;
 import dev.fanout.store.RunStore;
@@ -30,9 +46,9 @@ import dev.fanout.store.jdbc.JdbcRunStore;
  */
 public final class FanoutEngine {
 
-	private final FunctionRegistry registry;
+	private final LocalFunctions registry;
 
-	private final DefaultEventSender sender;
+	private final StoreEventSender sender;
 
 	private final FanoutAdmin admin;
 
@@ -42,7 +58,7 @@ public final class FanoutEngine {
 
 	private final RunStore store;
 
-	private final FunctionDirectory directory;
+	private final FunctionCatalog directory;
 
 	private final TransactionTemplate own;
 
@@ -50,32 +66,41 @@ public final class FanoutEngine {
 
 	private final RetentionCleaner retention;
 
+	private final Cancellations cancellations;
+
 	private FanoutEngine(Builder builder) {
 		this.settings = builder.settings;
 		RunStore store = JdbcRunStore.create(builder.dataSource, builder.tablePrefix, this.settings.appId());
 		this.store = store;
-		this.registry = new FunctionRegistry(builder.functions);
-		this.directory = new FunctionDirectory(this.settings.appId(), this.registry, store, builder.serializer,
+		this.registry = new LocalFunctions(builder.functions);
+		this.directory = new FunctionCatalog(this.settings.appId(), this.registry, store, builder.serializer,
 				builder.clock);
 		TransactionTemplate joining = new TransactionTemplate(builder.transactionManager);
 		this.own = new TransactionTemplate(builder.transactionManager);
 		this.own.setPropagationBehavior(TransactionDefinition.PROPAGATION_REQUIRES_NEW);
-		this.sender = new DefaultEventSender(this.directory, store, joining, builder.serializer, this.settings,
-				builder.clock, this::wakeWorker, this::markCancel);
+		// Matched @CancelOn rules cancel runs, whose endings write events in turn.
+		EventWriter writer = new EventWriter(this.directory, store, builder.serializer, this.settings, builder.clock,
+				this::wakeWorker, this::cancel);
+		RunEndings endings = new RunEndings(store, writer, builder.serializer, builder.clock, this::wakeWorker);
+		this.cancellations = new Cancellations(store, endings, builder.serializer, builder.clock, this::markCancel);
+		this.sender = new StoreEventSender(writer, new EventPayloads(this.settings.limits(), builder.serializer),
+				joining);
 		this.crons = new CronTicker(this.registry,
-				JdbcCronTickStore.create(builder.dataSource, builder.tablePrefix, this.settings.appId()), this.sender,
+				JdbcCronTickStore.create(builder.dataSource, builder.tablePrefix, this.settings.appId()), writer,
 				this.own, builder.retry, builder.clock, this.settings.pollInterval());
 		this.retention = new RetentionCleaner(
 				JdbcRetentionStore.create(builder.dataSource, builder.tablePrefix, this.settings.appId()), this.own,
 				builder.retry, this.settings, builder.clock);
-		this.worker = new Worker(this.registry, store, this.own, builder.retry, builder.serializer, this.settings,
-				builder.clock, this.sender, this.crons);
+		this.worker = new Worker(this.registry, store, this.own, builder.retry, this.settings, builder.clock,
+				(host) -> new RunExecutor(this.registry, store, this.own, builder.retry, builder.serializer,
+						this.settings.limits(), builder.clock, writer, endings, host),
+				this.cancellations, this.crons);
 		if (this.settings.workerEnabled()) {
-			this.sender.startLocally(this.worker);
+			writer.startLocally(this.worker);
 		}
-		Replays replays = new Replays(this.directory, this.registry, store, this.own, this.sender, builder.clock,
-				builder.replayRate, this::wakeWorker);
-		this.admin = new StoreFanoutAdmin(store, this.sender.cancellations(), joining, replays);
+		Replays replays = new Replays(this.directory, this.registry, store, this.own, builder.clock, builder.replayRate,
+				this::wakeWorker);
+		this.admin = new StoreFanoutAdmin(store, this.cancellations, joining, replays);
 	}
 
 	/**
@@ -87,6 +112,10 @@ public final class FanoutEngine {
 	 */
 	public static Builder builder(DataSource dataSource, PlatformTransactionManager transactionManager) {
 		return new Builder(dataSource, transactionManager);
+	}
+
+	private boolean cancel(String runId, String reason) {
+		return this.cancellations.cancel(runId, reason);
 	}
 
 	private void markCancel(String runId) {
@@ -146,11 +175,11 @@ public final class FanoutEngine {
 		return this.worker;
 	}
 
-	public FunctionRegistry registry() {
+	public LocalFunctions registry() {
 		return this.registry;
 	}
 
-	RetentionCleaner retention() {
+	public RetentionCleaner retention() {
 		return this.retention;
 	}
 

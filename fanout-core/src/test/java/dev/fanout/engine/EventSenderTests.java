@@ -14,9 +14,13 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 
 import dev.fanout.Event;
 import dev.fanout.EventFunction;
+import dev.fanout.EventLimitExceededException;
 import dev.fanout.RunInfo;
 import dev.fanout.RunStatus;
 import dev.fanout.SendResult;
+import dev.fanout.engine.event.SystemEvents;
+import dev.fanout.engine.sending.StoreEventSender;
+import dev.fanout.engine.settings.Limits;
 import dev.fanout.store.jdbc.JdbcRunStore;
 import dev.fanout.testsupport.EngineFixture;
 import dev.fanout.testsupport.FreshDatabase;
@@ -166,7 +170,7 @@ class EventSenderTests {
 	@OnEachDatabase
 	void sendAllOnceNeitherStoresNorTriggersAnIdSeenBefore(TestDatabase database) {
 		TestEngine engine = this.fixture.start(database, new Recorder());
-		DefaultEventSender sender = (DefaultEventSender) engine.sender();
+		StoreEventSender sender = (StoreEventSender) engine.sender();
 		Event first = Event.builder("app/user.signup").id("retried-1").build();
 		Event second = Event.builder("app/user.signup").id("retried-2").build();
 		SendResult sent = sender.sendAllOnce(List.of(first, second));
@@ -182,7 +186,7 @@ class EventSenderTests {
 	@OnEachDatabase
 	void sendAllOnceStoresANewEventBesideARepeatedOne(TestDatabase database) {
 		TestEngine engine = this.fixture.start(database, new Recorder());
-		DefaultEventSender sender = (DefaultEventSender) engine.sender();
+		StoreEventSender sender = (StoreEventSender) engine.sender();
 		Event seen = Event.builder("app/user.signup").id("seen").build();
 		sender.sendAllOnce(List.of(seen));
 		SendResult sent = sender.sendAllOnce(List.of(seen, Event.builder("app/user.signup").id("new").build()));

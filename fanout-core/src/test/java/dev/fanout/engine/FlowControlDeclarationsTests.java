@@ -8,6 +8,8 @@ import org.junit.jupiter.api.Test;
 import dev.fanout.CancelOn;
 import dev.fanout.EventFunction;
 import dev.fanout.Timeouts;
+import dev.fanout.engine.function.Backoff;
+import dev.fanout.engine.function.FunctionDefinition;
 import dev.fanout.json.JacksonPayloadSerializer;
 import dev.fanout.testsupport.TestFunctions;
 

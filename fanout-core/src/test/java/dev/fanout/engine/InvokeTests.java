@@ -19,6 +19,7 @@ import dev.fanout.StepContext;
 import dev.fanout.StepFailedException;
 import dev.fanout.StepInfo;
 import dev.fanout.StepStatus;
+import dev.fanout.engine.event.SystemEvents;
 import dev.fanout.testsupport.EngineFixture;
 import dev.fanout.testsupport.OnEachDatabase;
 import dev.fanout.testsupport.TestDatabase;

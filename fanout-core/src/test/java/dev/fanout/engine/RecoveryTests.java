@@ -15,6 +15,7 @@ import dev.fanout.RunStatus;
 import dev.fanout.StepContext;
 import dev.fanout.StepInfo;
 import dev.fanout.StepStatus;
+import dev.fanout.engine.settings.EngineSettings;
 import dev.fanout.testsupport.DisconnectableDataSource;
 import dev.fanout.testsupport.EngineFixture;
 import dev.fanout.testsupport.FreshDatabase;

@@ -18,6 +18,7 @@ import dev.fanout.NonRetriableException;
 import dev.fanout.RunStatus;
 import dev.fanout.SendResult;
 import dev.fanout.StepContext;
+import dev.fanout.engine.operations.RetentionCleaner;
 import dev.fanout.internal.Ids;
 import dev.fanout.testsupport.EngineFixture;
 import dev.fanout.testsupport.FreshDatabase;

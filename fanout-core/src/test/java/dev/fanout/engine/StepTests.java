@@ -21,6 +21,7 @@ import dev.fanout.StepContext;
 import dev.fanout.StepFailedException;
 import dev.fanout.StepInfo;
 import dev.fanout.StepStatus;
+import dev.fanout.engine.settings.Limits;
 import dev.fanout.testsupport.EngineFixture;
 import dev.fanout.testsupport.OnEachDatabase;
 import dev.fanout.testsupport.TestDatabase;

@@ -11,6 +11,7 @@ import dev.fanout.EventFunction;
 import dev.fanout.RunInfo;
 import dev.fanout.RunStatus;
 import dev.fanout.SendResult;
+import dev.fanout.engine.event.SystemEvents;
 import dev.fanout.testsupport.EngineFixture;
 import dev.fanout.testsupport.OnEachDatabase;
 import dev.fanout.testsupport.TestDatabase;

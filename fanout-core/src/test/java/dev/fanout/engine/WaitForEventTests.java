@@ -24,6 +24,7 @@ import dev.fanout.SendResult;
 import dev.fanout.StepContext;
 import dev.fanout.StepInfo;
 import dev.fanout.StepStatus;
+import dev.fanout.engine.settings.EngineSettings;
 import dev.fanout.testsupport.EngineFixture;
 import dev.fanout.testsupport.FreshDatabase;
 import dev.fanout.testsupport.OnEachDatabase;

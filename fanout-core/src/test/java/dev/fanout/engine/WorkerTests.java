@@ -22,6 +22,8 @@ import dev.fanout.RunInfo;
 import dev.fanout.RunStatus;
 import dev.fanout.SendResult;
 import dev.fanout.StepContext;
+import dev.fanout.engine.function.Backoff;
+import dev.fanout.engine.settings.EngineSettings;
 import dev.fanout.store.RegisteredFunction;
 import dev.fanout.store.jdbc.JdbcRunStore;
 import dev.fanout.testsupport.EngineFixture;

@@ -12,9 +12,9 @@ import org.junit.jupiter.api.extension.AfterEachCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 import org.springframework.jdbc.datasource.DataSourceTransactionManager;
 
-import dev.fanout.engine.Backoff;
-import dev.fanout.engine.EngineSettings;
 import dev.fanout.engine.FanoutEngine;
+import dev.fanout.engine.function.Backoff;
+import dev.fanout.engine.settings.EngineSettings;
 import dev.fanout.json.JacksonPayloadSerializer;
 
 /**

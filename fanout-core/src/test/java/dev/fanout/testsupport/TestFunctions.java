@@ -10,9 +10,9 @@ import java.util.List;
 import org.springframework.util.ReflectionUtils;
 
 import dev.fanout.EventFunction;
-import dev.fanout.engine.Backoff;
-import dev.fanout.engine.FunctionDefinition;
-import dev.fanout.engine.FunctionDefinitions;
+import dev.fanout.engine.function.AnnotatedFunctions;
+import dev.fanout.engine.function.Backoff;
+import dev.fanout.engine.function.FunctionDefinition;
 import dev.fanout.spi.PayloadSerializer;
 
 /**
@@ -42,8 +42,8 @@ public final class TestFunctions {
 			for (Method method : methods) {
 				EventFunction annotation = method.getAnnotation(EventFunction.class);
 				if (annotation != null) {
-					definitions.add(FunctionDefinitions.of(beanName, bean, method, annotation,
-							FunctionDefinitions.Overrides.NONE, backoff, serializer));
+					definitions.add(AnnotatedFunctions.of(beanName, bean, method, annotation,
+							AnnotatedFunctions.Overrides.NONE, backoff, serializer));
 				}
 			}
 		}

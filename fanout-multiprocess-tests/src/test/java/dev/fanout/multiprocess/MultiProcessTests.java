@@ -1,7 +1,6 @@
 package dev.fanout.multiprocess;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -27,8 +26,8 @@ import org.springframework.jdbc.support.JdbcTransactionManager;
 
 import dev.fanout.Event;
 import dev.fanout.EventSender;
-import dev.fanout.engine.EngineSettings;
 import dev.fanout.engine.FanoutEngine;
+import dev.fanout.engine.settings.EngineSettings;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;

@@ -16,10 +16,10 @@ import org.springframework.core.annotation.AnnotatedElementUtils;
 import org.springframework.core.annotation.AnnotationUtils;
 
 import dev.fanout.EventFunction;
-import dev.fanout.engine.Backoff;
 import dev.fanout.engine.FanoutEngine;
-import dev.fanout.engine.FunctionDefinition;
-import dev.fanout.engine.FunctionDefinitions;
+import dev.fanout.engine.function.AnnotatedFunctions;
+import dev.fanout.engine.function.Backoff;
+import dev.fanout.engine.function.FunctionDefinition;
 import dev.fanout.spi.PayloadSerializer;
 
 /**
@@ -74,7 +74,7 @@ final class EventFunctionScanner implements SmartInitializingSingleton {
 			}
 			Method invocable = AopUtils.selectInvocableMethod(method, bean.getClass());
 			try {
-				FunctionDefinition definition = FunctionDefinitions.of(beanName, bean, invocable, annotation,
+				FunctionDefinition definition = AnnotatedFunctions.of(beanName, bean, invocable, annotation,
 						overrides(settings), defaultBackoff(), this.serializer);
 				this.engine.registry().register(definition);
 			}
@@ -84,12 +84,12 @@ final class EventFunctionScanner implements SmartInitializingSingleton {
 		});
 	}
 
-	private FunctionDefinitions.Overrides overrides(FanoutProperties.Function settings) {
+	private AnnotatedFunctions.Overrides overrides(FanoutProperties.Function settings) {
 		if (settings == null) {
-			return FunctionDefinitions.Overrides.NONE;
+			return AnnotatedFunctions.Overrides.NONE;
 		}
 		List<Duration> backoff = settings.getBackoff();
-		return new FunctionDefinitions.Overrides(settings.getRetries(),
+		return new AnnotatedFunctions.Overrides(settings.getRetries(),
 				(backoff != null) ? new Backoff(backoff, this.properties.getRetry().getJitter()) : null);
 	}
 

@@ -25,10 +25,10 @@ import tools.jackson.databind.json.JsonMapper;
 
 import dev.fanout.EventSender;
 import dev.fanout.FanoutAdmin;
-import dev.fanout.engine.Backoff;
-import dev.fanout.engine.EngineSettings;
 import dev.fanout.engine.FanoutEngine;
-import dev.fanout.engine.Limits;
+import dev.fanout.engine.function.Backoff;
+import dev.fanout.engine.settings.EngineSettings;
+import dev.fanout.engine.settings.Limits;
 import dev.fanout.json.JacksonPayloadSerializer;
 import dev.fanout.spi.PayloadSerializer;
 

@@ -11,7 +11,7 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.jdbc.init.DatabaseInitializationProperties;
 import org.springframework.util.unit.DataSize;
 
-import dev.fanout.engine.Backoff;
+import dev.fanout.engine.function.Backoff;
 
 /**
  * Configuration of fanout, under the {@code fanout} prefix.

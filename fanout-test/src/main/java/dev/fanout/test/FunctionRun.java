@@ -16,8 +16,9 @@ import dev.fanout.RunInfo;
 import dev.fanout.RunStatus;
 import dev.fanout.StepInfo;
 import dev.fanout.StepStatus;
-import dev.fanout.engine.Errors;
+import dev.fanout.engine.support.Errors;
 import dev.fanout.spi.PayloadSerializer;
+import dev.fanout.store.StoredStep;
 
 /**
  * The outcome of running one function with {@link FunctionTester}: its status, output or
@@ -44,7 +45,7 @@ public final class FunctionRun {
 
 	private final @Nullable Throwable error;
 
-	private final List<StepRow> rows;
+	private final List<StoredStep> rows;
 
 	private final Map<String, List<StepCall>> calls;
 
@@ -165,7 +166,7 @@ public final class FunctionRun {
 	 * @return the steps
 	 */
 	public List<StepInfo> steps() {
-		return this.rows.stream().map(StepRow::toStepInfo).toList();
+		return this.rows.stream().map(FunctionRun::info).toList();
 	}
 
 	/**
@@ -175,7 +176,7 @@ public final class FunctionRun {
 	 * @throws AssertionError if the run has no such step, listing those it has
 	 */
 	public StepInfo step(String key) {
-		return row(key).toStepInfo();
+		return info(row(key));
 	}
 
 	/**
@@ -187,7 +188,7 @@ public final class FunctionRun {
 	 * @throws AssertionError if the step does not exist or did not complete
 	 */
 	public <T> @Nullable T stepOutput(String key, Class<T> type) {
-		StepRow row = row(key);
+		StoredStep row = row(key);
 		if (row.status() != StepStatus.COMPLETED || row.output() == null) {
 			throw new AssertionError("Step '" + key + "' has no output: it is " + row.status() + "\n" + this);
 		}
@@ -256,15 +257,25 @@ public final class FunctionRun {
 				this.status.isFinal() ? this.endedAt : null, steps());
 	}
 
-	List<StepRow> rows() {
+	List<StoredStep> rows() {
 		return this.rows;
 	}
 
-	private StepRow row(String key) {
+	private StoredStep row(String key) {
 		return this.rows.stream()
 			.filter((row) -> row.key().equals(key))
 			.findFirst()
 			.orElseThrow(() -> new AssertionError("The run has no step '" + key + "'\n" + this));
+	}
+
+	/**
+	 * A step as {@link dev.fanout.FanoutAdmin} would show it: a step that has not
+	 * completed shows no output.
+	 */
+	private static StepInfo info(StoredStep step) {
+		String output = (step.status() == StepStatus.COMPLETED) ? step.output() : null;
+		return new StepInfo(step.key(), step.status(), output, step.error(), step.attempts(), step.startedAt(),
+				step.endedAt());
 	}
 
 	PayloadSerializer serializer() {

@@ -19,13 +19,14 @@ import dev.fanout.Event;
 import dev.fanout.EventFunction;
 import dev.fanout.NonRetriableException;
 import dev.fanout.StepStatus;
-import dev.fanout.engine.Backoff;
-import dev.fanout.engine.FunctionDefinition;
-import dev.fanout.engine.FunctionDefinitions;
-import dev.fanout.engine.Limits;
-import dev.fanout.engine.StepOutputs;
+import dev.fanout.engine.function.AnnotatedFunctions;
+import dev.fanout.engine.function.Backoff;
+import dev.fanout.engine.function.FunctionDefinition;
+import dev.fanout.engine.settings.Limits;
+import dev.fanout.engine.step.StepOutputs;
 import dev.fanout.json.JacksonPayloadSerializer;
 import dev.fanout.spi.PayloadSerializer;
+import dev.fanout.store.StoredStep;
 
 /**
  * Runs one {@link EventFunction} in isolation: plain Java, no Spring context, no
@@ -64,6 +65,12 @@ import dev.fanout.spi.PayloadSerializer;
  */
 public final class FunctionTester {
 
+	/**
+	 * The default backoff without its jitter: backoff only moves the virtual clock, and a
+	 * test reads the same times on every run.
+	 */
+	private static final Backoff VIRTUAL_BACKOFF = new Backoff(Backoff.DEFAULT_DELAYS, 0);
+
 	private final Object bean;
 
 	private final Method method;
@@ -78,7 +85,7 @@ public final class FunctionTester {
 
 	private final Map<String, @Nullable Object> givenOutputs = new LinkedHashMap<>();
 
-	private final Map<String, StepRow> resumedSteps = new LinkedHashMap<>();
+	private final Map<String, StoredStep> resumedSteps = new LinkedHashMap<>();
 
 	private @Nullable Integer retries;
 
@@ -251,7 +258,7 @@ public final class FunctionTester {
 		if (this.event == null) {
 			this.event = previous.event();
 		}
-		for (StepRow row : previous.rows()) {
+		for (StoredStep row : previous.rows()) {
 			if (row.status() == StepStatus.COMPLETED) {
 				this.resumedSteps.put(row.key(), row);
 			}
@@ -355,8 +362,8 @@ public final class FunctionTester {
 			.run();
 	}
 
-	private List<StepRow> completedSteps(Instant startedAt, StepOutputs outputs) {
-		Map<String, StepRow> rows = new LinkedHashMap<>(this.resumedSteps);
+	private List<StoredStep> completedSteps(Instant startedAt, StepOutputs outputs) {
+		Map<String, StoredStep> rows = new LinkedHashMap<>(this.resumedSteps);
 		int position = rows.size();
 		for (Map.Entry<String, @Nullable Object> given : this.givenOutputs.entrySet()) {
 			StepOutputs.Encoded output;
@@ -367,17 +374,18 @@ public final class FunctionTester {
 				throw new IllegalArgumentException("withCompletedStep(\"" + given.getKey() + "\"): " + ex.getMessage(),
 						ex);
 			}
-			StepRow previous = rows.get(given.getKey());
-			rows.put(given.getKey(), new StepRow(given.getKey(), (previous != null) ? previous.position() : position++,
-					StepStatus.COMPLETED, output.json(), output.type(), null, 1, null, startedAt, startedAt));
+			StoredStep previous = rows.get(given.getKey());
+			rows.put(given.getKey(),
+					StoredStep.of(given.getKey(), (previous != null) ? previous.position() : position++, startedAt)
+						.completed(output.json(), output.type(), startedAt));
 		}
 		return List.copyOf(rows.values());
 	}
 
 	private FunctionDefinition definition() {
-		return FunctionDefinitions.of(Introspector.decapitalize(ClassUtils.getUserClass(this.bean).getSimpleName()),
-				this.bean, this.method, this.annotation, new FunctionDefinitions.Overrides(this.retries, null),
-				Backoff.defaults(), this.serializer);
+		return AnnotatedFunctions.of(Introspector.decapitalize(ClassUtils.getUserClass(this.bean).getSimpleName()),
+				this.bean, this.method, this.annotation, new AnnotatedFunctions.Overrides(this.retries, null),
+				VIRTUAL_BACKOFF, this.serializer);
 	}
 
 }

@@ -10,16 +10,19 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
+import org.jspecify.annotations.Nullable;
+
 import dev.fanout.Event;
+import dev.fanout.store.StoredStep;
 
 /**
  * What outlives one invocation of the function under test, as the engine's tables would:
  * the steps, the run's counters and its virtual clock; plus what the tester records for
- * assertions (calls of step bodies and mocks, sent events).
+ * assertions (calls of step bodies and mocks, sent events) and why it stopped a run.
  */
 final class RunMemory {
 
-	private final Map<String, StepRow> steps = new HashMap<>();
+	private final Map<String, StoredStep> steps = new HashMap<>();
 
 	private final Map<String, List<StepCall>> calls = new LinkedHashMap<>();
 
@@ -40,7 +43,15 @@ final class RunMemory {
 	/** The zero-based attempt the next invocation starts with. */
 	int retryAttempt;
 
-	RunMemory(Instant startedAt, List<StepRow> completed) {
+	/** The step {@code executeUntil} stopped the run at, or {@code null}. */
+	@Nullable String stoppedAt;
+
+	/**
+	 * Why the set-up cannot go on (an unmocked invoke, a wrong mock), or {@code null}.
+	 */
+	@Nullable String misuse;
+
+	RunMemory(Instant startedAt, List<StoredStep> completed) {
 		this.startedAt = startedAt;
 		this.now = startedAt;
 		completed.forEach(this::save);
@@ -63,30 +74,19 @@ final class RunMemory {
 		}
 	}
 
-	StepRow step(String key) {
+	@Nullable StoredStep step(String key) {
 		return this.steps.get(key);
 	}
 
 	/**
-	 * Record a step as the engine's step table does: a completed step never changes, and
-	 * a step keeps its position, its start and its last error (a step that completed
-	 * after a failed attempt still shows that attempt's error).
+	 * Record a step as the engine's step table does.
 	 */
-	void save(StepRow row) {
-		StepRow existing = this.steps.get(row.key());
-		if (existing == null) {
-			this.steps.put(row.key(), row);
-		}
-		else if (!existing.isCompleted()) {
-			this.steps.put(row.key(),
-					new StepRow(row.key(), existing.position(), row.status(), row.output(), row.outputType(),
-							(row.error() != null) ? row.error() : existing.error(), row.attempts(), row.wakeAt(),
-							existing.startedAt(), row.endedAt()));
-		}
+	void save(StoredStep row) {
+		this.steps.merge(row.key(), row, StoredStep::updatedWith);
 	}
 
-	List<StepRow> steps() {
-		return this.steps.values().stream().sorted(Comparator.comparingInt(StepRow::position)).toList();
+	List<StoredStep> steps() {
+		return this.steps.values().stream().sorted(Comparator.comparingInt(StoredStep::position)).toList();
 	}
 
 	void recordCall(StepCall call) {

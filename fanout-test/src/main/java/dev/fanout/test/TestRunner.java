@@ -7,13 +7,17 @@ import org.jspecify.annotations.Nullable;
 
 import dev.fanout.NonRetriableException;
 import dev.fanout.RunStatus;
-import dev.fanout.engine.FunctionDefinition;
+import dev.fanout.engine.step.Interruption;
+import dev.fanout.engine.step.Invocation;
+import dev.fanout.engine.step.StepOutputs;
+import dev.fanout.store.StoredStep;
 
 /**
  * Runs a function to its end the way the engine's executor and worker do, in memory: one
  * invocation after another, from the top each time, until the run completes, fails for
- * good or {@code executeUntil} stops it. Between invocations no thread waits: the virtual
- * clock moves to the time the engine would have invoked the function again.
+ * good or {@code executeUntil} stops it. Each invocation is the engine's own, over a
+ * {@link MemoryJournal}. Between invocations no thread waits: the virtual clock moves to
+ * the time the engine would have invoked the function again.
  */
 final class TestRunner {
 
@@ -21,49 +25,50 @@ final class TestRunner {
 
 	private final RunMemory memory;
 
-	TestRunner(TestSetup setup, Instant start, List<StepRow> completedSteps) {
+	TestRunner(TestSetup setup, Instant start, List<StoredStep> completedSteps) {
 		this.setup = setup;
 		this.memory = new RunMemory(start, completedSteps);
 	}
 
 	FunctionRun run() {
-		FunctionDefinition function = this.setup.function();
+		MemoryJournal journal = new MemoryJournal(this.setup, this.memory);
+		StepOutputs outputs = new StepOutputs(this.setup.serializer(), this.setup.limits());
 		while (true) {
 			this.memory.invocations++;
-			TestInvocation invocation = new TestInvocation(this.setup, this.memory);
-			Object result = null;
-			Throwable failure = null;
-			try {
-				result = function.invoker().invoke(invocation, invocation);
+			Invocation.Outcome outcome = new Invocation(this.setup.runId(), this.setup.function(), this.setup.event(),
+					this.memory.retryAttempt, outputs)
+				.invoke(journal);
+			if (this.memory.misuse != null) {
+				throw new AssertionError(this.memory.misuse + "\n" + stopped());
 			}
-			catch (Throwable ex) {
-				failure = ex;
+			if (this.memory.stoppedAt != null) {
+				return stopped();
 			}
-			Halt halt = invocation.halt();
-			if (halt instanceof Halt.Retry retry) {
+			Interruption interruption = outcome.interruption();
+			if (interruption instanceof Interruption.RetryStep retry) {
 				this.memory.save(retry.failedAttempt());
 				this.memory.retryAttempt = retry.failedAttempt().attempts();
 				this.memory.advanceTo(retry.dueAt());
 			}
-			else if (halt instanceof Halt.Parked parked) {
+			else if (interruption instanceof Interruption.Parked parked) {
 				// The work after a pause is new: its attempt starts at 0.
 				this.memory.retryAttempt = 0;
 				this.memory.advanceTo(parked.dueAt());
 			}
-			else if (halt instanceof Halt.Stopped) {
-				return new FunctionRun(this.setup, this.memory, RunStatus.RUNNING, null, null, null);
+			else if (interruption != null) {
+				throw new AssertionError("The run was interrupted: " + interruption + "\n" + stopped());
 			}
-			else if (halt instanceof Halt.Misuse misuse) {
-				throw new AssertionError(misuse.message() + "\n"
-						+ new FunctionRun(this.setup, this.memory, RunStatus.RUNNING, null, null, null));
+			else if (outcome.failure() == null) {
+				return completed(outcome.result());
 			}
-			else if (failure == null) {
-				return completed(result);
-			}
-			else if (!retried(failure)) {
-				return ended(RunStatus.FAILED, null, null, failure);
+			else if (!retried(outcome.failure())) {
+				return ended(RunStatus.FAILED, null, null, outcome.failure());
 			}
 		}
+	}
+
+	private FunctionRun stopped() {
+		return new FunctionRun(this.setup, this.memory, RunStatus.RUNNING, null, null, null);
 	}
 
 	private FunctionRun completed(@Nullable Object result) {
@@ -84,7 +89,7 @@ final class TestRunner {
 	 */
 	private boolean retried(Throwable error) {
 		int failures = this.memory.failures + 1;
-		Instant due = this.setup.function().retryAt(error, failures, this.memory.now(), false);
+		Instant due = this.setup.function().retryAt(error, failures, this.memory.now());
 		if (due == null) {
 			return false;
 		}

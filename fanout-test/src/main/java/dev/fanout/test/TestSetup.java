@@ -6,8 +6,8 @@ import java.util.Map;
 import org.jspecify.annotations.Nullable;
 
 import dev.fanout.Event;
-import dev.fanout.engine.FunctionDefinition;
-import dev.fanout.engine.Limits;
+import dev.fanout.engine.function.FunctionDefinition;
+import dev.fanout.engine.settings.Limits;
 import dev.fanout.spi.PayloadSerializer;
 
 /**

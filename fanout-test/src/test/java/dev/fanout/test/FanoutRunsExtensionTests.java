@@ -8,7 +8,6 @@ import javax.sql.DataSource;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
-
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -24,10 +23,10 @@ import dev.fanout.EventSender;
 import dev.fanout.FanoutAdmin;
 import dev.fanout.RunStatus;
 import dev.fanout.StepContext;
-import dev.fanout.engine.Backoff;
-import dev.fanout.engine.EngineSettings;
 import dev.fanout.engine.FanoutEngine;
-import dev.fanout.engine.FunctionDefinitions;
+import dev.fanout.engine.function.AnnotatedFunctions;
+import dev.fanout.engine.function.Backoff;
+import dev.fanout.engine.settings.EngineSettings;
 import dev.fanout.json.JacksonPayloadSerializer;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -78,11 +77,11 @@ class FanoutRunsExtensionTests {
 			Backoff backoff = new Backoff(List.of(Duration.ofMillis(10)), 0);
 			return FanoutEngine.builder(dataSource, new DataSourceTransactionManager(dataSource))
 				.settings(EngineSettings.defaults("extension-test").withPollInterval(Duration.ofMillis(50)))
-				.functions(List.of(FunctionDefinitions.of("pingFunction", function,
+				.functions(List.of(AnnotatedFunctions.of("pingFunction", function,
 						PingFunction.class.getDeclaredMethod("pong", StepContext.class),
 						PingFunction.class.getDeclaredMethod("pong", StepContext.class)
 							.getAnnotation(EventFunction.class),
-						FunctionDefinitions.Overrides.NONE, backoff, new JacksonPayloadSerializer())))
+						AnnotatedFunctions.Overrides.NONE, backoff, new JacksonPayloadSerializer())))
 				.build();
 		}
 

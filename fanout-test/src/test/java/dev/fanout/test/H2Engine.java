@@ -17,11 +17,11 @@ import dev.fanout.Event;
 import dev.fanout.EventFunction;
 import dev.fanout.FanoutAdmin;
 import dev.fanout.SendResult;
-import dev.fanout.engine.Backoff;
-import dev.fanout.engine.EngineSettings;
 import dev.fanout.engine.FanoutEngine;
-import dev.fanout.engine.FunctionDefinition;
-import dev.fanout.engine.FunctionDefinitions;
+import dev.fanout.engine.function.AnnotatedFunctions;
+import dev.fanout.engine.function.Backoff;
+import dev.fanout.engine.function.FunctionDefinition;
+import dev.fanout.engine.settings.EngineSettings;
 import dev.fanout.json.JacksonPayloadSerializer;
 
 /**
@@ -67,8 +67,8 @@ final class H2Engine implements AutoCloseable {
 					(MethodIntrospector.MetadataLookup<EventFunction>) (method) -> AnnotatedElementUtils
 						.findMergedAnnotation(method, EventFunction.class));
 			methods.forEach((method, annotation) -> definitions
-				.add(FunctionDefinitions.of(bean.getClass().getSimpleName(), bean, method, annotation,
-						FunctionDefinitions.Overrides.NONE, backoff, new JacksonPayloadSerializer())));
+				.add(AnnotatedFunctions.of(bean.getClass().getSimpleName(), bean, method, annotation,
+						AnnotatedFunctions.Overrides.NONE, backoff, new JacksonPayloadSerializer())));
 		}
 		return definitions;
 	}

@@ -22,8 +22,8 @@ import dev.fanout.Event;
 import dev.fanout.benchmarks.BenchmarkFunctions;
 import dev.fanout.benchmarks.DatabaseTarget;
 import dev.fanout.benchmarks.FreshDatabase;
-import dev.fanout.engine.EngineSettings;
 import dev.fanout.engine.FanoutEngine;
+import dev.fanout.engine.settings.EngineSettings;
 import dev.fanout.json.JacksonPayloadSerializer;
 
 /**

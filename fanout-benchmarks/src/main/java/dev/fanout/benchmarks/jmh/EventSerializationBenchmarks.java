@@ -16,8 +16,8 @@ import org.openjdk.jmh.annotations.State;
 import tools.jackson.core.type.TypeReference;
 
 import dev.fanout.Event;
-import dev.fanout.engine.EventPayloads;
-import dev.fanout.engine.Limits;
+import dev.fanout.engine.event.EventPayloads;
+import dev.fanout.engine.settings.Limits;
 import dev.fanout.json.JacksonPayloadSerializer;
 
 /**

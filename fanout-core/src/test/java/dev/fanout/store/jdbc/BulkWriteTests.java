@@ -7,7 +7,6 @@ import java.util.List;
 import org.jspecify.annotations.Nullable;
 import org.springframework.dao.DataIntegrityViolationException;
 
-import dev.fanout.RunStatus;
 import dev.fanout.StepStatus;
 import dev.fanout.store.RunEnd;
 import dev.fanout.store.RunStep;
@@ -107,8 +106,7 @@ class BulkWriteTests {
 			}
 			boolean[] ended = database.transactionTemplate()
 				.execute((status) -> store.finish(OWNER,
-						List.of(new RunEnd("run-held", RunStatus.COMPLETED, "42", null, null, NOW),
-								new RunEnd("run-taken", RunStatus.COMPLETED, "43", null, null, NOW))));
+						List.of(RunEnd.completed("run-held", "42", NOW), RunEnd.completed("run-taken", "43", NOW))));
 			assertThat(ended).containsExactly(true, false);
 			assertThat(database.jdbc().queryForList("SELECT status FROM fanout_runs ORDER BY id", String.class))
 				.containsExactly("COMPLETED", "RUNNING");

@@ -16,8 +16,8 @@ import org.springframework.web.servlet.function.ServerResponse;
 import tools.jackson.databind.json.JsonMapper;
 
 import dev.fanout.Event;
+import dev.fanout.EventLimitExceededException;
 import dev.fanout.SendResult;
-import dev.fanout.engine.EventLimitExceededException;
 
 /**
  * Handles {@code POST {base}/e/{eventKey}}: checks the key, reads the body within its

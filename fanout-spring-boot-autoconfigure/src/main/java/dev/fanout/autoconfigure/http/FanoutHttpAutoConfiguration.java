@@ -8,8 +8,8 @@ import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnSingleCandidate;
-import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication.Type;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Conditional;
@@ -23,7 +23,7 @@ import dev.fanout.EventSender;
 import dev.fanout.SendResult;
 import dev.fanout.autoconfigure.FanoutAutoConfiguration;
 import dev.fanout.autoconfigure.FanoutProperties;
-import dev.fanout.engine.DefaultEventSender;
+import dev.fanout.engine.sending.OnceSender;
 
 /**
  * Auto-configuration of the HTTP event API, {@code POST {fanout.http.base-path}/e/{key}},
@@ -63,7 +63,7 @@ public final class FanoutHttpAutoConfiguration {
 	 * the application defined gets the plain {@link EventSender#sendAll(List)}.
 	 */
 	private static Function<List<Event>, SendResult> sendOnce(EventSender sender) {
-		if (sender instanceof DefaultEventSender fanout) {
+		if (sender instanceof OnceSender fanout) {
 			return fanout::sendAllOnce;
 		}
 		return sender::sendAll;

@@ -1,0 +1,81 @@
+package dev.fanout.engine.event;
+
+import java.lang.reflect.Type;
+import java.time.Instant;
+import java.util.Map;
+
+import org.jspecify.annotations.Nullable;
+import tools.jackson.core.type.TypeReference;
+
+import dev.fanout.Event;
+import dev.fanout.spi.PayloadSerializer;
+import dev.fanout.store.ClaimedRun;
+import dev.fanout.store.StoredEvent;
+
+/**
+ * Rebuilds {@link Event}s from what the store holds, and writes events as step outputs.
+ *
+ * @since 0.1.0
+ */
+public final class StoredEvents {
+
+	private static final Type MAP = new TypeReference<Map<String, Object>>() {
+	}.getType();
+
+	/** The output type of a step that received an event: marks the steps of waits. */
+	public static final String OUTPUT_TYPE = Event.class.getName();
+
+	private StoredEvents() {
+	}
+
+	public static Event trigger(ClaimedRun run, PayloadSerializer serializer) {
+		return event(run.eventId(), run.eventName(), run.eventData(), run.eventUser(), run.eventTs(), run.eventV(),
+				serializer);
+	}
+
+	public static Event event(StoredEvent stored, PayloadSerializer serializer) {
+		return event(stored.id(), stored.name(), stored.data(), stored.user(), stored.ts(), stored.v(), serializer);
+	}
+
+	@SuppressWarnings("unchecked")
+	private static Event event(String id, String name, String data, @Nullable String user, Instant ts,
+			@Nullable String v, PayloadSerializer serializer) {
+		Event.Builder builder = Event.builder(name).id(id).data(serializer.deserialize(data, MAP)).ts(ts).v(v);
+		if (user != null) {
+			builder.user(serializer.deserialize(user, MAP));
+		}
+		return builder.build();
+	}
+
+	/**
+	 * An event as a step output: the JSON object expressions see.
+	 * @param event the event
+	 * @param serializer the serializer
+	 * @return the JSON
+	 */
+	public static String toJson(Event event, PayloadSerializer serializer) {
+		return serializer.serialize(EventExpressions.asMap(event));
+	}
+
+	/**
+	 * An event from a step output written by {@link #toJson}.
+	 * @param json the JSON, or {@code null}
+	 * @param serializer the serializer
+	 * @return the event, or {@code null} for a {@code null} or JSON null output
+	 */
+	@SuppressWarnings("unchecked")
+	public static @Nullable Event fromJson(@Nullable String json, PayloadSerializer serializer) {
+		Map<String, Object> map = (json != null) ? (Map<String, Object>) serializer.deserialize(json, MAP) : null;
+		if (map == null) {
+			return null;
+		}
+		return Event.builder(String.valueOf(map.get("name")))
+			.id(String.valueOf(map.get("id")))
+			.data(map.get("data"))
+			.user(map.get("user"))
+			.ts(Instant.ofEpochMilli(((Number) map.get("ts")).longValue()))
+			.v((map.get("v") != null) ? String.valueOf(map.get("v")) : null)
+			.build();
+	}
+
+}

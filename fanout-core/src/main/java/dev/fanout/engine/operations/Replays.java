@@ -1,0 +1,125 @@
+package dev.fanout.engine.operations;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+import org.springframework.dao.DuplicateKeyException;
+import org.springframework.transaction.support.TransactionTemplate;
+
+import dev.fanout.ReplayMode;
+import dev.fanout.ReplayRequest;
+import dev.fanout.ReplayResult;
+import dev.fanout.engine.function.FunctionCatalog;
+import dev.fanout.engine.function.FunctionDefinition;
+import dev.fanout.engine.function.LocalFunctions;
+import dev.fanout.engine.sending.EventWriter;
+import dev.fanout.engine.support.Transactions;
+import dev.fanout.store.NewRun;
+import dev.fanout.store.NewWait;
+import dev.fanout.store.ReplayableRun;
+import dev.fanout.store.RunStore;
+
+/**
+ * Carries out replay requests, each once: the request row is written first, so a repeat
+ * (or a concurrent twin) finds it and gets what the first queued. Replayed runs are due
+ * one after the other at the replay rate, so the workers take live runs, due now, before
+ * the later replays.
+ */
+public final class Replays {
+
+	/** Where an open time range ends. */
+	private static final Instant FAR_FUTURE = Instant.parse("9999-12-31T00:00:00Z");
+
+	private final FunctionCatalog directory;
+
+	private final LocalFunctions registry;
+
+	private final RunStore store;
+
+	private final TransactionTemplate transaction;
+
+	private final Clock clock;
+
+	private final double rate;
+
+	private final Runnable onCommit;
+
+	/**
+	 * Create the replays.
+	 * @param directory the functions of every application
+	 * @param registry this application's functions
+	 * @param store the store
+	 * @param transaction starts transactions of its own
+	 * @param clock the clock
+	 * @param rate replayed runs a second
+	 * @param onCommit called after a commit that queued runs
+	 */
+	public Replays(FunctionCatalog directory, LocalFunctions registry, RunStore store, TransactionTemplate transaction,
+			Clock clock, double rate, Runnable onCommit) {
+		if (!(rate > 0)) {
+			throw new IllegalArgumentException("fanout.replay.rate must be positive, not " + rate);
+		}
+		this.directory = directory;
+		this.registry = registry;
+		this.store = store;
+		this.transaction = transaction;
+		this.clock = clock;
+		this.rate = rate;
+		this.onCommit = onCommit;
+	}
+
+	ReplayResult replay(ReplayRequest request) {
+		FunctionDefinition function = this.registry.get(request.functionId())
+			.orElseThrow(() -> new IllegalArgumentException("No function '" + request.functionId()
+					+ "' in this application: only its own functions' runs can be replayed here"));
+		try {
+			return this.transaction.execute((status) -> replayOnce(function, request));
+		}
+		catch (DuplicateKeyException ex) {
+			// The same request, carried out at the same time elsewhere: answer as it did.
+			Optional<List<String>> queued = this.transaction.execute((status) -> this.store.replayed(request.id()));
+			return new ReplayResult(request.id(), queued.orElseThrow(() -> ex));
+		}
+	}
+
+	private ReplayResult replayOnce(FunctionDefinition function, ReplayRequest request) {
+		Optional<List<String>> done = this.store.replayed(request.id());
+		if (done.isPresent()) {
+			return new ReplayResult(request.id(), done.get());
+		}
+		Instant now = this.clock.instant();
+		this.store.startReplay(request.id(), function.id(), request.mode().name(), now);
+		FunctionCatalog.Target target = this.directory.local(function);
+		List<ReplayableRun> runs = this.store.replayableRuns(function.id(), request.status(),
+				(request.from() != null) ? request.from() : Instant.EPOCH,
+				(request.to() != null) ? request.to() : FAR_FUTURE);
+		List<NewRun> fresh = new ArrayList<>();
+		List<NewWait> waits = new ArrayList<>();
+		List<String> queued = new ArrayList<>();
+		for (ReplayableRun run : runs) {
+			Instant due = now.plusNanos((long) (queued.size() * 1_000_000_000L / this.rate));
+			String runId = run.id();
+			if (request.mode() == ReplayMode.FRESH) {
+				NewRun replay = EventWriter.replayRun(target, run, due, now);
+				fresh.add(replay);
+				runId = replay.id();
+			}
+			else if (!this.store.requeueForReplay(run.id(), request.status(), due)) {
+				continue;
+			}
+			queued.add(runId);
+			waits.addAll(EventWriter.cancelWaits(target, runId, now));
+		}
+		this.store.insert(List.of(), fresh, waits);
+		this.store.finishReplay(request.id(), queued);
+		if (!queued.isEmpty()) {
+			Transactions.afterCommit(this.onCommit);
+			this.store.announce(List.of(target.appId()));
+		}
+		return new ReplayResult(request.id(), queued);
+	}
+
+}

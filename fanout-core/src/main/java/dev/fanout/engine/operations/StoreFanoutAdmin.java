@@ -1,0 +1,84 @@
+package dev.fanout.engine.operations;
+
+import java.util.List;
+import java.util.Optional;
+
+import org.springframework.transaction.support.TransactionTemplate;
+
+import dev.fanout.FanoutAdmin;
+import dev.fanout.ReplayRequest;
+import dev.fanout.ReplayResult;
+import dev.fanout.RunInfo;
+import dev.fanout.RunQuery;
+import dev.fanout.engine.run.Cancellations;
+import dev.fanout.store.RunStore;
+
+/**
+ * {@link FanoutAdmin} on the run store.
+ */
+public final class StoreFanoutAdmin implements FanoutAdmin {
+
+	private final RunStore store;
+
+	private final Cancellations cancellations;
+
+	private final TransactionTemplate transaction;
+
+	private final Replays replays;
+
+	/**
+	 * Create the admin view.
+	 * @param store the store
+	 * @param cancellations cancels runs
+	 * @param transaction joins the caller's transaction or starts one
+	 * @param replays carries out replays
+	 */
+	public StoreFanoutAdmin(RunStore store, Cancellations cancellations, TransactionTemplate transaction,
+			Replays replays) {
+		this.store = store;
+		this.cancellations = cancellations;
+		this.transaction = transaction;
+		this.replays = replays;
+	}
+
+	@Override
+	public List<RunInfo> runs(RunQuery query) {
+		if (query == null) {
+			throw new IllegalArgumentException("query must not be null");
+		}
+		return this.store.runs(query);
+	}
+
+	@Override
+	public ReplayResult replay(ReplayRequest request) {
+		if (request == null) {
+			throw new IllegalArgumentException("request must not be null");
+		}
+		return this.replays.replay(request);
+	}
+
+	@Override
+	public void cancel(String runId) {
+		if (runId == null) {
+			throw new IllegalArgumentException("runId must not be null");
+		}
+		this.transaction.executeWithoutResult((status) -> this.cancellations.cancel(runId, "Cancelled by FanoutAdmin"));
+	}
+
+	@Override
+	public Optional<RunInfo> run(String runId) {
+		if (runId == null) {
+			throw new IllegalArgumentException("runId must not be null");
+		}
+		return this.store.run(runId);
+	}
+
+	@Override
+	public List<RunInfo> runsForEvent(String eventId) {
+		if (eventId == null) {
+			throw new IllegalArgumentException("eventId must not be null");
+		}
+		return this.store.runsForEvent(eventId);
+	}
+
+}

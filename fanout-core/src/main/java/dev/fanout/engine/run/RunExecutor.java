@@ -1,0 +1,257 @@
+package dev.fanout.engine.run;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.transaction.support.TransactionTemplate;
+
+import dev.fanout.Event;
+import dev.fanout.NonRetriableException;
+import dev.fanout.engine.event.StoredEvents;
+import dev.fanout.engine.function.FunctionDefinition;
+import dev.fanout.engine.function.LocalFunctions;
+import dev.fanout.engine.sending.EventWriter;
+import dev.fanout.engine.settings.Limits;
+import dev.fanout.engine.step.Interruption;
+import dev.fanout.engine.step.Invocation;
+import dev.fanout.engine.step.StepOutputs;
+import dev.fanout.engine.support.Errors;
+import dev.fanout.engine.support.RetrySupport;
+import dev.fanout.spi.PayloadSerializer;
+import dev.fanout.store.ClaimedRun;
+import dev.fanout.store.RunEnd;
+import dev.fanout.store.RunStore;
+import dev.fanout.store.StoredStep;
+
+/**
+ * Executes one claimed run: invokes its function over the run's journal, then records the
+ * outcome (completed, requeued for a retry, parked, cancelled or failed), one transaction
+ * per outcome. A run's end is handed to the group commit without waiting for it: no step
+ * follows it, so its thread is free for the next run while the end commits.
+ *
+ * @since 0.1.0
+ */
+public final class RunExecutor {
+
+	private static final Logger logger = LoggerFactory.getLogger(RunExecutor.class);
+
+	/** An outcome already committed, or nothing left to record. */
+	private static final CompletableFuture<Void> RECORDED = CompletableFuture.completedFuture(null);
+
+	private final LocalFunctions functions;
+
+	private final PayloadSerializer serializer;
+
+	private final StepOutputs outputs;
+
+	private final EventWriter events;
+
+	private final RunEndings endings;
+
+	private final RunWrites writes;
+
+	/**
+	 * Create an executor.
+	 * @param functions this application's functions
+	 * @param store the store
+	 * @param transaction starts transactions of the executor's own
+	 * @param retry retries transient database failures
+	 * @param serializer reads and writes payloads and outputs
+	 * @param limits the size limits
+	 * @param clock the clock
+	 * @param events writes the events that steps send
+	 * @param endings what follows a run's end
+	 * @param host the worker that claimed the runs
+	 */
+	public RunExecutor(LocalFunctions functions, RunStore store, TransactionTemplate transaction, RetrySupport retry,
+			PayloadSerializer serializer, Limits limits, Clock clock, EventWriter events, RunEndings endings,
+			RunHost host) {
+		this.functions = functions;
+		this.serializer = serializer;
+		this.outputs = new StepOutputs(serializer, limits);
+		this.events = events;
+		this.endings = endings;
+		this.writes = new RunWrites(store, transaction, retry, host, clock);
+	}
+
+	/**
+	 * Start committing runs' writes together.
+	 */
+	public void start() {
+		this.writes.commits().start();
+	}
+
+	/**
+	 * Write what was handed over; later writes commit on their own.
+	 */
+	public void stop() {
+		this.writes.commits().stop();
+	}
+
+	/**
+	 * Execute a run and record its outcome.
+	 * @param run the run
+	 * @return complete once the outcome is committed, or failed if it could not be
+	 */
+	public CompletableFuture<Void> execute(ClaimedRun run) {
+		FunctionDefinition function = this.functions.get(run.functionId())
+			.orElseThrow(() -> new IllegalStateException("Claimed a run of unknown function " + run.functionId()));
+		Event event = StoredEvents.trigger(run, this.serializer);
+		if (run.cancelRequested()) {
+			return cancelled(run, event, null);
+		}
+		String late = applyTimeouts(run, function, event);
+		if (late != null) {
+			return cancelled(run, event, late);
+		}
+		// A run's first invocation has nothing stored yet: no need to read its steps.
+		List<StoredStep> stored = (run.attempts() > 1) ? this.writes.db(() -> this.writes.store().steps(run.id()))
+				: List.of();
+		StoreJournal journal = new StoreJournal(run, event, stored, this.writes, this.events, this.functions,
+				this.serializer);
+		Invocation.Outcome outcome = new Invocation(run.id(), function, event, run.retryAttempt(), this.outputs)
+			.invoke(journal);
+		if (outcome.interruption() != null) {
+			return interrupted(run, event, outcome.interruption());
+		}
+		return (outcome.failure() == null) ? completed(run, function, event, outcome.result())
+				: failed(run, function, event, outcome.failure());
+	}
+
+	/**
+	 * Find a run that first started too late, which is to be cancelled; for any other,
+	 * replace the start deadline with the finish deadline. Both count from the run's
+	 * first start, so doing this on every invocation gives the same result, also when the
+	 * first one crashed before it.
+	 * @return why the run is cancelled, or {@code null} to run it
+	 */
+	private @Nullable String applyTimeouts(ClaimedRun run, FunctionDefinition function, Event event) {
+		Duration start = function.startTimeout();
+		Duration finish = function.finishTimeout();
+		if (start == null && finish == null) {
+			return null;
+		}
+		Instant firstStart = (run.startedAt() != null) ? run.startedAt() : this.writes.now();
+		if (start != null && firstStart.isAfter(event.ts().plus(start))) {
+			return "Not started within the start timeout of " + start;
+		}
+		this.writes.db(() -> {
+			this.writes.store()
+				.setDeadline(run.id(), (finish != null) ? firstStart.plus(finish) : null,
+						(finish != null) ? "Not finished within the finish timeout of " + finish : null);
+			return true;
+		});
+		return null;
+	}
+
+	private CompletableFuture<Void> interrupted(ClaimedRun run, Event event, Interruption interruption) {
+		if (interruption instanceof Interruption.RetryStep retryStep) {
+			StoredStep attempt = retryStep.failedAttempt();
+			boolean owned = this.writes.saveStep(run.id(), attempt, () -> this.writes.store()
+				.requeue(run.id(), owner(), retryStep.dueAt(), run.failures(), attempt.attempts(), attempt.error()));
+			if (!owned) {
+				return refused(run, event);
+			}
+			logger.info("Step '{}' of run {} ({}) failed on attempt {}; retrying at {}: {}", attempt.key(), run.id(),
+					run.functionId(), attempt.attempts(), retryStep.dueAt(), attempt.error());
+			this.writes.host().wakeAt(retryStep.dueAt());
+		}
+		else if (interruption instanceof Interruption.Parked parked) {
+			this.writes.host().wakeAt(parked.dueAt());
+		}
+		else if (interruption instanceof Interruption.Cancelled cancelled) {
+			return cancelled(run, event, cancelled.reason());
+		}
+		else if (interruption instanceof Interruption.Suspend) {
+			this.writes.db(() -> this.writes.store().release(owner(), List.of(run.id()), this.writes.now()));
+		}
+		else {
+			logger.warn("Run {} of {} lost its lease to another worker; this invocation's results are discarded",
+					run.id(), run.functionId());
+		}
+		return RECORDED;
+	}
+
+	private CompletableFuture<Void> completed(ClaimedRun run, FunctionDefinition function, Event event,
+			@Nullable Object result) {
+		String output;
+		try {
+			output = this.serializer.serialize(result);
+		}
+		catch (IllegalArgumentException ex) {
+			return failed(run, function, event,
+					new NonRetriableException("The function's return value cannot be stored as JSON", ex));
+		}
+		return finish(RunEnd.completed(run.id(), output, this.writes.now()),
+				() -> this.endings.completed(run, event, output), () -> {
+				});
+	}
+
+	private CompletableFuture<Void> failed(ClaimedRun run, FunctionDefinition function, Event event, Throwable error) {
+		int failures = run.failures() + 1;
+		Instant due = function.retryAt(error, failures, this.writes.now());
+		if (due != null) {
+			if (this.writes.commit(() -> this.writes.store()
+				.requeue(run.id(), owner(), due, failures, failures, Errors.describe(error)))) {
+				logger.info("Run {} ({}) failed on attempt {}; retrying at {}: {}", run.id(), run.functionId(),
+						failures, due, Errors.describe(error));
+				this.writes.host().wakeAt(due);
+				return RECORDED;
+			}
+			return refused(run, event);
+		}
+		String stack = Errors.stack(error);
+		return finish(RunEnd.failed(run.id(), Errors.describe(error), stack, this.writes.now()),
+				() -> this.endings.failed(run, event, error, stack),
+				() -> logger.warn("Run {} ({}) of event {} failed for good: {}", run.id(), run.functionId(),
+						run.eventId(), Errors.describe(error)));
+	}
+
+	private CompletableFuture<Void> cancelled(ClaimedRun run, Event event, @Nullable String reason) {
+		String why = (reason != null) ? reason
+				: this.writes.db(() -> this.writes.store().cancelRequested(run.id(), owner())).orElse("Cancelled");
+		return finish(RunEnd.cancelled(run.id(), why, this.writes.now()), () -> this.endings.cancelled(run, event, why),
+				() -> logger.info("Run {} ({}) cancelled: {}", run.id(), run.functionId(), why));
+	}
+
+	/**
+	 * A fenced write was refused: end the run if a cancellation is pending, else another
+	 * owner has it and this invocation's results are dropped.
+	 */
+	private CompletableFuture<Void> refused(ClaimedRun run, Event event) {
+		if (this.writes.lostOrCancelled(run.id()) instanceof Interruption.Cancelled cancelled) {
+			return cancelled(run, event, cancelled.reason());
+		}
+		return RECORDED;
+	}
+
+	/**
+	 * End a run, together with other runs' writes, and follow its end up in the same
+	 * transaction; without waiting for the commit.
+	 * @param endings the follow-up, in the transaction, if the run was still held
+	 * @param ended what to do once the end committed, if the run was still held
+	 */
+	private CompletableFuture<Void> finish(RunEnd end, Runnable endings, Runnable ended) {
+		return this.writes.commits().submit(this.writes.runEnds(), end, (held) -> {
+			if (held) {
+				endings.run();
+			}
+			return held;
+		}).thenAccept((held) -> {
+			if (held) {
+				ended.run();
+			}
+		});
+	}
+
+	private String owner() {
+		return this.writes.owner();
+	}
+
+}

@@ -1,0 +1,270 @@
+package dev.fanout.engine.run;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import java.util.function.Function;
+
+import org.jspecify.annotations.Nullable;
+import org.springframework.expression.Expression;
+
+import dev.fanout.Event;
+import dev.fanout.RunStatus;
+import dev.fanout.SendResult;
+import dev.fanout.StepStatus;
+import dev.fanout.engine.event.EventExpressions;
+import dev.fanout.engine.event.StoredEvents;
+import dev.fanout.engine.function.LocalFunctions;
+import dev.fanout.engine.sending.EventWriter;
+import dev.fanout.engine.step.Interruption;
+import dev.fanout.engine.step.Refusal;
+import dev.fanout.engine.step.RunJournal;
+import dev.fanout.engine.step.StepRef;
+import dev.fanout.spi.PayloadSerializer;
+import dev.fanout.store.ClaimedRun;
+import dev.fanout.store.NewWait;
+import dev.fanout.store.StoredEvent;
+import dev.fanout.store.StoredStep;
+
+/**
+ * The journal of one claimed run, on the store: steps are read once per invocation and
+ * every write is fenced by the worker's lease, so a worker that lost the run records
+ * nothing over its new owner. A step's result commits together with other runs' writes
+ * before the step returns.
+ */
+final class StoreJournal implements RunJournal {
+
+	/**
+	 * How many stored events a wait reads at a time when it looks back for one that
+	 * arrived before it.
+	 */
+	private static final int LOOK_BACK_PAGE = 500;
+
+	private final ClaimedRun run;
+
+	private final Event trigger;
+
+	private final Map<String, StoredStep> steps = new HashMap<>();
+
+	private final RunWrites writes;
+
+	private final EventWriter events;
+
+	private final LocalFunctions functions;
+
+	private final PayloadSerializer serializer;
+
+	StoreJournal(ClaimedRun run, Event trigger, List<StoredStep> stored, RunWrites writes, EventWriter events,
+			LocalFunctions functions, PayloadSerializer serializer) {
+		this.run = run;
+		this.trigger = trigger;
+		this.writes = writes;
+		this.events = events;
+		this.functions = functions;
+		this.serializer = serializer;
+		stored.forEach(this::remember);
+	}
+
+	@Override
+	public Instant now() {
+		return this.writes.now();
+	}
+
+	@Override
+	public @Nullable StoredStep step(String key) {
+		return this.steps.get(key);
+	}
+
+	@Override
+	public @Nullable Interruption pending() {
+		if (this.writes.host().isStopping()) {
+			return new Interruption.Suspend();
+		}
+		return this.writes.host().isCancelMarked(this.run.id()) ? new Interruption.Cancelled(null) : null;
+	}
+
+	@Override
+	public @Nullable Object call(StepRef step, int attempt, List<@Nullable Object> arguments, Callable<?> body)
+			throws Exception {
+		return body.call();
+	}
+
+	@Override
+	public void save(StoredStep step) {
+		if (!this.writes.saveStep(this.run.id(), step, () -> true)) {
+			Interruption reason = this.writes.lostOrCancelled(this.run.id());
+			if (reason instanceof Interruption.Cancelled && step.status() == StepStatus.COMPLETED) {
+				// The step finished before the cancellation could stop the run: keep its
+				// output, so that a resumed replay does not repeat its work.
+				this.writes.db(() -> this.writes.store().saveStepOfCancellingRun(this.run.id(), owner(), step));
+			}
+			throw new Refusal(reason);
+		}
+		remember(step);
+	}
+
+	@Override
+	public void park(StepRef ref, StoredStep step, RunStatus status, Instant due) {
+		String runId = this.run.id();
+		if (!this.writes.saveStep(runId, step, () -> this.writes.store().park(runId, owner(), status, due))) {
+			throw refused();
+		}
+	}
+
+	/**
+	 * Look back for an event that arrived since the run started and, if none matches,
+	 * register the wait and park the run, all under an exclusive lock on the event name,
+	 * so that a concurrent send either is seen here or sees the wait.
+	 */
+	@Override
+	public Waited registerWait(StepRef ref, StoredStep waiting, WaitFor wait) {
+		Instant since = (this.run.startedAt() != null) ? this.run.startedAt() : now();
+		Instant wakeAt = requireWakeAt(waiting);
+		return this.writes.db(() -> {
+			this.writes.store().lockEventNames(List.of(wait.eventName()), true);
+			Optional<Event> arrived = firstArrived(wait.eventName(), since, wait.expression());
+			if (arrived.isPresent()) {
+				StoredStep done = StoredStep.of(waiting.key(), waiting.position(), waiting.startedAt())
+					.completed(StoredEvents.toJson(arrived.get(), this.serializer), StoredEvents.OUTPUT_TYPE, now());
+				if (!this.writes.store().saveStep(this.run.id(), owner(), done)) {
+					throw refused();
+				}
+				remember(done);
+				return Waited.resumed(arrived.get());
+			}
+			if (!this.writes.store().saveStep(this.run.id(), owner(), waiting)
+					|| !this.writes.store().park(this.run.id(), owner(), RunStatus.WAITING, wakeAt)) {
+				throw refused();
+			}
+			this.writes.store()
+				.insertWait(new NewWait(this.run.id(), waiting.key(), NewWait.EVENT, wait.eventName(), wait.match(),
+						wakeAt));
+			return Waited.parked(wakeAt);
+		});
+	}
+
+	/**
+	 * The first event of the name stored since the run started that matches and did not
+	 * resume an earlier wait of this run (an event counts once per run), read page by
+	 * page so a busy event name loses none.
+	 */
+	private Optional<Event> firstArrived(String eventName, Instant since, @Nullable Expression expression) {
+		Set<String> received = receivedEventIds();
+		Map<String, Object> trigger = EventExpressions.asMap(this.trigger);
+		String after = "";
+		List<StoredEvent> page;
+		do {
+			page = this.writes.store().eventsSince(eventName, since, after, LOOK_BACK_PAGE);
+			for (StoredEvent stored : page) {
+				Event candidate = StoredEvents.event(stored, this.serializer);
+				if (!received.contains(candidate.id()) && (expression == null || EventExpressions.isTrue(expression,
+						Map.of("event", trigger, "async", EventExpressions.asMap(candidate))))) {
+					return Optional.of(candidate);
+				}
+				after = stored.seq();
+			}
+		}
+		while (page.size() == LOOK_BACK_PAGE);
+		return Optional.empty();
+	}
+
+	/**
+	 * The ids of the events this run's waits received so far.
+	 */
+	private Set<String> receivedEventIds() {
+		Set<String> ids = new HashSet<>();
+		for (StoredStep step : this.steps.values()) {
+			if (step.status() == StepStatus.COMPLETED && StoredEvents.OUTPUT_TYPE.equals(step.outputType())) {
+				Event received = StoredEvents.fromJson(step.output(), this.serializer);
+				if (received != null) {
+					ids.add(received.id());
+				}
+			}
+		}
+		return ids;
+	}
+
+	@Override
+	public StoredStep resolveWait(StoredStep timedOut) {
+		String runId = this.run.id();
+		StoredStep resolved = this.writes.db(() -> {
+			if (this.writes.store().resolveWaitingStep(runId, timedOut)) {
+				this.writes.store().deleteWait(runId, timedOut.key());
+				return timedOut;
+			}
+			return this.writes.store()
+				.steps(runId)
+				.stream()
+				.filter((step) -> step.key().equals(timedOut.key()))
+				.findFirst()
+				.orElse(timedOut);
+		});
+		remember(resolved);
+		return resolved;
+	}
+
+	@Override
+	public SendResult send(StepRef ref, int attempt, List<Event> events, Function<SendResult, StoredStep> row) {
+		StoredStep[] saved = new StoredStep[1];
+		SendResult result = this.writes.db(() -> {
+			SendResult sent = this.events.write(events);
+			saved[0] = row.apply(sent);
+			if (!this.writes.store().saveStep(this.run.id(), owner(), saved[0])) {
+				throw refused();
+			}
+			return sent;
+		});
+		remember(saved[0]);
+		return result;
+	}
+
+	@Override
+	public boolean hasFunction(String functionId) {
+		return this.functions.get(functionId).isPresent();
+	}
+
+	/**
+	 * Create the invoked function's run, store the waiting step and park the caller,
+	 * together.
+	 */
+	@Override
+	public Instant startInvocation(StepRef ref, StoredStep waiting, String functionId, Event trigger,
+			@Nullable Duration timeout) {
+		String runId = this.run.id();
+		Instant wakeAt = requireWakeAt(waiting);
+		this.writes.db(() -> {
+			if (!this.writes.store().saveStep(runId, owner(), waiting)
+					|| !this.writes.store().park(runId, owner(), RunStatus.WAITING, wakeAt)) {
+				throw refused();
+			}
+			return this.events.writeInvocation(trigger, functionId, runId, waiting.key());
+		});
+		return wakeAt;
+	}
+
+	private Refusal refused() {
+		return new Refusal(this.writes.lostOrCancelled(this.run.id()));
+	}
+
+	private void remember(StoredStep step) {
+		this.steps.put(step.key(), step);
+	}
+
+	private String owner() {
+		return this.writes.owner();
+	}
+
+	private static Instant requireWakeAt(StoredStep step) {
+		if (step.wakeAt() == null) {
+			throw new IllegalArgumentException("Step '" + step.key() + "' has no due time");
+		}
+		return step.wakeAt();
+	}
+
+}

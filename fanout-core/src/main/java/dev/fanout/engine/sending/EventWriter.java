@@ -1,0 +1,275 @@
+package dev.fanout.engine.sending;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+
+import org.jspecify.annotations.Nullable;
+import org.springframework.transaction.support.TransactionSynchronizationManager;
+
+import dev.fanout.Event;
+import dev.fanout.SendResult;
+import dev.fanout.engine.event.EventPayloads;
+import dev.fanout.engine.function.FunctionCatalog;
+import dev.fanout.engine.function.FunctionDefinition;
+import dev.fanout.engine.settings.EngineSettings;
+import dev.fanout.engine.support.Transactions;
+import dev.fanout.internal.Ids;
+import dev.fanout.spi.PayloadSerializer;
+import dev.fanout.store.AcceptedEvents;
+import dev.fanout.store.ClaimedRun;
+import dev.fanout.store.NewEvent;
+import dev.fanout.store.NewRun;
+import dev.fanout.store.NewWait;
+import dev.fanout.store.PendingWait;
+import dev.fanout.store.ReplayableRun;
+import dev.fanout.store.RunStore;
+
+/**
+ * Writes events and the runs they trigger, in the current transaction: the events, one
+ * run per (function, event) with the runs' cancellation matchers, and the resumption or
+ * cancellation of the runs whose matchers they match. Wakes the local worker once they
+ * commit.
+ *
+ * @since 0.1.0
+ */
+public final class EventWriter {
+
+	/** The expiry of a matcher that lasts as long as its run. */
+	private static final Instant NEVER = Instant.parse("9999-12-31T00:00:00Z");
+
+	private final FunctionCatalog catalog;
+
+	private final RunStore store;
+
+	private final EventPayloads payloads;
+
+	private final EngineSettings settings;
+
+	private final Clock clock;
+
+	private final Runnable onCommit;
+
+	private final Matchers matchers;
+
+	/** This instance's worker, when it runs functions; see {@link #startLocally}. */
+	private volatile @Nullable DirectStart local;
+
+	/**
+	 * Create a writer.
+	 * @param catalog the functions of every application
+	 * @param store the store
+	 * @param serializer writes event data
+	 * @param settings the settings (application id, dedup window and limits)
+	 * @param clock the clock
+	 * @param onCommit called after a commit that created or resumed runs
+	 * @param canceller cancels the runs that an event's matchers match
+	 */
+	public EventWriter(FunctionCatalog catalog, RunStore store, PayloadSerializer serializer, EngineSettings settings,
+			Clock clock, Runnable onCommit, RunCanceller canceller) {
+		this.catalog = catalog;
+		this.store = store;
+		this.payloads = new EventPayloads(settings.limits(), serializer);
+		this.settings = settings;
+		this.clock = clock;
+		this.onCommit = onCommit;
+		this.matchers = new Matchers(store, serializer, canceller);
+	}
+
+	/**
+	 * Hand new runs of this application's functions straight to its worker when it has
+	 * threads free and the send commits in a transaction of its own.
+	 * @param worker the worker
+	 */
+	public void startLocally(DirectStart worker) {
+		this.local = worker;
+	}
+
+	/**
+	 * The worker to hand a send's runs to, when the send commits in a transaction of its
+	 * own: a caller's transaction may last long after the insert, and a run must not look
+	 * started before its send commits.
+	 * @return the worker, or {@code null}
+	 */
+	@Nullable DirectStart localStarter() {
+		return TransactionSynchronizationManager.isActualTransactionActive() ? null : this.local;
+	}
+
+	/**
+	 * Store events in the current transaction; for system events and the sends of steps.
+	 * @param events the events
+	 * @return the result
+	 * @throws IllegalArgumentException if an event breaks a limit
+	 */
+	public SendResult write(List<Event> events) {
+		return write(events, this.payloads.of(events), null, true, null);
+	}
+
+	/**
+	 * Store the trigger of an invoked function's run, in the current transaction: the run
+	 * is created for that function alone, whatever the triggers say, and remembers its
+	 * parent.
+	 * @param event the trigger
+	 * @param functionId the invoked function
+	 * @param parentRunId the invoking run
+	 * @param parentStepKey the invoking step
+	 * @return the result
+	 */
+	public SendResult writeInvocation(Event event, String functionId, String parentRunId, String parentStepKey) {
+		return write(List.of(event), this.payloads.of(List.of(event)),
+				new Target(functionId, parentRunId, parentStepKey), true, null);
+	}
+
+	/**
+	 * Store a cron tick's event in the current transaction, with a run for the ticking
+	 * function alone.
+	 * @param event the tick's event
+	 * @param functionId the function
+	 * @return the result
+	 */
+	public SendResult writeCronTick(Event event, String functionId) {
+		return write(List.of(event), this.payloads.of(List.of(event)), new Target(functionId, null, null), true, null);
+	}
+
+	SendResult write(List<Event> events, List<EventPayloads.Payload> payloads, @Nullable Target only,
+			boolean storeDuplicates, @Nullable DirectStart starter) {
+		Instant now = this.clock.instant();
+		List<String> ids = events.stream().map(Event::id).toList();
+		AcceptedEvents fresh = this.store.acceptNewEvents(events.stream().map(Event::name).distinct().toList(),
+				new LinkedHashSet<>(ids), now, now.minus(this.settings.dedupWindow()));
+		Set<String> triggered = new HashSet<>();
+		List<NewEvent> rows = new ArrayList<>(events.size());
+		List<NewRun> runs = new ArrayList<>();
+		List<NewWait> waits = new ArrayList<>();
+		List<Event> accepted = new ArrayList<>();
+		// Only new events trigger functions, and an invocation's only its function.
+		FunctionCatalog.@Nullable View functions = (only == null && !fresh.ids().isEmpty())
+				? this.catalog.view(fresh.functionsVersion()) : null;
+		DirectStart worker = TransactionSynchronizationManager.isSynchronizationActive() ? starter : null;
+		List<ClaimedRun> started = new ArrayList<>();
+		for (int i = 0; i < events.size(); i++) {
+			Event event = events.get(i);
+			boolean duplicate = !fresh.ids().contains(event.id()) || !triggered.add(event.id());
+			if (duplicate && !storeDuplicates) {
+				continue;
+			}
+			NewEvent row = newEvent(event, payloads.get(i), now, duplicate);
+			rows.add(row);
+			if (duplicate) {
+				continue;
+			}
+			accepted.add(event);
+			boolean due = !row.ts().isAfter(now);
+			for (FunctionCatalog.Target target : targetsFor(functions, event, only)) {
+				NewRun run = newRun(target, row.seq(), event.id(), row.ts(), due ? now : row.ts(), now, only);
+				if (due && worker != null && target.appId().equals(this.settings.appId())
+						&& worker.reserve(target.functionId())) {
+					run = run.startedBy(worker.owner(), worker.leaseUntil());
+					started.add(ClaimedRun.started(run, row));
+				}
+				runs.add(run);
+				waits.addAll(cancelWaits(target, run.id(), now));
+			}
+		}
+		if (!started.isEmpty()) {
+			// Registered before the insert, so that a failing one frees the threads too.
+			Transactions.afterCompletion(() -> worker.startReserved(started), () -> worker.unreserve(started.size()));
+		}
+		List<PendingWait> pending = this.store.insertAndFindWaits(rows, runs, waits,
+				accepted.stream().map(Event::name).distinct().toList(), now);
+		boolean resumed = this.matchers.resolve(accepted, runs, pending, now);
+		List<String> queuedApps = runs.stream()
+			.filter((run) -> run.leaseOwner() == null)
+			.map(NewRun::appId)
+			.distinct()
+			.toList();
+		if (!queuedApps.isEmpty() || resumed) {
+			Transactions.afterCommit(this.onCommit);
+			// A resumed wait may belong to any application.
+			this.store.announce(resumed ? List.of("*") : queuedApps);
+		}
+		return new SendResult(ids, runs.stream().map(NewRun::id).toList());
+	}
+
+	/**
+	 * An event's row. Its time is kept as the database stores it, so that a run started
+	 * from memory sees what a claimed one would.
+	 */
+	private static NewEvent newEvent(Event event, EventPayloads.Payload payload, Instant now, boolean duplicate) {
+		return new NewEvent(Ids.next(), event.id(), event.name(), payload.data(), payload.user(),
+				event.ts().truncatedTo(ChronoUnit.MICROS), event.v(), now, duplicate);
+	}
+
+	private List<FunctionCatalog.Target> targetsFor(FunctionCatalog.@Nullable View functions, Event event,
+			@Nullable Target only) {
+		if (only == null) {
+			return Objects.requireNonNull(functions).targetsFor(event);
+		}
+		return this.catalog.local(only.functionId()).map(List::of).orElse(List.of());
+	}
+
+	/**
+	 * Whether a function of any application could be triggered by events of a name, as
+	 * the functions were last read: asked once per run ending, for its system event, so
+	 * it must not cost a query.
+	 * @param eventName the event name
+	 * @return whether some trigger matches the name
+	 */
+	public boolean hasTriggerFor(String eventName) {
+		return this.catalog.lastView().hasTriggerFor(eventName);
+	}
+
+	/**
+	 * A new run of a function for a stored event, for a replay: its start timeout counts
+	 * from when it is due, not from the event.
+	 * @param target the function
+	 * @param run the run replayed
+	 * @param due when the new run is due
+	 * @param now the current time
+	 * @return the new run
+	 */
+	public static NewRun replayRun(FunctionCatalog.Target target, ReplayableRun run, Instant due, Instant now) {
+		return newRun(target, run.eventSeq(), run.eventId(), due, due, now, null);
+	}
+
+	private static NewRun newRun(FunctionCatalog.Target target, String seq, String eventId, Instant startFrom,
+			Instant due, Instant now, @Nullable Target only) {
+		Duration start = target.startTimeout();
+		return new NewRun(Ids.next(), target.appId(), target.functionId(), seq, eventId, due, now,
+				(start != null) ? startFrom.plus(start) : null,
+				(start != null) ? "Not started within the start timeout of " + start : null,
+				(only != null) ? only.parentRunId() : null, (only != null) ? only.parentStepKey() : null, null);
+	}
+
+	/**
+	 * The matchers of a new run's cancellation rules.
+	 * @param target the run's function
+	 * @param runId the run
+	 * @param now the current time
+	 * @return the matchers
+	 */
+	public static List<NewWait> cancelWaits(FunctionCatalog.Target target, String runId, Instant now) {
+		List<NewWait> waits = new ArrayList<>();
+		for (int i = 0; i < target.cancelOn().size(); i++) {
+			FunctionDefinition.CancelRule rule = target.cancelOn().get(i);
+			Instant expires = (rule.timeout() != null) ? now.plus(rule.timeout()) : NEVER;
+			waits.add(new NewWait(runId, "cancel-" + i, NewWait.CANCEL, rule.event(), rule.match(), expires));
+		}
+		return waits;
+	}
+
+	/**
+	 * A run created for one function whatever the triggers say: an invocation, with its
+	 * parent, or a cron tick, without.
+	 */
+	record Target(String functionId, @Nullable String parentRunId, @Nullable String parentStepKey) {
+	}
+
+}

@@ -1,0 +1,50 @@
+package dev.fanout.engine.step;
+
+import org.jspecify.annotations.Nullable;
+
+import dev.fanout.Event;
+import dev.fanout.engine.function.FunctionDefinition;
+
+/**
+ * One invocation of a run's function, over a journal: the one way the engine and the test
+ * kit call a function, so that both give its steps the same semantics.
+ *
+ * @param runId the run id the function sees
+ * @param function the function
+ * @param event the run's trigger
+ * @param attempt the zero-based attempt the invocation starts with
+ * @param outputs how step outputs are stored and restored
+ * @since 0.1.0
+ */
+public record Invocation(String runId, FunctionDefinition function, Event event, int attempt, StepOutputs outputs) {
+
+	/**
+	 * Invoke the function once.
+	 * @param journal where the run's state lives
+	 * @return what the function returned or threw, and why it stopped early if it did
+	 */
+	public Outcome invoke(RunJournal journal) {
+		RunState state = new RunState(this, journal);
+		Object result = null;
+		Throwable failure = null;
+		try {
+			result = this.function.invoker().invoke(state, state);
+		}
+		catch (Throwable ex) {
+			failure = ex;
+		}
+		return new Outcome(result, failure, state.interruption());
+	}
+
+	/**
+	 * How an invocation ended. When it was interrupted, the interruption says what to do
+	 * and the rest does not count, even if the function caught the signal and returned.
+	 *
+	 * @param result what the function returned
+	 * @param failure what the function threw, or {@code null}
+	 * @param interruption why it stopped early, or {@code null}
+	 */
+	public record Outcome(@Nullable Object result, @Nullable Throwable failure, @Nullable Interruption interruption) {
+	}
+
+}
