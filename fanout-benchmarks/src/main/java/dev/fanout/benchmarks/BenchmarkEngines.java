@@ -25,9 +25,10 @@ public final class BenchmarkEngines {
 	public static FanoutEngine start(FreshDatabase database, Workload workload, boolean workerEnabled) {
 		JacksonPayloadSerializer serializer = new JacksonPayloadSerializer();
 		FanoutEngine engine = FanoutEngine.builder(database.dataSource(), database.transactionManager())
-			.settings(EngineSettings.defaults("bench")
-				.withConcurrency(workload.concurrency())
-				.withWorkerEnabled(workerEnabled))
+			.settings(EngineSettings.builder("bench")
+				.concurrency(workload.concurrency())
+				.workerEnabled(workerEnabled)
+				.build())
 			.serializer(serializer)
 			.functions(BenchmarkFunctions.definitions(workload.functions(), workload.steps(), serializer))
 			.build();

@@ -70,7 +70,7 @@ public final class FanoutEngine {
 
 	private FanoutEngine(Builder builder) {
 		this.settings = builder.settings;
-		RunStore store = JdbcRunStore.create(builder.dataSource, builder.tablePrefix, this.settings.appId());
+		RunStore store = JdbcRunStore.create(builder.dataSource, this.settings.tablePrefix(), this.settings.appId());
 		this.store = store;
 		this.registry = new LocalFunctions(builder.functions);
 		this.directory = new FunctionCatalog(this.settings.appId(), this.registry, store, builder.serializer,
@@ -86,11 +86,11 @@ public final class FanoutEngine {
 		this.sender = new StoreEventSender(writer, new EventPayloads(this.settings.limits(), builder.serializer),
 				joining);
 		this.crons = new CronTicker(this.registry,
-				JdbcCronTickStore.create(builder.dataSource, builder.tablePrefix, this.settings.appId()), writer,
-				this.own, builder.retry, builder.clock, this.settings.pollInterval());
+				JdbcCronTickStore.create(builder.dataSource, this.settings.tablePrefix(), this.settings.appId()),
+				writer, this.own, builder.retry, builder.clock, this.settings.pollInterval());
 		this.retention = new RetentionCleaner(
-				JdbcRetentionStore.create(builder.dataSource, builder.tablePrefix, this.settings.appId()), this.own,
-				builder.retry, this.settings, builder.clock);
+				JdbcRetentionStore.create(builder.dataSource, this.settings.tablePrefix(), this.settings.appId()),
+				this.own, builder.retry, this.settings, builder.clock);
 		this.worker = new Worker(this.registry, store, this.own, builder.retry, this.settings, builder.clock,
 				(host) -> new RunExecutor(this.registry, store, this.own, builder.retry, builder.serializer,
 						this.settings.limits(), builder.clock, writer, endings, host),
@@ -98,8 +98,8 @@ public final class FanoutEngine {
 		if (this.settings.workerEnabled()) {
 			writer.startLocally(this.worker);
 		}
-		Replays replays = new Replays(this.directory, this.registry, store, this.own, builder.clock, builder.replayRate,
-				this::wakeWorker);
+		Replays replays = new Replays(this.directory, this.registry, store, this.own, builder.clock,
+				this.settings.replayRate(), this::wakeWorker);
 		this.admin = new StoreFanoutAdmin(store, this.cancellations, joining, replays);
 	}
 
@@ -163,6 +163,14 @@ public final class FanoutEngine {
 		this.retention.stop();
 	}
 
+	/**
+	 * The settings the engine was built with.
+	 * @return the settings
+	 */
+	public EngineSettings settings() {
+		return this.settings;
+	}
+
 	public EventSender sender() {
 		return this.sender;
 	}
@@ -215,7 +223,7 @@ public final class FanoutEngine {
 
 		private final List<FunctionDefinition> functions = new ArrayList<>();
 
-		private EngineSettings settings = EngineSettings.defaults("fanout");
+		private EngineSettings settings = EngineSettings.DEFAULTS;
 
 		private PayloadSerializer serializer = new JacksonPayloadSerializer();
 
@@ -223,55 +231,68 @@ public final class FanoutEngine {
 
 		private RetrySupport retry = RetrySupport.defaults();
 
-		private String tablePrefix = "fanout_";
-
-		private double replayRate = 50;
-
 		private Builder(DataSource dataSource, PlatformTransactionManager transactionManager) {
 			this.dataSource = dataSource;
 			this.transactionManager = transactionManager;
 		}
 
+		/**
+		 * How the engine behaves, {@link EngineSettings#DEFAULTS} unless set: every value
+		 * the engine is configured with, the table prefix and the replay rate among them,
+		 * while this builder takes the collaborators.
+		 * @param settings the settings
+		 * @return this builder
+		 */
 		public Builder settings(EngineSettings settings) {
 			this.settings = settings;
 			return this;
 		}
 
+		/**
+		 * How payloads and step outputs are written as JSON, by default with a plain
+		 * Jackson mapper.
+		 * @param serializer the serializer
+		 * @return this builder
+		 */
 		public Builder serializer(PayloadSerializer serializer) {
 			this.serializer = serializer;
 			return this;
 		}
 
+		/**
+		 * The clock the engine reads, UTC system time by default; tests pass their own.
+		 * @param clock the clock
+		 * @return this builder
+		 */
 		public Builder clock(Clock clock) {
 			this.clock = clock;
 			return this;
 		}
 
+		/**
+		 * How the engine's own database work is retried after a transient failure.
+		 * @param retry the retry support
+		 * @return this builder
+		 */
 		public Builder retry(RetrySupport retry) {
 			this.retry = retry;
 			return this;
 		}
 
-		public Builder tablePrefix(String tablePrefix) {
-			this.tablePrefix = tablePrefix;
-			return this;
-		}
-
 		/**
-		 * How many replayed runs a second to hand to the workers.
-		 * @param replayRate runs per second, more than 0
+		 * Add this application's functions.
+		 * @param functions the functions
 		 * @return this builder
 		 */
-		public Builder replayRate(double replayRate) {
-			this.replayRate = replayRate;
-			return this;
-		}
-
 		public Builder functions(Collection<FunctionDefinition> functions) {
 			this.functions.addAll(functions);
 			return this;
 		}
 
+		/**
+		 * Build the engine, not yet started.
+		 * @return the engine
+		 */
 		public FanoutEngine build() {
 			return new FanoutEngine(this);
 		}

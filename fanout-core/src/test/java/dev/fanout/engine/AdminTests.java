@@ -152,7 +152,8 @@ class AdminTests {
 		TestEngine worker = this.fixture.start(db, EngineFixture.settings(), invoices);
 		failInvoices(worker, invoices, 4);
 		worker.stop();
-		TestEngine admin = this.fixture.start(db, EngineFixture.settings().withWorkerEnabled(false), invoices);
+		TestEngine admin = this.fixture.start(db, EngineFixture.settings().toBuilder().workerEnabled(false).build(),
+				invoices);
 		List<String> replayed = admin.admin()
 			.replay(ReplayRequest.builder().function("send-invoice").mode(ReplayMode.RESUME).build())
 			.runIds();

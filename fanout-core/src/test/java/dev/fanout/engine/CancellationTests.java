@@ -150,7 +150,8 @@ class CancellationTests {
 		FreshDatabase db = this.fixture.database(database);
 		Reminders reminders = new Reminders();
 		TestEngine worker = this.fixture.start(db, EngineFixture.settings(), reminders);
-		TestEngine admin = this.fixture.start(db, EngineFixture.settings().withWorkerEnabled(false), reminders);
+		TestEngine admin = this.fixture.start(db, EngineFixture.settings().toBuilder().workerEnabled(false).build(),
+				reminders);
 		String runId = remind(worker, 1, "block");
 		awaiting().until(() -> reminders.blocking.getCount() == 0);
 		admin.admin().cancel(runId);

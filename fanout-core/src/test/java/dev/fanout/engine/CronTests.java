@@ -147,8 +147,8 @@ class CronTests {
 		MutableClock clock = new MutableClock(TEN_TWENTY);
 		Hourly billing = new Hourly();
 		Hourly mailing = new Hourly();
-		TestEngine billingApp = this.fixture.start(db, EngineFixture.settings().withAppId("billing"), clock, billing);
-		this.fixture.start(db, EngineFixture.settings().withAppId("mailing"), clock, mailing);
+		TestEngine billingApp = this.fixture.start(db, EngineFixture.settings("billing"), clock, billing);
+		this.fixture.start(db, EngineFixture.settings("mailing"), clock, mailing);
 		clock.set(at("11:00:00"));
 		billingApp.awaitRunsOf("hourly-report", 2);
 		assertThat(billing.ticks).containsExactly("2036-01-15T11:00:00Z");

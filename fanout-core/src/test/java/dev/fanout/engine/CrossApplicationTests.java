@@ -74,7 +74,7 @@ class CrossApplicationTests {
 		Functions mailing = new Functions("mailing");
 		start(db, "mailing", mailing.new ProOnly());
 		TestEngine sender = this.fixture.start(db,
-				EngineFixture.settings().withAppId("signup").withWorkerEnabled(false));
+				EngineFixture.settings("signup").toBuilder().workerEnabled(false).build());
 		assertThat(sender.send("app/user.signup", Map.of("plan", "free")).runIds()).isEmpty();
 		String runId = sender.send("app/user.signup", Map.of("plan", "pro")).runIds().get(0);
 		RunInfo run = sender.awaitRun(runId, RunStatus.COMPLETED);
@@ -103,7 +103,7 @@ class CrossApplicationTests {
 	}
 
 	private TestEngine start(FreshDatabase db, String appId, Object... functions) {
-		return this.fixture.start(db, EngineFixture.settings().withAppId(appId), functions);
+		return this.fixture.start(db, EngineFixture.settings(appId), functions);
 	}
 
 	static class Functions {

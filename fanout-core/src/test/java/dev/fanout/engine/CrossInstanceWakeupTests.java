@@ -39,8 +39,9 @@ class CrossInstanceWakeupTests {
 	@Test
 	void runSentByOneInstanceStartsOnAnotherAtOnce() {
 		FreshDatabase db = this.fixture.database(TestDatabase.POSTGRESQL);
-		TestEngine sender = this.fixture.start(db, EngineFixture.settings().withWorkerEnabled(false));
-		TestEngine worker = this.fixture.start(db, EngineFixture.settings().withPollInterval(SLOW_POLL), new Greeter());
+		TestEngine sender = this.fixture.start(db, EngineFixture.settings().toBuilder().workerEnabled(false).build());
+		TestEngine worker = this.fixture.start(db, EngineFixture.settings().toBuilder().pollInterval(SLOW_POLL).build(),
+				new Greeter());
 		List<Duration> latencies = new ArrayList<>();
 		for (int i = 0; i < SENDS; i++) {
 			Instant sent = Instant.now();
@@ -59,8 +60,9 @@ class CrossInstanceWakeupTests {
 	@Test
 	void listenerReconnectsAfterItsConnectionIsDropped() {
 		FreshDatabase db = this.fixture.database(TestDatabase.POSTGRESQL);
-		TestEngine sender = this.fixture.start(db, EngineFixture.settings().withWorkerEnabled(false));
-		TestEngine worker = this.fixture.start(db, EngineFixture.settings().withPollInterval(SLOW_POLL), new Greeter());
+		TestEngine sender = this.fixture.start(db, EngineFixture.settings().toBuilder().workerEnabled(false).build());
+		TestEngine worker = this.fixture.start(db, EngineFixture.settings().toBuilder().pollInterval(SLOW_POLL).build(),
+				new Greeter());
 		List<Integer> before = awaiting().until(() -> listeners(db), (pids) -> pids.size() == 1);
 		db.jdbc()
 			.queryForList("SELECT pg_terminate_backend(pid) FROM pg_stat_activity "

@@ -51,7 +51,7 @@ class DirectStartTests {
 	void aSendWithFreeThreadsCommitsItsRunsAlreadyStarted(TestDatabase database) {
 		Gate gate = new Gate(1);
 		TestEngine engine = startSettled(this.fixture.database(database),
-				EngineFixture.settings().withPollInterval(SLOW_POLL), gate);
+				EngineFixture.settings().toBuilder().pollInterval(SLOW_POLL).build(), gate);
 		String runId = sendStartedAtCommit(engine);
 		gate.open.countDown();
 		RunInfo run = engine.awaitRun(runId, RunStatus.COMPLETED);
@@ -63,7 +63,7 @@ class DirectStartTests {
 	void runsBeyondTheFreeThreadsAreQueuedAndClaimedWhenThreadsFree(TestDatabase database) {
 		Gate gate = new Gate(1);
 		TestEngine engine = startSettled(this.fixture.database(database),
-				EngineFixture.settings().withConcurrency(2).withPollInterval(SLOW_POLL), gate);
+				EngineFixture.settings().toBuilder().concurrency(2).pollInterval(SLOW_POLL).build(), gate);
 		List<Event> events = IntStream.range(0, 5).mapToObj((i) -> Event.of("app/gated", Map.of("n", i))).toList();
 		SendResult sent = engine.sender().sendAll(events);
 		List<RunInfo> atCommit = sent.runIds().stream().map((id) -> engine.admin().run(id).orElseThrow()).toList();
@@ -81,8 +81,8 @@ class DirectStartTests {
 	void aSendThatFailsLeavesNoRunAndGivesItsThreadsBack(TestDatabase database) {
 		FreshDatabase db = this.fixture.database(database);
 		Gate gate = new Gate(2);
-		TestEngine engine = startSettled(db, EngineFixture.settings().withConcurrency(2).withPollInterval(SLOW_POLL),
-				gate);
+		TestEngine engine = startSettled(db,
+				EngineFixture.settings().toBuilder().concurrency(2).pollInterval(SLOW_POLL).build(), gate);
 		gate.open.countDown();
 		// Fails the insert, after the send reserved both threads for its runs.
 		db.jdbc().execute("ALTER TABLE fanout_events ADD CONSTRAINT no_poison CHECK (name <> 'app/poison')");
@@ -103,7 +103,7 @@ class DirectStartTests {
 	void aSendInTheCallersTransactionQueuesItsRuns(TestDatabase database) {
 		Gate gate = new Gate(1);
 		TestEngine engine = startSettled(this.fixture.database(database),
-				EngineFixture.settings().withPollInterval(SLOW_POLL), gate);
+				EngineFixture.settings().toBuilder().pollInterval(SLOW_POLL).build(), gate);
 		gate.open.countDown();
 		SendResult sent = engine.database()
 			.transactionTemplate()
@@ -117,8 +117,9 @@ class DirectStartTests {
 		FreshDatabase db = this.fixture.database(database);
 		Gate gate = new Gate(1);
 		DisconnectableDataSource firstConnection = new DisconnectableDataSource(db.dataSource());
-		EngineSettings settings = EngineFixture.settings().withLeaseDuration(Duration.ofSeconds(1));
-		TestEngine first = startSettled(db, firstConnection, settings.withPollInterval(SLOW_POLL), gate);
+		EngineSettings settings = EngineFixture.settings().toBuilder().leaseDuration(Duration.ofSeconds(1)).build();
+		TestEngine first = startSettled(db, firstConnection, settings.toBuilder().pollInterval(SLOW_POLL).build(),
+				gate);
 		String runId = sendStartedAtCommit(first);
 		awaiting().until(() -> gate.entered.get() == 1);
 		// Its heartbeat fails from now on, and the lease it got from its send runs out.

@@ -20,7 +20,6 @@ import dev.fanout.RunStatus;
 import dev.fanout.SendResult;
 import dev.fanout.engine.event.SystemEvents;
 import dev.fanout.engine.sending.StoreEventSender;
-import dev.fanout.engine.settings.Limits;
 import dev.fanout.store.jdbc.JdbcRunStore;
 import dev.fanout.testsupport.EngineFixture;
 import dev.fanout.testsupport.FreshDatabase;
@@ -210,7 +209,7 @@ class EventSenderTests {
 	@OnEachDatabase
 	void idSeenBeforeTheDedupWindowTriggersAgain(TestDatabase database) {
 		TestEngine engine = this.fixture.start(this.fixture.database(database),
-				EngineFixture.settings().withDedupWindow(Duration.ZERO), new Recorder());
+				EngineFixture.settings().toBuilder().dedupWindow(Duration.ZERO).build(), new Recorder());
 		Event event = Event.builder("app/user.signup").id("signup-9").build();
 		SendResult first = engine.sender().send(event);
 		SendResult second = engine.sender().send(event);
@@ -241,8 +240,7 @@ class EventSenderTests {
 	@OnEachDatabase
 	void tooManyEventsAtOnceAreRejected(TestDatabase database) {
 		TestEngine engine = this.fixture.start(this.fixture.database(database),
-				EngineFixture.settings().withLimits(new Limits(512 * 1024, 2, 4 * 1024 * 1024, 1000, 256)),
-				new Recorder());
+				EngineFixture.settings().toBuilder().maxEventsPerSend(2).build(), new Recorder());
 		List<Event> events = List.of(Event.of("a/b", Map.of()), Event.of("a/b", Map.of()), Event.of("a/b", Map.of()));
 		assertThatIllegalArgumentException().isThrownBy(() -> engine.sender().sendAll(events))
 			.withMessageContaining("the limit is 2");

@@ -42,7 +42,8 @@ class RecoveryTests {
 	void stopLetsTheRunningStepFinishAndHandsTheRunToTheNextInstance(TestDatabase database) {
 		FreshDatabase db = this.fixture.database(database);
 		Checkout checkout = new Checkout();
-		TestEngine first = this.fixture.start(db, EngineFixture.settings().withLeaseDuration(LONG_LEASE), checkout);
+		TestEngine first = this.fixture.start(db,
+				EngineFixture.settings().toBuilder().leaseDuration(LONG_LEASE).build(), checkout);
 		String runId = first.send("app/order.placed", Map.of()).runIds().get(0);
 		awaiting().until(() -> checkout.charges.get() == 1);
 		CompletableFuture<Void> stopped = CompletableFuture.runAsync(first::stop);
@@ -54,7 +55,8 @@ class RecoveryTests {
 		assertThat(handedBack.steps()).extracting(StepInfo::key, StepInfo::status)
 			.containsExactly(tuple("reserve", StepStatus.COMPLETED), tuple("charge", StepStatus.COMPLETED));
 		Instant restarted = Instant.now();
-		TestEngine second = this.fixture.start(db, EngineFixture.settings().withLeaseDuration(LONG_LEASE), checkout);
+		TestEngine second = this.fixture.start(db,
+				EngineFixture.settings().toBuilder().leaseDuration(LONG_LEASE).build(), checkout);
 		RunInfo run = second.awaitRun(runId, RunStatus.COMPLETED);
 		assertThat(run.endedAt()).isBefore(restarted.plus(LONG_LEASE));
 		assertThat(run.output()).isEqualTo("\"shipped after charge-1\"");
@@ -69,8 +71,10 @@ class RecoveryTests {
 		FreshDatabase db = this.fixture.database(database);
 		Checkout checkout = new Checkout();
 		EngineSettings settings = EngineFixture.settings()
-			.withLeaseDuration(LONG_LEASE)
-			.withShutdownTimeout(Duration.ofMillis(200));
+			.toBuilder()
+			.leaseDuration(LONG_LEASE)
+			.shutdownTimeout(Duration.ofMillis(200))
+			.build();
 		TestEngine first = this.fixture.start(db, settings, checkout);
 		String runId = first.send("app/order.placed", Map.of()).runIds().get(0);
 		awaiting().until(() -> checkout.charges.get() == 1);
@@ -96,7 +100,7 @@ class RecoveryTests {
 		FreshDatabase db = this.fixture.database(database);
 		Checkout checkout = new Checkout();
 		DisconnectableDataSource firstConnection = new DisconnectableDataSource(db.dataSource());
-		EngineSettings settings = EngineFixture.settings().withLeaseDuration(Duration.ofSeconds(1));
+		EngineSettings settings = EngineFixture.settings().toBuilder().leaseDuration(Duration.ofSeconds(1)).build();
 		TestEngine first = this.fixture.start(db, firstConnection, settings, checkout);
 		String runId = first.send("app/order.placed", Map.of()).runIds().get(0);
 		awaiting().until(() -> checkout.charges.get() == 1);

@@ -64,7 +64,7 @@ class SendEventStepTests {
 	void recoveredRunDoesNotSendAgain(TestDatabase database) {
 		FreshDatabase db = this.fixture.database(database);
 		Announcer announcer = new Announcer();
-		EngineSettings settings = EngineFixture.settings().withShutdownTimeout(Duration.ofMillis(200));
+		EngineSettings settings = EngineFixture.settings().toBuilder().shutdownTimeout(Duration.ofMillis(200)).build();
 		TestEngine first = this.fixture.start(db, settings, announcer);
 		String runId = first.send("app/release.staged", Map.of("version", "1.3")).runIds().get(0);
 		awaiting().until(() -> announcer.blocked.getCount() == 0);

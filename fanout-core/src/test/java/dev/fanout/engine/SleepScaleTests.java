@@ -49,7 +49,8 @@ class SleepScaleTests {
 	void twoThousandSleepingRunsOnFourThreadsAllResumeOnTime(TestDatabase database) {
 		Sleepers sleepers = new Sleepers();
 		TestEngine engine = this.fixture.start(this.fixture.database(database),
-				EngineFixture.settings().withConcurrency(THREADS).withPollInterval(Duration.ofSeconds(5)), sleepers);
+				EngineFixture.settings().toBuilder().concurrency(THREADS).pollInterval(Duration.ofSeconds(5)).build(),
+				sleepers);
 		// Time for all runs to fall asleep, then dues spread over three seconds.
 		Instant firstDue = Instant.now().truncatedTo(ChronoUnit.MILLIS).plus(ASLEEP_WITHIN);
 		List<Event> events = new ArrayList<>();

@@ -48,7 +48,7 @@ class SleepTests {
 	void sleepingRunHoldsNoThreadAndResumesOnTime(TestDatabase database) {
 		Napper napper = new Napper();
 		TestEngine engine = this.fixture.start(this.fixture.database(database),
-				EngineFixture.settings().withPollInterval(SLOW_POLL), napper);
+				EngineFixture.settings().toBuilder().pollInterval(SLOW_POLL).build(), napper);
 		String runId = engine.send("app/nap", Map.of("millis", 800)).runIds().get(0);
 		RunInfo sleeping = engine.awaitStatus(runId, RunStatus.SLEEPING);
 		// The run gives its thread back while it waits.
@@ -71,7 +71,7 @@ class SleepTests {
 	void sleepUntilResumesOnAnotherEngineAfterARestart(TestDatabase database) {
 		FreshDatabase db = this.fixture.database(database);
 		Napper napper = new Napper();
-		EngineSettings settings = EngineFixture.settings().withPollInterval(SLOW_POLL);
+		EngineSettings settings = EngineFixture.settings().toBuilder().pollInterval(SLOW_POLL).build();
 		TestEngine first = this.fixture.start(db, settings, napper);
 		Instant until = Instant.now().plusMillis(1500);
 		String runId = first.send("app/nap.until", Map.of("until", until.toString())).runIds().get(0);
@@ -122,7 +122,7 @@ class SleepTests {
 	void eventWithAFutureTimestampStartsItsRunsAtThatTime(TestDatabase database) {
 		Napper napper = new Napper();
 		TestEngine engine = this.fixture.start(this.fixture.database(database),
-				EngineFixture.settings().withPollInterval(SLOW_POLL), napper);
+				EngineFixture.settings().toBuilder().pollInterval(SLOW_POLL).build(), napper);
 		Instant ts = Instant.now().plusMillis(800);
 		SendResult sent = engine.sender().send(Event.builder("app/later").ts(ts).build());
 		assertThat(sent.runIds()).hasSize(2);

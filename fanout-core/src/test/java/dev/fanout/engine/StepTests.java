@@ -21,7 +21,6 @@ import dev.fanout.StepContext;
 import dev.fanout.StepFailedException;
 import dev.fanout.StepInfo;
 import dev.fanout.StepStatus;
-import dev.fanout.engine.settings.Limits;
 import dev.fanout.testsupport.EngineFixture;
 import dev.fanout.testsupport.OnEachDatabase;
 import dev.fanout.testsupport.TestDatabase;
@@ -202,7 +201,7 @@ class StepTests {
 	void stepOutputOverTheLimitFailsTheStep(TestDatabase database) {
 		LimitedFunctions limits = new LimitedFunctions();
 		TestEngine engine = this.fixture.start(this.fixture.database(database),
-				EngineFixture.settings().withLimits(new Limits(512 * 1024, 5000, 100, 3, 256)), limits);
+				EngineFixture.settings().toBuilder().maxStepOutputSize(100).maxStepsPerRun(3).build(), limits);
 		RunInfo big = engine.awaitRun(send(engine, "app/big.output"), RunStatus.FAILED);
 		assertThat(big.attempts()).isEqualTo(1);
 		assertThat(big.error()).contains("over the limit of 100 bytes");

@@ -40,7 +40,7 @@ class TimeoutsTests {
 	void runQueuedLongerThanTheStartTimeoutIsCancelledWithoutStarting(TestDatabase database) {
 		Exports exports = new Exports();
 		TestEngine engine = this.fixture.start(this.fixture.database(database),
-				EngineFixture.settings().withConcurrency(1), exports);
+				EngineFixture.settings().toBuilder().concurrency(1).build(), exports);
 		String blocker = engine.send("app/backup.started", Map.of()).runIds().get(0);
 		awaiting().until(() -> exports.blocking.getCount() == 0);
 		String runId = engine.send("app/export.requested", Map.of()).runIds().get(0);

@@ -129,7 +129,7 @@ class WaitForEventTests {
 	void waitingRunsSurviveARestartAndResumeOnTheNextEngine(TestDatabase database) {
 		FreshDatabase db = this.fixture.database(database);
 		Checkout checkout = new Checkout();
-		EngineSettings settings = EngineFixture.settings().withPollInterval(Duration.ofSeconds(5));
+		EngineSettings settings = EngineFixture.settings().toBuilder().pollInterval(Duration.ofSeconds(5)).build();
 		TestEngine first = this.fixture.start(db, settings, checkout);
 		String paid = placeOrder(first, 1, 10_000);
 		String unpaid = placeOrder(first, 2, 1_500);

@@ -51,7 +51,7 @@ class WorkerTests {
 	void runsMoreRunsThanThreadsWithoutWaitingForThePoll(TestDatabase database) {
 		Counter counter = new Counter();
 		TestEngine engine = this.fixture.start(this.fixture.database(database),
-				EngineFixture.settings().withConcurrency(2).withPollInterval(SLOW_POLL), counter);
+				EngineFixture.settings().toBuilder().concurrency(2).pollInterval(SLOW_POLL).build(), counter);
 		List<Event> events = IntStream.range(0, 20).mapToObj((i) -> Event.of("app/tick", Map.of("n", i))).toList();
 		SendResult sent = engine.sender().sendAll(events);
 		assertThat(sent.runIds()).hasSize(20);
@@ -63,10 +63,8 @@ class WorkerTests {
 	void startsARetryDueBeforeTheNextPollOnTime(TestDatabase database) {
 		Counter counter = new Counter();
 		TestEngine engine = this.fixture.start(this.fixture.database(database),
-				EngineFixture.settings()
-					.withPollInterval(SLOW_POLL)
-					.withBackoff(new Backoff(List.of(Duration.ofMillis(200)), 0)),
-				counter);
+				EngineFixture.settings().toBuilder().pollInterval(SLOW_POLL).build(),
+				new Backoff(List.of(Duration.ofMillis(200)), 0), counter);
 		Instant sentAt = Instant.now();
 		SendResult sent = engine.send("app/flaky", Map.of());
 		RunInfo run = engine.awaitRun(sent.runIds().get(0), RunStatus.COMPLETED);
@@ -78,10 +76,8 @@ class WorkerTests {
 	void findsARetryDueAfterTheNextPollByPolling(TestDatabase database) {
 		Counter counter = new Counter();
 		TestEngine engine = this.fixture.start(this.fixture.database(database),
-				EngineFixture.settings()
-					.withPollInterval(Duration.ofMillis(100))
-					.withBackoff(new Backoff(List.of(Duration.ofMillis(300)), 0)),
-				counter);
+				EngineFixture.settings().toBuilder().pollInterval(Duration.ofMillis(100)).build(),
+				new Backoff(List.of(Duration.ofMillis(300)), 0), counter);
 		Instant sentAt = Instant.now();
 		SendResult sent = engine.send("app/flaky", Map.of());
 		RunInfo run = engine.awaitRun(sent.runIds().get(0), RunStatus.COMPLETED);
@@ -93,7 +89,7 @@ class WorkerTests {
 	void competingInstancesRunEveryRunOnce(TestDatabase database) {
 		FreshDatabase db = this.fixture.database(database);
 		Counter counter = new Counter();
-		EngineSettings settings = EngineFixture.settings().withConcurrency(4);
+		EngineSettings settings = EngineFixture.settings().toBuilder().concurrency(4).build();
 		List<TestEngine> engines = new ArrayList<>();
 		for (int i = 0; i < 3; i++) {
 			engines.add(this.fixture.start(db, settings, counter));
@@ -142,7 +138,7 @@ class WorkerTests {
 	void aRunsThreadTakesTheNextRunWhileItsEndCommits(TestDatabase database) throws Exception {
 		FreshDatabase db = this.fixture.database(database);
 		Gated gated = new Gated();
-		TestEngine engine = this.fixture.start(db, EngineFixture.settings().withConcurrency(1), gated);
+		TestEngine engine = this.fixture.start(db, EngineFixture.settings().toBuilder().concurrency(1).build(), gated);
 		String first = engine.send("app/gated", Map.of("n", 1)).runIds().get(0);
 		awaiting().until(() -> gated.entered.contains(1));
 		CountDownLatch locked = new CountDownLatch(1);
@@ -177,8 +173,9 @@ class WorkerTests {
 		Gated gated = new Gated();
 		// Two threads, so that one run is claimed ahead, and a poll slow enough to see
 		// it.
-		EngineSettings settings = EngineFixture.settings().withConcurrency(2);
-		TestEngine stuck = this.fixture.start(db, settings.withPollInterval(Duration.ofSeconds(1)), gated);
+		EngineSettings settings = EngineFixture.settings().toBuilder().concurrency(2).build();
+		TestEngine stuck = this.fixture.start(db, settings.toBuilder().pollInterval(Duration.ofSeconds(1)).build(),
+				gated);
 		stuck.stop();
 		List<String> runIds = IntStream.of(1, 1, 2)
 			.mapToObj((n) -> stuck.send("app/gated", Map.of("n", n)).runIds().get(0))
@@ -207,7 +204,7 @@ class WorkerTests {
 	void heartbeatKeepsTheLeaseOfAStepThatOutlastsIt(TestDatabase database) {
 		FreshDatabase db = this.fixture.database(database);
 		Counter counter = new Counter();
-		EngineSettings settings = EngineFixture.settings().withLeaseDuration(Duration.ofSeconds(1));
+		EngineSettings settings = EngineFixture.settings().toBuilder().leaseDuration(Duration.ofSeconds(1)).build();
 		TestEngine first = this.fixture.start(db, settings, counter);
 		SendResult sent = first.send("app/slow", Map.of());
 		TestEngine second = this.fixture.start(db, settings, counter);

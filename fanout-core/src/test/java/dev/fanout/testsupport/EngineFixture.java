@@ -35,20 +35,36 @@ import dev.fanout.json.JacksonPayloadSerializer;
  */
 public final class EngineFixture implements AfterEachCallback {
 
+	/**
+	 * The functions' backoff unless a test gives one: 10 ms without jitter.
+	 */
+	public static final Backoff BACKOFF = new Backoff(List.of(Duration.ofMillis(10)), 0);
+
 	private final Deque<AutoCloseable> resources = new ArrayDeque<>();
 
 	/**
-	 * Settings for fast tests: a 10 ms backoff without jitter, a 50 ms poll interval, 8
-	 * threads, a 5 s lease and a 2 s shutdown timeout.
+	 * Settings for fast tests, of the application {@code test}. Derive changed ones with
+	 * {@link EngineSettings#toBuilder()}.
 	 * @return the settings
+	 * @see #settings(String)
 	 */
 	public static EngineSettings settings() {
-		return EngineSettings.defaults("test")
-			.withConcurrency(8)
-			.withPollInterval(Duration.ofMillis(50))
-			.withLeaseDuration(Duration.ofSeconds(5))
-			.withShutdownTimeout(Duration.ofSeconds(2))
-			.withBackoff(new Backoff(List.of(Duration.ofMillis(10)), 0));
+		return settings("test");
+	}
+
+	/**
+	 * Settings for fast tests: a 50 ms poll interval, 8 threads, a 5 s lease and a 2 s
+	 * shutdown timeout.
+	 * @param appId the application id
+	 * @return the settings
+	 */
+	public static EngineSettings settings(String appId) {
+		return EngineSettings.builder(appId)
+			.concurrency(8)
+			.pollInterval(Duration.ofMillis(50))
+			.leaseDuration(Duration.ofSeconds(5))
+			.shutdownTimeout(Duration.ofSeconds(2))
+			.build();
 	}
 
 	/**
@@ -63,7 +79,7 @@ public final class EngineFixture implements AfterEachCallback {
 	}
 
 	/**
-	 * Start an engine with {@link #settings()} on a new database.
+	 * Start an engine with {@link #settings()} and {@link #BACKOFF} on a new database.
 	 * @param kind the kind of database
 	 * @param beans the beans whose {@code @EventFunction} methods are the functions
 	 * @return the started engine
@@ -73,7 +89,7 @@ public final class EngineFixture implements AfterEachCallback {
 	}
 
 	/**
-	 * Start an engine on a database.
+	 * Start an engine on a database, its functions with {@link #BACKOFF}.
 	 * @param database the database
 	 * @param settings the engine settings
 	 * @param beans the beans whose {@code @EventFunction} methods are the functions
@@ -81,6 +97,18 @@ public final class EngineFixture implements AfterEachCallback {
 	 */
 	public TestEngine start(FreshDatabase database, EngineSettings settings, Object... beans) {
 		return start(database, database.dataSource(), settings, beans);
+	}
+
+	/**
+	 * Start an engine on a database, its functions with a backoff of the test's.
+	 * @param database the database
+	 * @param settings the engine settings
+	 * @param backoff the functions' backoff
+	 * @param beans the beans whose {@code @EventFunction} methods are the functions
+	 * @return the started engine
+	 */
+	public TestEngine start(FreshDatabase database, EngineSettings settings, Backoff backoff, Object... beans) {
+		return start(database, database.dataSource(), settings, backoff, Clock.systemUTC(), beans);
 	}
 
 	/**
@@ -93,7 +121,7 @@ public final class EngineFixture implements AfterEachCallback {
 	 * @return the started engine
 	 */
 	public TestEngine start(FreshDatabase database, DataSource dataSource, EngineSettings settings, Object... beans) {
-		return start(database, dataSource, settings, Clock.systemUTC(), beans);
+		return start(database, dataSource, settings, BACKOFF, Clock.systemUTC(), beans);
 	}
 
 	/**
@@ -106,11 +134,11 @@ public final class EngineFixture implements AfterEachCallback {
 	 * @return the started engine
 	 */
 	public TestEngine start(FreshDatabase database, EngineSettings settings, Clock clock, Object... beans) {
-		return start(database, database.dataSource(), settings, clock, beans);
+		return start(database, database.dataSource(), settings, BACKOFF, clock, beans);
 	}
 
-	private TestEngine start(FreshDatabase database, DataSource dataSource, EngineSettings settings, Clock clock,
-			Object... beans) {
+	private TestEngine start(FreshDatabase database, DataSource dataSource, EngineSettings settings, Backoff backoff,
+			Clock clock, Object... beans) {
 		JacksonPayloadSerializer serializer = new JacksonPayloadSerializer();
 		DataSourceTransactionManager transactionManager = (dataSource != database.dataSource())
 				? new DataSourceTransactionManager(dataSource)
@@ -119,7 +147,7 @@ public final class EngineFixture implements AfterEachCallback {
 			.settings(settings)
 			.serializer(serializer)
 			.clock(clock)
-			.functions(TestFunctions.definitions(settings.backoff(), serializer, beans))
+			.functions(TestFunctions.definitions(backoff, serializer, beans))
 			.build();
 		TestEngine started = new TestEngine(engine, database);
 		this.resources.push(started);

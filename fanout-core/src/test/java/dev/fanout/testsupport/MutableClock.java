@@ -9,7 +9,7 @@ import java.time.ZoneOffset;
 /**
  * A clock that stands still until the test moves it, for schedules and retention that
  * would otherwise take real minutes or days. Give it to an engine with
- * {@link EngineFixture#start(FreshDatabase, dev.fanout.engine.EngineSettings, Clock, Object...)}.
+ * {@link EngineFixture#start(FreshDatabase, dev.fanout.engine.settings.EngineSettings, Clock, Object...)}.
  * Events sent without a timestamp carry the real send time, and one in the clock's future
  * delays its runs until then: keep the clock ahead of the real time (the tests use dates
  * in the 2030s).

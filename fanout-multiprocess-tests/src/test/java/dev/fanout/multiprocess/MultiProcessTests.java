@@ -201,7 +201,7 @@ class MultiProcessTests {
 
 	private FanoutEngine senderEngine(HikariDataSource db) {
 		FanoutEngine engine = FanoutEngine.builder(db, new JdbcTransactionManager(db))
-			.settings(EngineSettings.defaults("load").withWorkerEnabled(false))
+			.settings(EngineSettings.builder("load").workerEnabled(false).build())
 			.build();
 		engine.start();
 		this.resources.add(engine::stop);

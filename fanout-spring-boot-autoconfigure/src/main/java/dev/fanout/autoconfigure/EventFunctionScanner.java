@@ -38,12 +38,17 @@ final class EventFunctionScanner implements SmartInitializingSingleton {
 
 	private final PayloadSerializer serializer;
 
+	private final Backoff defaultBackoff;
+
 	EventFunctionScanner(ConfigurableListableBeanFactory beanFactory, FanoutEngine engine, FanoutProperties properties,
 			PayloadSerializer serializer) {
 		this.beanFactory = beanFactory;
 		this.engine = engine;
 		this.properties = properties;
 		this.serializer = serializer;
+		// Built here, not per function, so that invalid fanout.retry values fail the
+		// startup even when there are no functions yet.
+		this.defaultBackoff = new Backoff(properties.getRetry().getBackoff(), properties.getRetry().getJitter());
 	}
 
 	@Override
@@ -75,7 +80,7 @@ final class EventFunctionScanner implements SmartInitializingSingleton {
 			Method invocable = AopUtils.selectInvocableMethod(method, bean.getClass());
 			try {
 				FunctionDefinition definition = AnnotatedFunctions.of(beanName, bean, invocable, annotation,
-						overrides(settings), defaultBackoff(), this.serializer);
+						overrides(settings), this.defaultBackoff, this.serializer);
 				this.engine.registry().register(definition);
 			}
 			catch (IllegalStateException ex) {
@@ -91,10 +96,6 @@ final class EventFunctionScanner implements SmartInitializingSingleton {
 		List<Duration> backoff = settings.getBackoff();
 		return new AnnotatedFunctions.Overrides(settings.getRetries(),
 				(backoff != null) ? new Backoff(backoff, this.properties.getRetry().getJitter()) : null);
-	}
-
-	private Backoff defaultBackoff() {
-		return new Backoff(this.properties.getRetry().getBackoff(), this.properties.getRetry().getJitter());
 	}
 
 }

@@ -12,6 +12,7 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnSingleCandidate;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.context.properties.PropertyMapper;
 import org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration;
 import org.springframework.boot.jdbc.autoconfigure.DataSourceTransactionManagerAutoConfiguration;
 import org.springframework.boot.sql.init.dependency.DependsOnDatabaseInitialization;
@@ -26,9 +27,7 @@ import tools.jackson.databind.json.JsonMapper;
 import dev.fanout.EventSender;
 import dev.fanout.FanoutAdmin;
 import dev.fanout.engine.FanoutEngine;
-import dev.fanout.engine.function.Backoff;
 import dev.fanout.engine.settings.EngineSettings;
-import dev.fanout.engine.settings.Limits;
 import dev.fanout.json.JacksonPayloadSerializer;
 import dev.fanout.spi.PayloadSerializer;
 
@@ -70,8 +69,6 @@ public final class FanoutAutoConfiguration {
 		return FanoutEngine.builder(dataSource, transactions)
 			.settings(settings(properties, environment))
 			.serializer(serializer)
-			.tablePrefix(properties.getJdbc().getTablePrefix())
-			.replayRate(properties.getReplay().getRate())
 			.build();
 	}
 
@@ -98,24 +95,39 @@ public final class FanoutAutoConfiguration {
 		return new FanoutEngineLifecycle(engine);
 	}
 
+	/**
+	 * The engine settings the properties ask for. Each property is mapped onto the
+	 * settings builder, so the engine's defaults stay the one source of default values:
+	 * the properties start from them.
+	 * @param properties the properties
+	 * @param environment the environment, for the application name
+	 * @return the settings
+	 */
 	static EngineSettings settings(FanoutProperties properties, Environment environment) {
-		FanoutProperties.Worker worker = properties.getWorker();
-		FanoutProperties.Limits limits = properties.getLimits();
-		FanoutProperties.Events events = properties.getEvents();
 		String appId = StringUtils.hasText(properties.getAppId()) ? properties.getAppId()
 				: environment.getProperty("spring.application.name", "application");
-		return new EngineSettings(Objects.requireNonNull(appId), worker.isEnabled(), worker.getConcurrency(),
-				worker.getPollInterval(), worker.getLeaseDuration(), worker.getShutdownTimeout(),
-				new Backoff(properties.getRetry().getBackoff(), properties.getRetry().getJitter()),
-				events.getDedupWindow(),
-				new Limits(bytes(events.getMaxPayloadSize()), events.getMaxBatchSize(),
-						bytes(limits.getMaxStepOutputSize()), limits.getMaxStepsPerRun(),
-						limits.getMaxEventNameLength()),
-				properties.getRetention().getCompleted(), properties.getRetention().getFailed());
-	}
-
-	private static long bytes(DataSize size) {
-		return size.toBytes();
+		EngineSettings.Builder settings = EngineSettings.builder(Objects.requireNonNull(appId));
+		PropertyMapper map = PropertyMapper.get();
+		FanoutProperties.Worker worker = properties.getWorker();
+		map.from(worker::isEnabled).to(settings::workerEnabled);
+		map.from(worker::getConcurrency).to(settings::concurrency);
+		map.from(worker::getPollInterval).to(settings::pollInterval);
+		map.from(worker::getLeaseDuration).to(settings::leaseDuration);
+		map.from(worker::getShutdownTimeout).to(settings::shutdownTimeout);
+		FanoutProperties.Events events = properties.getEvents();
+		map.from(events::getDedupWindow).to(settings::dedupWindow);
+		map.from(events::getMaxPayloadSize).as(DataSize::toBytes).to(settings::maxPayloadSize);
+		map.from(events::getMaxBatchSize).to(settings::maxEventsPerSend);
+		FanoutProperties.Limits limits = properties.getLimits();
+		map.from(limits::getMaxStepOutputSize).as(DataSize::toBytes).to(settings::maxStepOutputSize);
+		map.from(limits::getMaxStepsPerRun).to(settings::maxStepsPerRun);
+		map.from(limits::getMaxEventNameLength).to(settings::maxEventNameLength);
+		FanoutProperties.Retention retention = properties.getRetention();
+		map.from(retention::getCompleted).to(settings::completedRetention);
+		map.from(retention::getFailed).to(settings::failedRetention);
+		map.from(properties.getJdbc()::getTablePrefix).to(settings::tablePrefix);
+		map.from(properties.getReplay()::getRate).to(settings::replayRate);
+		return settings.build();
 	}
 
 }

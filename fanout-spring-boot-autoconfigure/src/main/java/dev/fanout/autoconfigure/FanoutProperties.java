@@ -12,9 +12,15 @@ import org.springframework.boot.jdbc.init.DatabaseInitializationProperties;
 import org.springframework.util.unit.DataSize;
 
 import dev.fanout.engine.function.Backoff;
+import dev.fanout.engine.settings.EngineSettings;
 
 /**
- * Configuration of fanout, under the {@code fanout} prefix.
+ * Configuration of fanout, under the {@code fanout} prefix. The engine's values start
+ * from the engine's own defaults ({@link EngineSettings#DEFAULTS}, and
+ * {@link Backoff#defaults()} for retries), which are written only there; as the
+ * annotation processor cannot read them,
+ * {@code additional-spring-configuration-metadata.json} states them for the IDE, and a
+ * test keeps the two equal.
  *
  * @since 0.1.0
  */
@@ -32,8 +38,14 @@ public class FanoutProperties {
 	 */
 	private @Nullable String appId;
 
+	/**
+	 * The worker that claims and executes runs.
+	 */
 	private final Worker worker = new Worker();
 
+	/**
+	 * Retries of failed steps and functions.
+	 */
 	private final Retry retry = new Retry();
 
 	/**
@@ -41,18 +53,39 @@ public class FanoutProperties {
 	 */
 	private final Map<String, Function> functions = new LinkedHashMap<>();
 
+	/**
+	 * Events and their limits.
+	 */
 	private final Events events = new Events();
 
+	/**
+	 * Limits on runs and steps.
+	 */
 	private final Limits limits = new Limits();
 
+	/**
+	 * The fanout tables and their creation.
+	 */
 	private final Jdbc jdbc = new Jdbc();
 
+	/**
+	 * The HTTP event API and the admin API.
+	 */
 	private final Http http = new Http();
 
+	/**
+	 * The admin API and dashboard.
+	 */
 	private final Dashboard dashboard = new Dashboard();
 
+	/**
+	 * Replays of past runs.
+	 */
 	private final Replay replay = new Replay();
 
+	/**
+	 * How long finished runs are kept.
+	 */
 	private final Retention retention = new Retention();
 
 	public boolean isEnabled() {
@@ -119,12 +152,12 @@ public class FanoutProperties {
 		/**
 		 * Whether this instance executes runs. When false it only sends events.
 		 */
-		private boolean enabled = true;
+		private boolean enabled = EngineSettings.DEFAULTS.workerEnabled();
 
 		/**
 		 * Maximum number of runs executed at once, each on its own thread.
 		 */
-		private int concurrency = 16;
+		private int concurrency = EngineSettings.DEFAULTS.concurrency();
 
 		/**
 		 * How often to look for due runs that no local signal announced: delayed retries
@@ -132,20 +165,20 @@ public class FanoutProperties {
 		 * poll. Also how long a run claimed ahead under a backlog waits for a free thread
 		 * before it goes back to the queue.
 		 */
-		private Duration pollInterval = Duration.ofSeconds(1);
+		private Duration pollInterval = EngineSettings.DEFAULTS.pollInterval();
 
 		/**
 		 * How long a claimed run stays reserved for this instance without a heartbeat. A
 		 * heartbeat extends it every third of this while steps run; after a crash,
 		 * another instance takes the run over once it expires.
 		 */
-		private Duration leaseDuration = Duration.ofSeconds(30);
+		private Duration leaseDuration = EngineSettings.DEFAULTS.leaseDuration();
 
 		/**
 		 * How long a shutdown waits for running steps to finish before handing their runs
 		 * back.
 		 */
-		private Duration shutdownTimeout = Duration.ofSeconds(30);
+		private Duration shutdownTimeout = EngineSettings.DEFAULTS.shutdownTimeout();
 
 		public boolean isEnabled() {
 			return this.enabled;
@@ -198,13 +231,13 @@ public class FanoutProperties {
 		 * Delays before the 1st, 2nd, ... retry; the last one repeats. Stored with the
 		 * run, so they survive restarts.
 		 */
-		private List<Duration> backoff = new ArrayList<>(Backoff.DEFAULT_DELAYS);
+		private List<Duration> backoff = new ArrayList<>(Backoff.defaults().delays());
 
 		/**
 		 * Largest random addition to each delay, as a fraction of it (0 to 1), so that
 		 * many failing runs do not retry in lockstep.
 		 */
-		private double jitter = 0.1;
+		private double jitter = Backoff.defaults().jitter();
 
 		public List<Duration> getBackoff() {
 			return this.backoff;
@@ -279,17 +312,17 @@ public class FanoutProperties {
 		 * How long an event id is remembered: an event whose id was seen within this
 		 * window is stored but triggers nothing.
 		 */
-		private Duration dedupWindow = Duration.ofHours(24);
+		private Duration dedupWindow = EngineSettings.DEFAULTS.dedupWindow();
 
 		/**
 		 * Largest event payload (data and user JSON).
 		 */
-		private DataSize maxPayloadSize = DataSize.ofKilobytes(512);
+		private DataSize maxPayloadSize = DataSize.ofBytes(EngineSettings.DEFAULTS.limits().maxPayloadSize());
 
 		/**
 		 * Most events accepted in one send.
 		 */
-		private int maxBatchSize = 5000;
+		private int maxBatchSize = EngineSettings.DEFAULTS.limits().maxEventsPerSend();
 
 		public Duration getDedupWindow() {
 			return this.dedupWindow;
@@ -325,17 +358,17 @@ public class FanoutProperties {
 		/**
 		 * Largest step output (JSON).
 		 */
-		private DataSize maxStepOutputSize = DataSize.ofMegabytes(4);
+		private DataSize maxStepOutputSize = DataSize.ofBytes(EngineSettings.DEFAULTS.limits().maxStepOutputSize());
 
 		/**
 		 * Most steps in one run.
 		 */
-		private int maxStepsPerRun = 1000;
+		private int maxStepsPerRun = EngineSettings.DEFAULTS.limits().maxStepsPerRun();
 
 		/**
 		 * Longest event name, in characters.
 		 */
-		private int maxEventNameLength = 256;
+		private int maxEventNameLength = EngineSettings.DEFAULTS.limits().maxEventNameLength();
 
 		public DataSize getMaxStepOutputSize() {
 			return this.maxStepOutputSize;
@@ -371,7 +404,7 @@ public class FanoutProperties {
 		/**
 		 * Prefix of the fanout table names.
 		 */
-		private String tablePrefix = "fanout_";
+		private String tablePrefix = EngineSettings.DEFAULTS.tablePrefix();
 
 		public String getTablePrefix() {
 			return this.tablePrefix;
@@ -480,7 +513,7 @@ public class FanoutProperties {
 		 * Most replayed runs handed to the workers per second, so that a large replay
 		 * leaves room for live traffic.
 		 */
-		private double rate = 50;
+		private double rate = EngineSettings.DEFAULTS.replayRate();
 
 		public double getRate() {
 			return this.rate;
@@ -502,13 +535,13 @@ public class FanoutProperties {
 		/**
 		 * How long a completed run, with its steps, is kept after it ended.
 		 */
-		private Duration completed = Duration.ofDays(7);
+		private Duration completed = EngineSettings.DEFAULTS.completedRetention();
 
 		/**
 		 * How long a failed or cancelled run, with its steps, is kept after it ended, for
 		 * inspection and replay.
 		 */
-		private Duration failed = Duration.ofDays(30);
+		private Duration failed = EngineSettings.DEFAULTS.failedRetention();
 
 		public Duration getCompleted() {
 			return this.completed;

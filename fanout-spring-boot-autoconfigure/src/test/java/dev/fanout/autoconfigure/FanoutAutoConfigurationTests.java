@@ -30,6 +30,7 @@ import dev.fanout.RunStatus;
 import dev.fanout.SendResult;
 import dev.fanout.StepContext;
 import dev.fanout.engine.FanoutEngine;
+import dev.fanout.engine.function.Backoff;
 import dev.fanout.engine.settings.EngineSettings;
 import dev.fanout.json.JacksonPayloadSerializer;
 import dev.fanout.spi.PayloadSerializer;
@@ -212,6 +213,44 @@ class FanoutAutoConfigurationTests {
 				.hasMessageContaining("Invalid @EventFunction 'unknown-zone' on bean "
 						+ "'fanoutAutoConfigurationTests.UnknownCronZone'")
 				.hasMessageContaining("unknown time zone 'Nowhere/City'"));
+	}
+
+	@Test
+	void engineKeepsItsDefaultsForPropertiesNotSet() {
+		this.runner.withUserConfiguration(Greeter.class).run((context) -> {
+			FanoutEngine engine = context.getBean(FanoutEngine.class);
+			assertThat(engine.settings())
+				.isEqualTo(EngineSettings.builder("application").pollInterval(Duration.ofMillis(100)).build());
+			assertThat(engine.registry().get("greet")).hasValueSatisfying((function) -> assertThat(function.backoff())
+				.isEqualTo(new Backoff(List.of(Duration.ofMillis(10)), Backoff.defaults().jitter())));
+		});
+	}
+
+	@Test
+	void engineTakesThePropertiesThatAreSet() {
+		this.runner
+			.withPropertyValues("fanout.worker.concurrency=3", "fanout.events.max-payload-size=1KB",
+					"fanout.limits.max-steps-per-run=7", "fanout.replay.rate=5", "fanout.retry.backoff=1s,2s",
+					"fanout.retry.jitter=0")
+			.withUserConfiguration(Greeter.class)
+			.run((context) -> {
+				FanoutEngine engine = context.getBean(FanoutEngine.class);
+				assertThat(engine.settings().concurrency()).isEqualTo(3);
+				assertThat(engine.settings().limits().maxPayloadSize()).isEqualTo(1024);
+				assertThat(engine.settings().limits().maxStepsPerRun()).isEqualTo(7);
+				assertThat(engine.settings().replayRate()).isEqualTo(5);
+				assertThat(engine.registry().get("greet"))
+					.hasValueSatisfying((function) -> assertThat(function.backoff())
+						.isEqualTo(new Backoff(List.of(Duration.ofSeconds(1), Duration.ofSeconds(2)), 0)));
+			});
+	}
+
+	@Test
+	void failsOnInvalidDefaultBackoffWithoutFunctions() {
+		this.runner.withPropertyValues("fanout.retry.jitter=2")
+			.run((context) -> assertThat(context).getFailure()
+				.rootCause()
+				.hasMessageContaining("backoff jitter must be between 0 and 1"));
 	}
 
 	@Test

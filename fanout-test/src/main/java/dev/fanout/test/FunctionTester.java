@@ -22,7 +22,7 @@ import dev.fanout.StepStatus;
 import dev.fanout.engine.function.AnnotatedFunctions;
 import dev.fanout.engine.function.Backoff;
 import dev.fanout.engine.function.FunctionDefinition;
-import dev.fanout.engine.settings.Limits;
+import dev.fanout.engine.settings.EngineSettings;
 import dev.fanout.engine.step.StepOutputs;
 import dev.fanout.json.JacksonPayloadSerializer;
 import dev.fanout.spi.PayloadSerializer;
@@ -355,7 +355,7 @@ public final class FunctionTester {
 					+ "); check triggers with isTriggeredBy(event)");
 		}
 		TestSetup setup = new TestSetup(function, trigger, this.runId, new LinkedHashMap<>(this.mocks),
-				List.copyOf(this.incoming), this.serializer, Limits.defaults(), stopAfter);
+				List.copyOf(this.incoming), this.serializer, EngineSettings.DEFAULTS.limits(), stopAfter);
 		Instant startedAt = (this.start != null) ? this.start : trigger.ts();
 		return new TestRunner(setup, startedAt,
 				completedSteps(startedAt, new StepOutputs(this.serializer, setup.limits())))

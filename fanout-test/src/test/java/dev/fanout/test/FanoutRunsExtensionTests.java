@@ -76,7 +76,7 @@ class FanoutRunsExtensionTests {
 			PingFunction function = new PingFunction();
 			Backoff backoff = new Backoff(List.of(Duration.ofMillis(10)), 0);
 			return FanoutEngine.builder(dataSource, new DataSourceTransactionManager(dataSource))
-				.settings(EngineSettings.defaults("extension-test").withPollInterval(Duration.ofMillis(50)))
+				.settings(EngineSettings.builder("extension-test").pollInterval(Duration.ofMillis(50)).build())
 				.functions(List.of(AnnotatedFunctions.of("pingFunction", function,
 						PingFunction.class.getDeclaredMethod("pong", StepContext.class),
 						PingFunction.class.getDeclaredMethod("pong", StepContext.class)

@@ -48,10 +48,10 @@ final class H2Engine implements AutoCloseable {
 			.addScript("classpath:dev/fanout/store/jdbc/schema-h2.sql")
 			.build();
 		Backoff backoff = new Backoff(List.of(Duration.ofMillis(10)), 0);
-		EngineSettings settings = EngineSettings.defaults("fanout-test")
-			.withPollInterval(Duration.ofMillis(50))
-			.withShutdownTimeout(Duration.ofSeconds(5))
-			.withBackoff(backoff);
+		EngineSettings settings = EngineSettings.builder("fanout-test")
+			.pollInterval(Duration.ofMillis(50))
+			.shutdownTimeout(Duration.ofSeconds(5))
+			.build();
 		FanoutEngine engine = FanoutEngine.builder(database, new DataSourceTransactionManager(database))
 			.settings(settings)
 			.functions(definitions(backoff, beans))

@@ -60,9 +60,9 @@ public class DispatchBenchmarks {
 		public void start() {
 			this.target = DatabaseTarget.of("h2-mem", null, "", "", 0);
 			this.database = this.target.create(8);
-			EngineSettings settings = EngineSettings.defaults("bench").withPollInterval(Duration.ofHours(1));
+			EngineSettings settings = EngineSettings.builder("bench").pollInterval(Duration.ofHours(1)).build();
 			this.worker = engine(settings);
-			this.sender = engine(settings.withWorkerEnabled(false));
+			this.sender = engine(settings.toBuilder().workerEnabled(false).build());
 		}
 
 		private FanoutEngine engine(EngineSettings settings) {

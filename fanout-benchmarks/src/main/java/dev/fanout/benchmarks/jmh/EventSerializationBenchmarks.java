@@ -17,7 +17,7 @@ import tools.jackson.core.type.TypeReference;
 
 import dev.fanout.Event;
 import dev.fanout.engine.event.EventPayloads;
-import dev.fanout.engine.settings.Limits;
+import dev.fanout.engine.settings.EngineSettings;
 import dev.fanout.json.JacksonPayloadSerializer;
 
 /**
@@ -46,7 +46,7 @@ public class EventSerializationBenchmarks {
 	@Setup
 	public void setUp() {
 		this.serializer = new JacksonPayloadSerializer();
-		this.payloads = new EventPayloads(Limits.defaults(), this.serializer);
+		this.payloads = new EventPayloads(EngineSettings.DEFAULTS.limits(), this.serializer);
 		this.event = Event.of("app/user.signup",
 				Map.of("user", Map.of("id", 123456, "email", "ada.lovelace@example.com", "name", "Ada Lovelace"),
 						"plan", "trial", "referrer", "https://example.com/pricing?utm_source=newsletter", "locale",

@@ -22,7 +22,7 @@ import org.springframework.transaction.support.TransactionTemplate;
 import dev.fanout.StepStatus;
 import dev.fanout.benchmarks.DatabaseTarget;
 import dev.fanout.benchmarks.FreshDatabase;
-import dev.fanout.engine.settings.Limits;
+import dev.fanout.engine.settings.EngineSettings;
 import dev.fanout.engine.step.StepOutputs;
 import dev.fanout.engine.support.RetrySupport;
 import dev.fanout.internal.Ids;
@@ -77,7 +77,7 @@ public class StepBenchmarks {
 
 		@Setup
 		public void setUp() {
-			this.outputs = new StepOutputs(new JacksonPayloadSerializer(), Limits.defaults());
+			this.outputs = new StepOutputs(new JacksonPayloadSerializer(), EngineSettings.DEFAULTS.limits());
 			this.value = "int".equals(this.output) ? (Object) 42 : new Receipt("cus_Q1w2e3r4t5", "ada@example.com", 1);
 			this.stored = this.outputs.encode("step-0", null, this.value);
 			this.loader = StepBenchmarks.class.getClassLoader();

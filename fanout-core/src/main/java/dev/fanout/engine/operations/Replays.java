@@ -54,14 +54,11 @@ public final class Replays {
 	 * @param store the store
 	 * @param transaction starts transactions of its own
 	 * @param clock the clock
-	 * @param rate replayed runs a second
+	 * @param rate replayed runs a second, more than 0 as the engine settings ensure
 	 * @param onCommit called after a commit that queued runs
 	 */
 	public Replays(FunctionCatalog directory, LocalFunctions registry, RunStore store, TransactionTemplate transaction,
 			Clock clock, double rate, Runnable onCommit) {
-		if (!(rate > 0)) {
-			throw new IllegalArgumentException("fanout.replay.rate must be positive, not " + rate);
-		}
 		this.directory = directory;
 		this.registry = registry;
 		this.store = store;

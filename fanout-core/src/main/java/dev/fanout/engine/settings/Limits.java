@@ -1,7 +1,8 @@
 package dev.fanout.engine.settings;
 
 /**
- * Size limits, enforced with errors that name the limit.
+ * Size limits, enforced with errors that name the limit. The defaults are those of
+ * {@link EngineSettings#DEFAULTS}.
  *
  * @param maxPayloadSize the largest event (data and user JSON) in bytes
  * @param maxEventsPerSend the most events in one send
@@ -11,14 +12,5 @@ package dev.fanout.engine.settings;
  */
 public record Limits(long maxPayloadSize, int maxEventsPerSend, long maxStepOutputSize, int maxStepsPerRun,
 		int maxEventNameLength) {
-
-	/**
-	 * The defaults: 512 KiB events, 5,000 events a send, 4 MiB step outputs, 1,000 steps
-	 * a run and 256-character names.
-	 * @return the default limits
-	 */
-	public static Limits defaults() {
-		return new Limits(512 * 1024, 5000, 4 * 1024 * 1024, 1000, 256);
-	}
 
 }
