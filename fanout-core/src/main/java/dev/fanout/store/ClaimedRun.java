@@ -6,7 +6,8 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * A run with its triggering event: one this instance now holds the lease of, or one being
- * cancelled.
+ * cancelled. Read by the store, or made through {@link #started} for a run that starts as
+ * it is inserted.
  *
  * @param id the run id
  * @param functionId the function id
@@ -17,17 +18,12 @@ import org.jspecify.annotations.Nullable;
  * @param cancelRequested whether a cancellation asks it to stop before its next step
  * @param parentRunId the run that invoked it, or {@code null}
  * @param parentStepKey the invoking step of that run, or {@code null}
- * @param eventId the event id
- * @param eventName the event name
- * @param eventData the event data as JSON
- * @param eventUser the event user data as JSON, or {@code null}
- * @param eventTs the event timestamp
- * @param eventV the event schema version, or {@code null}
+ * @param event its triggering event
+ * @since 0.1.0
  */
 public record ClaimedRun(String id, String functionId, int attempts, int failures, int retryAttempt,
 		@Nullable Instant startedAt, boolean cancelRequested, @Nullable String parentRunId,
-		@Nullable String parentStepKey, String eventId, String eventName, String eventData, @Nullable String eventUser,
-		Instant eventTs, @Nullable String eventV) {
+		@Nullable String parentStepKey, StoredEvent event) {
 
 	/**
 	 * A new run inserted already started, as a claim of it would read it back: its first
@@ -38,6 +34,7 @@ public record ClaimedRun(String id, String functionId, int attempts, int failure
 	 */
 	public static ClaimedRun started(NewRun run, NewEvent event) {
 		return new ClaimedRun(run.id(), run.functionId(), 1, 0, 0, run.createdAt(), false, run.parentRunId(),
-				run.parentStepKey(), event.id(), event.name(), event.data(), event.user(), event.ts(), event.v());
+				run.parentStepKey(), event.event());
 	}
+
 }

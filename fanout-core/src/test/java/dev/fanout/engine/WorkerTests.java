@@ -118,7 +118,7 @@ class WorkerTests {
 		CompletableFuture<Void> first = CompletableFuture
 			.runAsync(() -> db.transactionTemplate().executeWithoutResult((status) -> {
 				store.registerFunctions("test",
-						List.of(new RegisteredFunction("test", "tick", "tick", "[]", null, "[]", null, now, now)));
+						List.of(RegisteredFunction.of("test", "tick", "tick").registeredAt(now)));
 				registered.countDown();
 				awaiting().until(() -> release.getCount() == 0);
 			}));

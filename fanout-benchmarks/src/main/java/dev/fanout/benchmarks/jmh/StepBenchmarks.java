@@ -30,6 +30,7 @@ import dev.fanout.json.JacksonPayloadSerializer;
 import dev.fanout.store.ClaimedRun;
 import dev.fanout.store.NewEvent;
 import dev.fanout.store.NewRun;
+import dev.fanout.store.StoredEvent;
 import dev.fanout.store.StoredStep;
 import dev.fanout.store.jdbc.JdbcRunStore;
 
@@ -121,9 +122,9 @@ public class StepBenchmarks {
 			Instant now = Instant.now();
 			String seq = Ids.next();
 			String eventId = Ids.next();
-			NewEvent event = new NewEvent(seq, eventId, "bench/work", "{}", null, now, null, now, false);
-			NewRun run = new NewRun(Ids.next(), "bench", FUNCTION, seq, eventId, now, now, null, null, null, null,
-					null);
+			NewEvent event = new NewEvent(StoredEvent.of(seq, eventId, "bench/work", now).payload("{}", null), now,
+					false);
+			NewRun run = NewRun.of(Ids.next(), "bench", FUNCTION).triggeredBy(seq, eventId).queued(now, now);
 			List<ClaimedRun> claimed = this.transaction.execute((status) -> {
 				this.store.insert(List.of(event), List.of(run), List.of());
 				// A second later: H2 rounds the stored due time to microseconds, maybe

@@ -29,18 +29,16 @@ public final class StoredEvents {
 	}
 
 	public static Event trigger(ClaimedRun run, PayloadSerializer serializer) {
-		return event(run.eventId(), run.eventName(), run.eventData(), run.eventUser(), run.eventTs(), run.eventV(),
-				serializer);
+		return event(run.event(), serializer);
 	}
 
 	public static Event event(StoredEvent stored, PayloadSerializer serializer) {
-		return event(stored.id(), stored.name(), stored.data(), stored.user(), stored.ts(), stored.v(), serializer);
-	}
-
-	@SuppressWarnings("unchecked")
-	private static Event event(String id, String name, String data, @Nullable String user, Instant ts,
-			@Nullable String v, PayloadSerializer serializer) {
-		Event.Builder builder = Event.builder(name).id(id).data(serializer.deserialize(data, MAP)).ts(ts).v(v);
+		Event.Builder builder = Event.builder(stored.name())
+			.id(stored.id())
+			.data(serializer.deserialize(stored.data(), MAP))
+			.ts(stored.ts())
+			.v(stored.v());
+		String user = stored.user();
 		if (user != null) {
 			builder.user(serializer.deserialize(user, MAP));
 		}

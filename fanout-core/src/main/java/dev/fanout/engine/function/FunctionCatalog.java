@@ -110,12 +110,12 @@ public final class FunctionCatalog {
 				json.put("timeoutMillis", (rule.timeout() != null) ? rule.timeout().toMillis() : null);
 				rules.add(json);
 			}
-			rows.add(new RegisteredFunction(this.appId, function.id(), function.name(),
-					this.serializer.serialize(function.triggers()),
-					(function.filter() != null) ? function.filter().getExpressionString() : null,
-					this.serializer.serialize(rules),
-					(function.startTimeout() != null) ? function.startTimeout().toMillis() : null, this.clock.instant(),
-					this.clock.instant()));
+			rows.add(RegisteredFunction.of(this.appId, function.id(), function.name())
+				.triggers(this.serializer.serialize(function.triggers()))
+				.filter((function.filter() != null) ? function.filter().getExpressionString() : null)
+				.cancelOn(this.serializer.serialize(rules))
+				.startTimeoutMillis((function.startTimeout() != null) ? function.startTimeout().toMillis() : null)
+				.registeredAt(this.clock.instant()));
 		}
 		this.store.registerFunctions(this.appId, rows);
 	}

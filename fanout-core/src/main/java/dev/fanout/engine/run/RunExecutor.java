@@ -210,7 +210,7 @@ public final class RunExecutor {
 		return finish(RunEnd.failed(run.id(), Errors.describe(error), stack, this.writes.now()),
 				() -> this.endings.failed(run, event, error, stack),
 				() -> logger.warn("Run {} ({}) of event {} failed for good: {}", run.id(), run.functionId(),
-						run.eventId(), Errors.describe(error)));
+						run.event().id(), Errors.describe(error)));
 	}
 
 	private CompletableFuture<Void> cancelled(ClaimedRun run, Event event, @Nullable String reason) {

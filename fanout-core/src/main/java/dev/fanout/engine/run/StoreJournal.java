@@ -143,8 +143,7 @@ final class StoreJournal implements RunJournal {
 				throw refused();
 			}
 			this.writes.store()
-				.insertWait(new NewWait(this.run.id(), waiting.key(), NewWait.EVENT, wait.eventName(), wait.match(),
-						wakeAt));
+				.insertWait(NewWait.forEvent(this.run.id(), waiting.key(), wait.eventName(), wait.match(), wakeAt));
 			return Waited.parked(wakeAt);
 		});
 	}

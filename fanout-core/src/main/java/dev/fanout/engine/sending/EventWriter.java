@@ -31,6 +31,7 @@ import dev.fanout.store.NewWait;
 import dev.fanout.store.PendingWait;
 import dev.fanout.store.ReplayableRun;
 import dev.fanout.store.RunStore;
+import dev.fanout.store.StoredEvent;
 
 /**
  * Writes events and the runs they trigger, in the current transaction: the events, one
@@ -166,9 +167,10 @@ public final class EventWriter {
 				continue;
 			}
 			accepted.add(event);
-			boolean due = !row.ts().isAfter(now);
+			StoredEvent stored = row.event();
+			boolean due = !stored.ts().isAfter(now);
 			for (FunctionCatalog.Target target : targetsFor(functions, event, only)) {
-				NewRun run = newRun(target, row.seq(), event.id(), row.ts(), due ? now : row.ts(), now, only);
+				NewRun run = newRun(target, stored.seq(), event.id(), stored.ts(), due ? now : stored.ts(), now, only);
 				if (due && worker != null && target.appId().equals(this.settings.appId())
 						&& worker.reserve(target.functionId())) {
 					run = run.startedBy(worker.owner(), worker.leaseUntil());
@@ -203,8 +205,11 @@ public final class EventWriter {
 	 * from memory sees what a claimed one would.
 	 */
 	private static NewEvent newEvent(Event event, EventPayloads.Payload payload, Instant now, boolean duplicate) {
-		return new NewEvent(Ids.next(), event.id(), event.name(), payload.data(), payload.user(),
-				event.ts().truncatedTo(ChronoUnit.MICROS), event.v(), now, duplicate);
+		StoredEvent stored = StoredEvent
+			.of(Ids.next(), event.id(), event.name(), event.ts().truncatedTo(ChronoUnit.MICROS))
+			.v(event.v())
+			.payload(payload.data(), payload.user());
+		return new NewEvent(stored, now, duplicate);
 	}
 
 	private List<FunctionCatalog.Target> targetsFor(FunctionCatalog.@Nullable View functions, Event event,
@@ -241,11 +246,15 @@ public final class EventWriter {
 
 	private static NewRun newRun(FunctionCatalog.Target target, String seq, String eventId, Instant startFrom,
 			Instant due, Instant now, @Nullable Target only) {
+		NewRun.Builder run = NewRun.of(Ids.next(), target.appId(), target.functionId()).triggeredBy(seq, eventId);
 		Duration start = target.startTimeout();
-		return new NewRun(Ids.next(), target.appId(), target.functionId(), seq, eventId, due, now,
-				(start != null) ? startFrom.plus(start) : null,
-				(start != null) ? "Not started within the start timeout of " + start : null,
-				(only != null) ? only.parentRunId() : null, (only != null) ? only.parentStepKey() : null, null);
+		if (start != null) {
+			run.deadline(startFrom.plus(start), "Not started within the start timeout of " + start);
+		}
+		if (only != null) {
+			run.parent(only.parentRunId(), only.parentStepKey());
+		}
+		return run.queued(due, now);
 	}
 
 	/**
@@ -260,7 +269,7 @@ public final class EventWriter {
 		for (int i = 0; i < target.cancelOn().size(); i++) {
 			FunctionDefinition.CancelRule rule = target.cancelOn().get(i);
 			Instant expires = (rule.timeout() != null) ? now.plus(rule.timeout()) : NEVER;
-			waits.add(new NewWait(runId, "cancel-" + i, NewWait.CANCEL, rule.event(), rule.match(), expires));
+			waits.add(NewWait.forCancel(runId, "cancel-" + i, rule.event(), rule.match(), expires));
 		}
 		return waits;
 	}

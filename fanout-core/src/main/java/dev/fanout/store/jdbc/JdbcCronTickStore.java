@@ -42,13 +42,14 @@ public final class JdbcCronTickStore implements CronTickStore {
 	 * @throws IllegalStateException if the database is neither H2 nor PostgreSQL
 	 */
 	public static JdbcCronTickStore create(DataSource dataSource, String tablePrefix, String appId) {
-		return new JdbcCronTickStore(new JdbcTemplate(dataSource), Statements.of(dataSource, tablePrefix), appId);
+		return new JdbcCronTickStore(new JdbcTemplate(dataSource), Dialect.of(dataSource, tablePrefix).statements(),
+				appId);
 	}
 
 	@Override
 	public Map<String, Instant> latestTicks() {
 		Map<String, Instant> ticks = new LinkedHashMap<>();
-		this.jdbc.query(this.statements.sql(Statements.LATEST_CRON_TICKS),
+		this.jdbc.query(sql(Sql.LATEST_CRON_TICKS),
 				(RowCallbackHandler) (rs) -> ticks.put(rs.getString("function_id"), Rows.instant(rs, "tick_at")),
 				this.appId);
 		return ticks;
@@ -56,19 +57,19 @@ public final class JdbcCronTickStore implements CronTickStore {
 
 	@Override
 	public void markSeen(String functionId, Instant now) {
-		insertUnlessTaken(this.statements.markCronSeen(), this.appId, functionId, time(now), time(now), this.appId,
+		insertUnlessTaken(sql(Sql.MARK_CRON_SEEN), this.appId, functionId, time(now), time(now), this.appId,
 				functionId);
 	}
 
 	@Override
 	public boolean claim(String functionId, Instant tickAt, Instant now) {
-		return insertUnlessTaken(this.statements.claimCronTick(), this.appId, functionId, time(tickAt), time(now),
-				this.appId, functionId, time(tickAt));
+		return insertUnlessTaken(sql(Sql.CLAIM_CRON_TICK), this.appId, functionId, time(tickAt), time(now), this.appId,
+				functionId, time(tickAt));
 	}
 
 	@Override
 	public void recordRun(String functionId, Instant tickAt, String runId) {
-		this.jdbc.update(this.statements.sql(Statements.RECORD_CRON_RUN), runId, this.appId, functionId, time(tickAt));
+		this.jdbc.update(sql(Sql.RECORD_CRON_RUN), runId, this.appId, functionId, time(tickAt));
 	}
 
 	private boolean insertUnlessTaken(String sql, Object... args) {
@@ -79,6 +80,10 @@ public final class JdbcCronTickStore implements CronTickStore {
 			// Another instance recorded the same row first (H2; PostgreSQL skips it).
 			return false;
 		}
+	}
+
+	private String sql(Sql statement) {
+		return this.statements.get(statement);
 	}
 
 }

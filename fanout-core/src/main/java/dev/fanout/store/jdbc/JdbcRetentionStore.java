@@ -45,28 +45,28 @@ public final class JdbcRetentionStore implements RetentionStore {
 	 * @throws IllegalStateException if the database is neither H2 nor PostgreSQL
 	 */
 	public static JdbcRetentionStore create(DataSource dataSource, String tablePrefix, String appId) {
-		return new JdbcRetentionStore(new JdbcTemplate(dataSource), Statements.of(dataSource, tablePrefix), appId);
+		return new JdbcRetentionStore(new JdbcTemplate(dataSource), Dialect.of(dataSource, tablePrefix).statements(),
+				appId);
 	}
 
 	@Override
 	public int deleteEndedRuns(Collection<RunStatus> statuses, Instant endedBefore, int limit) {
 		// The selected runs stay locked until commit, so nothing requeues them between
 		// these statements.
-		List<String> ids = this.jdbc.queryForList(sql(Statements.ENDED_RUNS), String.class,
+		List<String> ids = this.jdbc.queryForList(sql(Sql.ENDED_RUNS), String.class,
 				new SqlArray(statuses.stream().map(RunStatus::name).toList()), time(endedBefore), this.appId, limit);
 		if (ids.isEmpty()) {
 			return 0;
 		}
 		SqlArray runIds = new SqlArray(ids);
-		this.jdbc.update(sql(Statements.DELETE_STEPS_OF_RUNS), runIds);
-		this.jdbc.update(sql(Statements.DELETE_WAITS_OF_RUNS), runIds);
-		return this.jdbc.update(sql(Statements.DELETE_RUNS), runIds);
+		this.jdbc.update(sql(Sql.DELETE_STEPS_OF_RUNS), runIds);
+		this.jdbc.update(sql(Sql.DELETE_WAITS_OF_RUNS), runIds);
+		return this.jdbc.update(sql(Sql.DELETE_RUNS), runIds);
 	}
 
 	@Override
 	public Optional<Instant> earliestUnfinishedStart() {
-		return this.jdbc
-			.query(sql(Statements.EARLIEST_UNFINISHED_START), (rs, n) -> Rows.nullableInstant(rs, "started_at"))
+		return this.jdbc.query(sql(Sql.EARLIEST_UNFINISHED_START), (rs, n) -> Rows.nullableInstant(rs, "started_at"))
 			.stream()
 			.filter(Objects::nonNull)
 			.findFirst();
@@ -74,40 +74,40 @@ public final class JdbcRetentionStore implements RetentionStore {
 
 	@Override
 	public int deleteUnreferencedEvents(Instant receivedBefore, int limit) {
-		return deleteByKey(Statements.UNREFERENCED_EVENTS, Statements.DELETE_EVENTS, time(receivedBefore), limit);
+		return deleteByKey(Sql.UNREFERENCED_EVENTS, Sql.DELETE_EVENTS, time(receivedBefore), limit);
 	}
 
 	@Override
 	public int deleteEventIds(Instant seenBefore, int limit) {
-		return deleteByKey(Statements.OLD_EVENT_IDS, Statements.DELETE_EVENT_IDS, time(seenBefore), limit);
+		return deleteByKey(Sql.OLD_EVENT_IDS, Sql.DELETE_EVENT_IDS, time(seenBefore), limit);
 	}
 
 	@Override
 	public int deleteReplays(Instant createdBefore, int limit) {
-		return deleteByKey(Statements.OLD_REPLAYS, Statements.DELETE_REPLAYS, time(createdBefore), limit);
+		return deleteByKey(Sql.OLD_REPLAYS, Sql.DELETE_REPLAYS, time(createdBefore), limit);
 	}
 
 	@Override
 	public int deleteCronTicks(Instant tickedBefore, int limit) {
-		List<Object[]> ticks = this.jdbc.query(sql(Statements.OLD_CRON_TICKS), (rs, n) -> new Object[] { this.appId,
+		List<Object[]> ticks = this.jdbc.query(sql(Sql.OLD_CRON_TICKS), (rs, n) -> new Object[] { this.appId,
 				rs.getString("function_id"), rs.getObject("tick_at", OffsetDateTime.class) }, this.appId,
 				time(tickedBefore), limit);
 		if (ticks.isEmpty()) {
 			return 0;
 		}
-		return Arrays.stream(this.jdbc.batchUpdate(sql(Statements.DELETE_CRON_TICK), ticks)).sum();
+		return Arrays.stream(this.jdbc.batchUpdate(sql(Sql.DELETE_CRON_TICK), ticks)).sum();
 	}
 
 	/**
 	 * Lock a batch of rows with a select of their keys, then delete them by key.
 	 */
-	private int deleteByKey(String select, String delete, Object... args) {
+	private int deleteByKey(Sql select, Sql delete, Object... args) {
 		List<String> keys = this.jdbc.queryForList(sql(select), String.class, args);
 		return keys.isEmpty() ? 0 : this.jdbc.update(sql(delete), new SqlArray(keys));
 	}
 
-	private String sql(String statement) {
-		return this.statements.sql(statement);
+	private String sql(Sql statement) {
+		return this.statements.get(statement);
 	}
 
 }

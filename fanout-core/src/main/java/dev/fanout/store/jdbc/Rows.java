@@ -5,33 +5,40 @@ import java.sql.SQLException;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.util.List;
+import java.util.function.Function;
 
 import org.jspecify.annotations.Nullable;
 import org.springframework.jdbc.core.RowMapper;
 
+import dev.fanout.RunInfo;
 import dev.fanout.RunStatus;
+import dev.fanout.StepInfo;
 import dev.fanout.StepStatus;
 import dev.fanout.store.ClaimedRun;
+import dev.fanout.store.NewEvent;
+import dev.fanout.store.NewRun;
 import dev.fanout.store.NewWait;
 import dev.fanout.store.PendingWait;
 import dev.fanout.store.RegisteredFunction;
+import dev.fanout.store.RunEnd;
+import dev.fanout.store.RunStep;
 import dev.fanout.store.StoredEvent;
 import dev.fanout.store.StoredStep;
 
 /**
- * Row mappers and time conversions shared by the JDBC store.
+ * The one place that maps records to columns and back: row mappers, the values of rows to
+ * write, and time conversions.
  */
 final class Rows {
 
+	static final RowMapper<StoredEvent> EVENT = (rs, n) -> event(rs, "id");
+
+	/** Reads {@link Sql.Columns#RUN_WITH_EVENT}. */
 	static final RowMapper<ClaimedRun> CLAIMED_RUN = (rs, n) -> new ClaimedRun(rs.getString("id"),
 			rs.getString("function_id"), rs.getInt("attempts"), rs.getInt("failures"), rs.getInt("retry_attempt"),
 			nullableInstant(rs, "started_at"), rs.getBoolean("cancel_requested"), rs.getString("parent_run_id"),
-			rs.getString("parent_step_key"), rs.getString("event_id"), rs.getString("name"), rs.getString("data"),
-			rs.getString("user_data"), instant(rs, "ts"), rs.getString("v"));
-
-	static final RowMapper<StoredEvent> EVENT = (rs, n) -> new StoredEvent(rs.getString("seq"), rs.getString("id"),
-			rs.getString("name"), rs.getString("data"), rs.getString("user_data"), instant(rs, "ts"),
-			rs.getString("v"));
+			rs.getString("parent_step_key"), event(rs, "event_id"));
 
 	static final RowMapper<PendingWait> PENDING_WAIT = (rs, n) -> new PendingWait(
 			new NewWait(rs.getString("run_id"), rs.getString("step_key"), rs.getString("kind"),
@@ -48,12 +55,98 @@ final class Rows {
 			rs.getString("error"), rs.getString("error_stack"), rs.getInt("attempts"), nullableInstant(rs, "wake_at"),
 			instant(rs, "started_at"), nullableInstant(rs, "ended_at"));
 
-	static final RowMapper<RunRow> RUN = (rs, n) -> new RunRow(rs.getString("id"), rs.getString("function_id"),
-			rs.getString("event_id"), RunStatus.valueOf(rs.getString("status")), rs.getInt("attempts"),
-			rs.getString("output"), rs.getString("error"), instant(rs, "created_at"), nullableInstant(rs, "started_at"),
-			nullableInstant(rs, "ended_at"));
+	static final RowMapper<RunRow> RUN = (rs, n) -> {
+		String id = rs.getString("id");
+		String functionId = rs.getString("function_id");
+		String eventId = rs.getString("event_id");
+		RunStatus status = RunStatus.valueOf(rs.getString("status"));
+		int attempts = rs.getInt("attempts");
+		String output = rs.getString("output");
+		String error = rs.getString("error");
+		Instant createdAt = instant(rs, "created_at");
+		Instant startedAt = nullableInstant(rs, "started_at");
+		Instant endedAt = nullableInstant(rs, "ended_at");
+		return new RunRow(id, (steps) -> new RunInfo(id, functionId, eventId, status, attempts, output, error,
+				createdAt, startedAt, endedAt, steps));
+	};
 
 	private Rows() {
+	}
+
+	/**
+	 * An event's columns; a query that also reads a run names the event's id apart.
+	 */
+	private static StoredEvent event(ResultSet rs, String idColumn) throws SQLException {
+		return new StoredEvent(rs.getString("seq"), rs.getString(idColumn), rs.getString("name"), rs.getString("data"),
+				rs.getString("user_data"), instant(rs, "ts"), rs.getString("v"));
+	}
+
+	/**
+	 * The values of {@link Sql#INSERT_EVENTS} for an event.
+	 * @param row the event row
+	 * @return the values, in order
+	 */
+	static Object[] eventValues(NewEvent row) {
+		StoredEvent event = row.event();
+		return new Object[] { event.seq(), event.id(), event.name(), event.data(), event.user(), time(event.ts()),
+				event.v(), time(row.receivedAt()), row.duplicate() };
+	}
+
+	/**
+	 * The values of {@link Sql#INSERT_RUNS} for a new run: queued, or, with a lease
+	 * owner, running its first attempt since it was created.
+	 * @param run the run
+	 * @return the values, in order
+	 */
+	static Object[] runValues(NewRun run) {
+		boolean started = run.leaseOwner() != null;
+		return new Object[] { run.id(), run.appId(), run.functionId(), run.eventSeq(), run.eventId(),
+				(started ? RunStatus.RUNNING : RunStatus.QUEUED).name(), started ? 1 : 0, 0, 0, time(run.dueAt()),
+				time(run.createdAt()), false, nullableTime(run.deadlineAt()), run.deadlineReason(), run.parentRunId(),
+				run.parentStepKey(), run.leaseOwner(), started ? time(run.createdAt()) : null };
+	}
+
+	/**
+	 * The values of {@link Sql#INSERT_WAIT} for a matcher.
+	 * @param wait the matcher
+	 * @return the values, in order
+	 */
+	static Object[] waitValues(NewWait wait) {
+		return new Object[] { wait.runId(), wait.stepKey(), wait.kind(), wait.eventName(), wait.match(),
+				time(wait.expiresAt()) };
+	}
+
+	/**
+	 * The values of {@link Sql#INSERT_FUNCTIONS} for a function.
+	 * @param function the function
+	 * @return the values, in order
+	 */
+	static Object[] functionValues(RegisteredFunction function) {
+		return new Object[] { function.appId(), function.functionId(), function.name(), function.triggers(),
+				function.filter(), function.cancelOn(), function.startTimeoutMillis(), time(function.registeredAt()),
+				time(function.lastSeen()) };
+	}
+
+	/**
+	 * The values of {@link Sql#INSERT_STEP} for a step.
+	 * @param s the step and its run
+	 * @return the values, in order
+	 */
+	static Object[] stepValues(RunStep s) {
+		StoredStep step = s.step();
+		return new Object[] { s.runId(), step.key(), step.position(), step.status().name(), step.output(),
+				step.outputType(), step.error(), step.errorStack(), step.attempts(), nullableTime(step.wakeAt()),
+				time(step.startedAt()), nullableTime(step.endedAt()) };
+	}
+
+	/**
+	 * The parameters of {@link Sql#FINISH} for an end, all but the owner.
+	 * @param end the end
+	 * @return the values, in order
+	 */
+	static Object[] endValues(RunEnd end) {
+		return new Object[] { end.status().name(), end.output(), end.error(), end.errorStack(), time(end.endedAt()),
+				end.runId() };
 	}
 
 	static OffsetDateTime time(Instant instant) {
@@ -78,10 +171,12 @@ final class Rows {
 	}
 
 	/**
-	 * A run row before its steps are attached.
+	 * A run row before its steps are read: its id, and the run it makes with them.
+	 *
+	 * @param id the run id
+	 * @param withSteps the run as the API shows it, given its steps
 	 */
-	record RunRow(String id, String functionId, String eventId, RunStatus status, int attempts, @Nullable String output,
-			@Nullable String error, Instant createdAt, @Nullable Instant startedAt, @Nullable Instant endedAt) {
+	record RunRow(String id, Function<List<StepInfo>, RunInfo> withSteps) {
 	}
 
 }

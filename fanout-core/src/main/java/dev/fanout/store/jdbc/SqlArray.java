@@ -8,20 +8,36 @@ import org.jspecify.annotations.Nullable;
 import org.springframework.jdbc.core.SqlTypeValue;
 
 /**
- * A list of strings bound as one SQL array parameter, for {@code = ANY (?)}.
+ * Values bound as one SQL array parameter, for {@code = ANY (?)}: strings, or integers.
  */
 final class SqlArray implements SqlTypeValue {
+
+	private final String type;
 
 	private final Object[] values;
 
 	SqlArray(Collection<String> values) {
-		this.values = values.toArray();
+		this("varchar", values.toArray());
+	}
+
+	private SqlArray(String type, Object[] values) {
+		this.type = type;
+		this.values = values;
+	}
+
+	/**
+	 * Integers as one array parameter.
+	 * @param values the integers
+	 * @return the parameter
+	 */
+	static SqlArray ofIntegers(Integer[] values) {
+		return new SqlArray("integer", values);
 	}
 
 	@Override
 	public void setTypeValue(PreparedStatement ps, int paramIndex, int sqlType, @Nullable String typeName)
 			throws SQLException {
-		ps.setArray(paramIndex, ps.getConnection().createArrayOf("varchar", this.values));
+		ps.setArray(paramIndex, ps.getConnection().createArrayOf(this.type, this.values));
 	}
 
 }

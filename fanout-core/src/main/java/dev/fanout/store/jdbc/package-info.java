@@ -1,6 +1,6 @@
 /**
- * JDBC storage with one statements holder per database (H2, PostgreSQL). Internal; not
- * API.
+ * JDBC storage: one catalogue of SQL, rendered once per store with its table prefix, and
+ * a dialect for what differs between H2 and PostgreSQL. Internal; not API.
  */
 @NullMarked
 package dev.fanout.store.jdbc;

@@ -52,37 +52,36 @@ class PlannerTrapTests {
 
 	@Test
 	void writesFencedByTheLeaseOwnerUseThePrimaryKey() {
-		assertUsesThePrimaryKey(Statements.FINISH, "COMPLETED", "42", null, null, NOW, RUN_ID, "worker-1");
-		assertUsesThePrimaryKey(Statements.REQUEUE, NOW, 1, 1, "boom", RUN_ID, "worker-1");
-		assertUsesThePrimaryKey(Statements.PARK, "SLEEPING", NOW, RUN_ID, "worker-1");
-		assertUsesThePrimaryKey(Statements.CANCEL_REQUESTED, RUN_ID, "worker-1");
-		assertUsesThePrimaryKey(Statements.HOLD_CANCELLING, RUN_ID, "worker-1");
-		assertUsesThePrimaryKey(Statements.REQUEST_CANCEL, "stop", RUN_ID);
+		assertUsesThePrimaryKey(Sql.FINISH.text(), "COMPLETED", "42", null, null, NOW, RUN_ID, "worker-1");
+		assertUsesThePrimaryKey(Sql.REQUEUE.text(), NOW, 1, 1, "boom", RUN_ID, "worker-1");
+		assertUsesThePrimaryKey(Sql.PARK.text(), "SLEEPING", NOW, RUN_ID, "worker-1");
+		assertUsesThePrimaryKey(Sql.CANCEL_REQUESTED.text(), RUN_ID, "worker-1");
+		assertUsesThePrimaryKey(Sql.HOLD_CANCELLING.text(), RUN_ID, "worker-1");
+		assertUsesThePrimaryKey(Sql.REQUEST_CANCEL.text(), "stop", RUN_ID);
 	}
 
 	@Test
 	void writesOfManyRunsUseThePrimaryKey() {
 		SqlArray ids = new SqlArray(List.of(RUN_ID, "00000000000000000000004101"));
-		assertUsesThePrimaryKey(Statements.LOCK_RUNS, ids);
-		assertUsesThePrimaryKey(Statements.EXTEND_LEASES, NOW, "worker-1", ids);
-		assertUsesThePrimaryKey(Statements.RELEASE, NOW, "worker-1", ids);
+		assertUsesThePrimaryKey(Sql.LOCK_RUNS.text(), ids);
+		assertUsesThePrimaryKey(Sql.EXTEND_LEASES.text(), NOW, "worker-1", ids);
+		assertUsesThePrimaryKey(Sql.RELEASE.text(), NOW, "worker-1", ids);
 	}
 
 	@Test
 	void theWritersStatementsForABatchUseThePrimaryKey() {
 		String other = "00000000000000000000004101";
-		assertUsesThePrimaryKey(
-				PostgresStatements.SAVE_HELD_STEPS.formatted(Statements.rows(PostgresStatements.STEP_ROW, 2)), RUN_ID,
-				"charge", 0, "COMPLETED", "1", null, null, null, 1, null, NOW, NOW, other, "charge", 0, "COMPLETED",
-				"2", null, null, null, 1, null, NOW, NOW, "worker-1");
-		assertUsesThePrimaryKey(PostgresStatements.FINISH_ALL.formatted(Statements.rows(PostgresStatements.END_ROW, 2)),
+		assertUsesThePrimaryKey(PostgresDialect.SAVE_HELD_STEPS.formatted(RowsInsert.rows(PostgresDialect.STEP_ROW, 2)),
+				RUN_ID, "charge", 0, "COMPLETED", "1", null, null, null, 1, null, NOW, NOW, other, "charge", 0,
+				"COMPLETED", "2", null, null, null, 1, null, NOW, NOW, "worker-1");
+		assertUsesThePrimaryKey(PostgresDialect.FINISH_ALL.formatted(RowsInsert.rows(PostgresDialect.END_ROW, 2)),
 				"COMPLETED", "1", null, null, NOW, RUN_ID, "COMPLETED", "2", null, null, NOW, other, "worker-1");
 	}
 
 	@Test
 	void writesThatCheckAParkedStatusUseThePrimaryKey() {
-		assertUsesThePrimaryKey(PostgresStatements.WAKE_BY_KEY, NOW, RUN_ID);
-		assertUsesThePrimaryKey(PostgresStatements.CANCEL_PARKED_BY_KEY, "stop", NOW, RUN_ID);
+		assertUsesThePrimaryKey(PostgresDialect.WAKE_BY_KEY, NOW, RUN_ID);
+		assertUsesThePrimaryKey(PostgresDialect.CANCEL_PARKED_BY_KEY, "stop", NOW, RUN_ID);
 	}
 
 	private static void assertUsesThePrimaryKey(String sql, Object... args) {

@@ -6,7 +6,11 @@ import java.util.Collection;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
+import java.util.function.Function;
 
 import javax.sql.DataSource;
 
@@ -21,10 +25,12 @@ import dev.fanout.store.RunEnd;
 import dev.fanout.store.RunStep;
 
 /**
- * PostgreSQL statements: claims with {@code FOR UPDATE SKIP LOCKED} in a materialized
- * CTE, and upserts and cron ticks with {@code ON CONFLICT}.
+ * PostgreSQL: claims with {@code FOR UPDATE SKIP LOCKED} in a materialized CTE, event
+ * names locked with advisory locks, upserts and cron ticks with {@code ON CONFLICT}, the
+ * writes of many runs in one statement each, and other instances told of new runs with
+ * {@code NOTIFY}.
  */
-final class PostgresStatements extends Statements {
+final class PostgresDialect extends Dialect {
 
 	static final String CLAIM = """
 			WITH next AS MATERIALIZED (
@@ -41,13 +47,13 @@ final class PostgresStatements extends Statements {
 			FROM next, fanout_events e
 			WHERE r.id = next.id AND e.seq = r.event_seq
 			RETURNING
-			""" + RUN_WITH_EVENT;
+			""" + Sql.Columns.RUN_WITH_EVENT;
 
 	/**
-	 * {@link Statements#WAKE} with the run found by its key alone, and its status checked
-	 * after (see {@link Statements}): a materialized CTE is never merged with the outer
-	 * query, so nothing can combine the status condition with the run's key. The CTE also
-	 * carries the parameters, which keeps their order.
+	 * {@link Sql#WAKE} with the run found by its key alone, and its status checked after
+	 * (see {@link Sql}): a materialized CTE is never merged with the outer query, so
+	 * nothing can combine the status condition with the run's key. The CTE also carries
+	 * the parameters, which keeps their order.
 	 */
 	static final String WAKE_BY_KEY = """
 			WITH current AS MATERIALIZED (
@@ -59,7 +65,7 @@ final class PostgresStatements extends Statements {
 			WHERE r.id = c.id AND c.status IN ('SLEEPING', 'WAITING')
 			""";
 
-	/** {@link Statements#CANCEL_PARKED} in the form of {@link #WAKE_BY_KEY}. */
+	/** {@link Sql#CANCEL_PARKED} in the form of {@link #WAKE_BY_KEY}. */
 	static final String CANCEL_PARKED_BY_KEY = """
 			WITH current AS MATERIALIZED (
 				SELECT id, status, CAST(? AS text) AS error, CAST(? AS timestamp with time zone) AS ended_at
@@ -71,13 +77,13 @@ final class PostgresStatements extends Statements {
 			""";
 
 	/**
-	 * A step's values, as {@link Statements#stepValues} lists them, each cast: a
-	 * {@code VALUES} list that is not an insert's own takes no types from the table.
+	 * A step's values, as {@link Rows#stepValues} lists them, each cast: a {@code VALUES}
+	 * list that is not an insert's own takes no types from the table.
 	 */
 	static final String STEP_ROW = "(?::varchar, ?::varchar, ?::integer, ?::varchar, ?::text, ?::varchar, "
 			+ "?::text, ?::text, ?::integer, ?::timestamptz, ?::timestamptz, ?::timestamptz)";
 
-	private static final String INSERT_STEPS = "INSERT INTO fanout_steps AS s (" + STEP_COLUMNS + ") ";
+	private static final String INSERT_STEPS = "INSERT INTO fanout_steps AS s (" + Sql.Columns.STEPS + ") ";
 
 	/** A completed step stays as it is: recording is exactly-once. */
 	private static final String ON_STEP_CONFLICT = """
@@ -89,15 +95,20 @@ final class PostgresStatements extends Statements {
 			""";
 
 	/**
-	 * The runs locked as {@link Statements#LOCK_RUNS} locks them, and the steps of those
-	 * the owner holds saved, in one statement: the materialized CTE takes the locks
-	 * before the insert reads which runs are held. The runs are found from the steps'
-	 * rows rather than from an array parameter, so that the statement's plan, for a given
+	 * Steps saved in one statement: {@code %s} takes their rows, of {@link #STEP_ROW}.
+	 */
+	static final String UPSERT_STEPS = INSERT_STEPS + "VALUES %s " + ON_STEP_CONFLICT;
+
+	/**
+	 * The runs locked as {@link Sql#LOCK_RUNS} locks them, and the steps of those the
+	 * owner holds saved, in one statement: the materialized CTE takes the locks before
+	 * the insert reads which runs are held. The runs are found from the steps' rows
+	 * rather than from an array parameter, so that the statement's plan, for a given
 	 * number of rows, is made once and not for each batch. The held runs are filtered
 	 * from the locked rows, not in the lock's {@code WHERE}, which keeps status out of
-	 * the conditions on the table (see {@link Statements}).
+	 * the conditions on the table (see {@link Sql}).
 	 */
-	static final String SAVE_HELD_STEPS = "WITH v (" + STEP_COLUMNS + """
+	static final String SAVE_HELD_STEPS = "WITH v (" + Sql.Columns.STEPS + """
 			) AS (
 				VALUES %s
 			), locked AS MATERIALIZED (
@@ -113,12 +124,12 @@ final class PostgresStatements extends Statements {
 			SELECT id FROM held
 			""";
 
-	/** An end's values, as {@link Statements#endValues} lists them, each cast. */
+	/** An end's values, as {@link Rows#endValues} lists them, each cast. */
 	static final String END_ROW = "(?::varchar, ?::text, ?::text, ?::text, ?::timestamptz, ?::varchar)";
 
 	/**
-	 * {@link Statements#FINISH} for many runs, and the delete of their pending matchers,
-	 * in one statement.
+	 * {@link Sql#FINISH} for many runs, and the delete of their pending matchers, in one
+	 * statement.
 	 */
 	static final String FINISH_ALL = """
 			WITH ended AS (
@@ -135,6 +146,13 @@ final class PostgresStatements extends Statements {
 			""";
 
 	/**
+	 * {@link Sql#FUNCTIONS_VERSION} as one text, so that a send can read it within its
+	 * first statement.
+	 */
+	static final String FUNCTIONS_VERSION_TEXT = "SELECT COUNT(*) || '@' || COALESCE(MAX(registered_at)::text, '') "
+			+ "FROM fanout_functions";
+
+	/**
 	 * The shared locks of {@link #LOCK_SHARED}, then the dedup upsert, in one round trip:
 	 * every row inserted joins the materialized CTE, so the locks are taken before the
 	 * first one.
@@ -148,19 +166,18 @@ final class PostgresStatements extends Statements {
 			SELECT i.id, ? FROM locked, unnest(?::varchar[]) AS i (id)
 			ON CONFLICT (id) DO UPDATE SET seen_at = EXCLUDED.seen_at WHERE k.seen_at < ?
 			RETURNING id, (%s) AS functions_version
-			""".formatted(PostgresStatements.FUNCTIONS_VERSION_TEXT);
-
-	/**
-	 * {@link Statements#FUNCTIONS_VERSION} as one text, so that a send can read it within
-	 * its first statement.
-	 */
-	static final String FUNCTIONS_VERSION_TEXT = "SELECT COUNT(*) || '@' || COALESCE(MAX(registered_at)::text, '') "
-			+ "FROM fanout_functions";
+			""".formatted(FUNCTIONS_VERSION_TEXT);
 
 	/** Concurrent instances claiming one tick: the loser inserts nothing, quietly. */
-	static final String CLAIM_CRON_TICK_OR_NOTHING = CLAIM_CRON_TICK + "ON CONFLICT DO NOTHING";
+	static final String CLAIM_CRON_TICK_OR_NOTHING = Sql.CLAIM_CRON_TICK.text() + "ON CONFLICT DO NOTHING";
 
-	static final String MARK_CRON_SEEN_OR_NOTHING = MARK_CRON_SEEN + "ON CONFLICT DO NOTHING";
+	static final String MARK_CRON_SEEN_OR_NOTHING = Sql.MARK_CRON_SEEN.text() + "ON CONFLICT DO NOTHING";
+
+	/** The statements of the catalogue that PostgreSQL runs in its own form. */
+	private static final Map<Sql, String> VARIANTS = Map.ofEntries(Map.entry(Sql.WAKE, WAKE_BY_KEY),
+			Map.entry(Sql.CANCEL_PARKED, CANCEL_PARKED_BY_KEY),
+			Map.entry(Sql.CLAIM_CRON_TICK, CLAIM_CRON_TICK_OR_NOTHING),
+			Map.entry(Sql.MARK_CRON_SEEN, MARK_CRON_SEEN_OR_NOTHING));
 
 	/**
 	 * A namespace for fanout's advisory locks, so they never collide with the
@@ -178,14 +195,36 @@ final class PostgresStatements extends Statements {
 	 */
 	private static final long NOTIFY_INTERVAL_MILLIS = 10;
 
+	private final String claim;
+
+	private final String upsertSteps;
+
+	private final String saveHeldSteps;
+
+	private final String finishAll;
+
+	private final String lockAndAcceptEventIds;
+
+	private final String functionsVersion;
+
 	private final String channel;
 
 	private volatile @Nullable PostgresAnnouncer announcer;
 
-	PostgresStatements(String prefix) {
-		super(prefix);
+	/**
+	 * The dialect, with the catalogue rendered for a table prefix.
+	 * @param prefix the table name prefix
+	 */
+	PostgresDialect(String prefix) {
+		super(Statements.forPrefix(prefix, VARIANTS));
+		this.claim = statements().render(CLAIM);
+		this.upsertSteps = statements().render(UPSERT_STEPS);
+		this.saveHeldSteps = statements().render(SAVE_HELD_STEPS);
+		this.finishAll = statements().render(FINISH_ALL);
+		this.lockAndAcceptEventIds = statements().render(LOCK_AND_ACCEPT_EVENT_IDS);
+		this.functionsVersion = statements().render(FUNCTIONS_VERSION_TEXT);
 		// LISTEN takes an unquoted identifier, which PostgreSQL folds to lower case.
-		this.channel = sql("fanout_wakeup").toLowerCase(Locale.ROOT);
+		this.channel = statements().render("fanout_wakeup").toLowerCase(Locale.ROOT);
 	}
 
 	@Override
@@ -210,7 +249,17 @@ final class PostgresStatements extends Statements {
 	@Override
 	List<ClaimedRun> claim(JdbcOperations jdbc, String appId, SqlArray functionIds, int limit, String owner,
 			OffsetDateTime now, OffsetDateTime leaseUntil) {
-		return jdbc.query(sql(CLAIM), Rows.CLAIMED_RUN, now, appId, functionIds, limit, owner, leaseUntil, now);
+		return jdbc.query(this.claim, Rows.CLAIMED_RUN, now, appId, functionIds, limit, owner, leaseUntil, now);
+	}
+
+	@Override
+	Optional<OffsetDateTime> nextDue(JdbcOperations jdbc, String appId, SqlArray functionIds) {
+		return jdbc
+			.query(statements().get(Sql.NEXT_DUE), (rs, n) -> rs.getObject("next_due", OffsetDateTime.class), appId,
+					functionIds)
+			.stream()
+			.filter(Objects::nonNull)
+			.findFirst();
 	}
 
 	@Override
@@ -223,69 +272,53 @@ final class PostgresStatements extends Statements {
 	 * The keys of event names' locks, sorted, so that two transactions locking several
 	 * names take them in the same order.
 	 */
-	private static IntArray lockKeys(Collection<String> eventNames) {
-		return new IntArray(eventNames.stream().map(String::hashCode).distinct().sorted().toArray(Integer[]::new));
+	private static SqlArray lockKeys(Collection<String> eventNames) {
+		return SqlArray
+			.ofIntegers(eventNames.stream().map(String::hashCode).distinct().sorted().toArray(Integer[]::new));
 	}
 
 	@Override
 	Set<String> saveHeldSteps(JdbcOperations jdbc, String owner, List<RunStep> steps) {
-		if (steps.isEmpty()) {
-			return Set.of();
-		}
-		List<Object> args = rowValues(steps, Statements::stepValues);
-		args.add(owner);
-		return new HashSet<>(jdbc.queryForList(sql(SAVE_HELD_STEPS.formatted(rows(STEP_ROW, steps.size()))),
-				String.class, args.toArray()));
+		return ownedIds(jdbc, this.saveHeldSteps, STEP_ROW, steps, Rows::stepValues, owner);
 	}
 
 	@Override
 	void saveSteps(JdbcOperations jdbc, List<RunStep> steps) {
 		if (!steps.isEmpty()) {
-			jdbc.update(sql(INSERT_STEPS + "VALUES " + rows(STEP_ROW, steps.size()) + " " + ON_STEP_CONFLICT),
-					rowValues(steps, Statements::stepValues).toArray());
+			jdbc.update(this.upsertSteps.formatted(RowsInsert.rows(STEP_ROW, steps.size())),
+					RowsInsert.rowValues(steps, Rows::stepValues).toArray());
 		}
 	}
 
 	@Override
 	Set<String> finish(JdbcOperations jdbc, String owner, List<RunEnd> ends) {
-		if (ends.isEmpty()) {
+		return ownedIds(jdbc, this.finishAll, END_ROW, ends, Rows::endValues, owner);
+	}
+
+	/**
+	 * Run a statement of many runs' rows, whose last parameter is the owner, and read the
+	 * ids of the runs it applied to.
+	 */
+	private static <T> Set<String> ownedIds(JdbcOperations jdbc, String template, String row, List<T> items,
+			Function<T, Object[]> values, String owner) {
+		if (items.isEmpty()) {
 			return Set.of();
 		}
-		List<Object> args = rowValues(ends, Statements::endValues);
+		List<Object> args = RowsInsert.rowValues(items, values);
 		args.add(owner);
-		return new HashSet<>(
-				jdbc.queryForList(sql(FINISH_ALL.formatted(rows(END_ROW, ends.size()))), String.class, args.toArray()));
+		return new HashSet<>(jdbc.queryForList(template.formatted(RowsInsert.rows(row, items.size())), String.class,
+				args.toArray()));
 	}
 
 	@Override
-	String wake() {
-		return sql(WAKE_BY_KEY);
-	}
-
-	@Override
-	String cancelParked() {
-		return sql(CANCEL_PARKED_BY_KEY);
-	}
-
-	@Override
-	String claimCronTick() {
-		return sql(CLAIM_CRON_TICK_OR_NOTHING);
-	}
-
-	@Override
-	String markCronSeen() {
-		return sql(MARK_CRON_SEEN_OR_NOTHING);
-	}
-
-	@Override
-	AcceptedEvents lockAndAcceptEventIds(JdbcOperations jdbc, Collection<String> eventNames, SqlArray ids,
+	AcceptedEvents acceptEventIds(JdbcOperations jdbc, Collection<String> eventNames, Collection<String> ids,
 			OffsetDateTime now, OffsetDateTime windowStart) {
 		Set<String> accepted = new HashSet<>();
 		String[] version = new String[1];
-		jdbc.query(sql(LOCK_AND_ACCEPT_EVENT_IDS), (RowCallbackHandler) (rs) -> {
+		jdbc.query(this.lockAndAcceptEventIds, (RowCallbackHandler) (rs) -> {
 			accepted.add(rs.getString("id"));
 			version[0] = rs.getString("functions_version");
-		}, LOCK_NAMESPACE, lockKeys(eventNames), now, ids, windowStart);
+		}, LOCK_NAMESPACE, lockKeys(eventNames), now, new SqlArray(ids), windowStart);
 		return new AcceptedEvents(accepted, version[0]);
 	}
 
@@ -297,8 +330,9 @@ final class PostgresStatements extends Statements {
 	@Override
 	List<PendingWait> insertAndFindWaits(JdbcOperations jdbc, List<RowsInsert> inserts, SqlArray eventNames,
 			OffsetDateTime now) {
+		String pendingWaits = statements().get(Sql.PENDING_WAITS);
 		if (inserts.isEmpty()) {
-			return super.insertAndFindWaits(jdbc, inserts, eventNames, now);
+			return jdbc.query(pendingWaits, Rows.PENDING_WAIT, eventNames, now);
 		}
 		StringBuilder sql = new StringBuilder("WITH ");
 		List<Object> args = new ArrayList<>();
@@ -313,12 +347,12 @@ final class PostgresStatements extends Statements {
 		}
 		args.add(eventNames);
 		args.add(now);
-		return jdbc.query(sql(sql.append(' ').append(PENDING_WAITS).toString()), Rows.PENDING_WAIT, args.toArray());
+		return jdbc.query(sql.append(' ').append(pendingWaits).toString(), Rows.PENDING_WAIT, args.toArray());
 	}
 
 	@Override
 	String functionsVersion(JdbcOperations jdbc) {
-		return jdbc.queryForObject(sql(FUNCTIONS_VERSION_TEXT), String.class);
+		return jdbc.queryForObject(this.functionsVersion, String.class);
 	}
 
 }

@@ -1,0 +1,184 @@
+package dev.fanout.store.jdbc;
+
+import java.sql.DatabaseMetaData;
+import java.time.OffsetDateTime;
+import java.util.Collection;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+
+import javax.sql.DataSource;
+
+import org.springframework.jdbc.core.JdbcOperations;
+import org.springframework.jdbc.support.JdbcUtils;
+import org.springframework.jdbc.support.MetaDataAccessException;
+
+import dev.fanout.store.AcceptedEvents;
+import dev.fanout.store.ClaimedRun;
+import dev.fanout.store.PendingWait;
+import dev.fanout.store.RunEnd;
+import dev.fanout.store.RunStep;
+
+/**
+ * What differs between the databases the JDBC store runs on, and only that: how runs are
+ * claimed and event names locked, the single statements PostgreSQL makes of what H2 does
+ * row by row, whether other instances are told of new runs, and the variants a database
+ * runs of some statements of the {@link Sql} catalogue, which everything else runs as it
+ * is.
+ */
+abstract sealed class Dialect permits H2Dialect, PostgresDialect {
+
+	private final Statements statements;
+
+	Dialect(Statements statements) {
+		this.statements = statements;
+	}
+
+	/**
+	 * The dialect of the database behind a data source.
+	 * @param dataSource the data source
+	 * @param tablePrefix the table name prefix
+	 * @return the dialect, with the catalogue rendered for the prefix
+	 * @throws IllegalStateException if the database is neither H2 nor PostgreSQL
+	 * @throws IllegalArgumentException if the prefix is not a valid one
+	 */
+	static Dialect of(DataSource dataSource, String tablePrefix) {
+		String product = databaseProduct(dataSource);
+		return switch (product) {
+			case "H2" -> new H2Dialect(tablePrefix);
+			case "PostgreSQL" -> new PostgresDialect(tablePrefix);
+			default ->
+				throw new IllegalStateException("fanout supports H2 and PostgreSQL; this DataSource is " + product);
+		};
+	}
+
+	private static String databaseProduct(DataSource dataSource) {
+		try {
+			return JdbcUtils.extractDatabaseMetaData(dataSource, DatabaseMetaData::getDatabaseProductName);
+		}
+		catch (MetaDataAccessException ex) {
+			throw new IllegalStateException("Cannot tell which database the fanout DataSource is", ex);
+		}
+	}
+
+	/**
+	 * The catalogue, rendered for this store's prefix, with this dialect's variants.
+	 * @return the statements
+	 */
+	final Statements statements() {
+		return this.statements;
+	}
+
+	/**
+	 * Claim due runs; see {@link dev.fanout.store.RunStore#claim}.
+	 * @param jdbc the JDBC operations, in a transaction
+	 * @param appId the application whose runs to claim
+	 * @param functionIds the function ids as a SQL array
+	 * @param limit the most runs to claim
+	 * @param owner the lease owner
+	 * @param now the current time
+	 * @param leaseUntil the lease expiry
+	 * @return the claimed runs
+	 */
+	abstract List<ClaimedRun> claim(JdbcOperations jdbc, String appId, SqlArray functionIds, int limit, String owner,
+			OffsetDateTime now, OffsetDateTime leaseUntil);
+
+	/**
+	 * When the next run of these functions is due; see
+	 * {@link dev.fanout.store.RunStore#nextDue}.
+	 * @param jdbc the JDBC operations
+	 * @param appId the application
+	 * @param functionIds the function ids as a SQL array
+	 * @return the earliest due time, if any run is pending
+	 */
+	abstract Optional<OffsetDateTime> nextDue(JdbcOperations jdbc, String appId, SqlArray functionIds);
+
+	/**
+	 * Lock event names for the rest of the transaction; see
+	 * {@link dev.fanout.store.RunStore#lockEventNames}.
+	 * @param jdbc the JDBC operations, in a transaction
+	 * @param eventNames the names, at least one
+	 * @param exclusive whether to lock exclusively
+	 */
+	abstract void lockEventNames(JdbcOperations jdbc, Collection<String> eventNames, boolean exclusive);
+
+	/**
+	 * Lock event names shared, then insert or refresh event ids; see
+	 * {@link dev.fanout.store.RunStore#acceptNewEvents}.
+	 * @param jdbc the JDBC operations, in a transaction
+	 * @param eventNames the event names
+	 * @param ids the event ids
+	 * @param now the time to record
+	 * @param windowStart the start of the dedup window
+	 * @return the ids that were new, with the function table's version where it was read
+	 * in the same statement
+	 */
+	abstract AcceptedEvents acceptEventIds(JdbcOperations jdbc, Collection<String> eventNames, Collection<String> ids,
+			OffsetDateTime now, OffsetDateTime windowStart);
+
+	/**
+	 * Make inserts, then find the pending matchers for events of some names; see
+	 * {@link dev.fanout.store.RunStore#insertAndFindWaits}.
+	 * @param jdbc the JDBC operations, in a transaction
+	 * @param inserts the inserts, rendered, none of matchers, possibly none at all
+	 * @param eventNames the event names
+	 * @param now the current time
+	 * @return the matchers
+	 */
+	abstract List<PendingWait> insertAndFindWaits(JdbcOperations jdbc, List<RowsInsert> inserts, SqlArray eventNames,
+			OffsetDateTime now);
+
+	/**
+	 * Lock the runs of some steps, and save the steps of the runs the owner holds; see
+	 * {@link dev.fanout.store.RunStore#saveSteps}.
+	 * @param jdbc the JDBC operations, in a transaction
+	 * @param owner the lease owner
+	 * @param steps the steps, at most one per run
+	 * @return the ids of the runs the owner holds, whose steps were saved
+	 */
+	abstract Set<String> saveHeldSteps(JdbcOperations jdbc, String owner, List<RunStep> steps);
+
+	/**
+	 * Save steps, leaving completed ones as they are.
+	 * @param jdbc the JDBC operations, in a transaction
+	 * @param steps the steps, at most one per run
+	 */
+	abstract void saveSteps(JdbcOperations jdbc, List<RunStep> steps);
+
+	/**
+	 * End the runs the owner holds, and delete their pending matchers; see
+	 * {@link dev.fanout.store.RunStore#finish}.
+	 * @param jdbc the JDBC operations, in a transaction
+	 * @param owner the lease owner
+	 * @param ends the ends, at most one per run
+	 * @return the ids of the runs ended
+	 */
+	abstract Set<String> finish(JdbcOperations jdbc, String owner, List<RunEnd> ends);
+
+	/**
+	 * The function table's version; see
+	 * {@link dev.fanout.store.RunStore#functionsVersion}.
+	 * @param jdbc the JDBC operations
+	 * @return the version
+	 */
+	abstract String functionsVersion(JdbcOperations jdbc);
+
+	/**
+	 * Tell other instances that runs of these applications are due, once the current
+	 * transaction commits; see {@link dev.fanout.store.RunStore#announce}.
+	 * @param jdbc the JDBC operations, in the transaction
+	 * @param appIds the applications, {@code *} for all
+	 */
+	abstract void announce(JdbcOperations jdbc, Collection<String> appIds);
+
+	/**
+	 * Start listening for other instances' announcements; see
+	 * {@link dev.fanout.store.RunStore#listen}.
+	 * @param dataSource the data source
+	 * @param appId this application
+	 * @param onWake called when runs of this application may be due
+	 * @return stops listening
+	 */
+	abstract AutoCloseable listen(DataSource dataSource, String appId, Runnable onWake);
+
+}

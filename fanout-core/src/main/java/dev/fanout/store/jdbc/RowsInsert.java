@@ -1,0 +1,64 @@
+package dev.fanout.store.jdbc;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.List;
+import java.util.function.Function;
+
+/**
+ * A multi-row insert and its arguments: several rows in one statement, one round trip.
+ *
+ * @param sql the statement, rendered
+ * @param args its arguments, row after row
+ */
+record RowsInsert(String sql, List<Object> args) {
+
+	/**
+	 * Rows per multi-row insert, well under PostgreSQL's limit of 32767 bound parameters.
+	 */
+	static final int MAX_ROWS = 500;
+
+	/**
+	 * An insert of some rows.
+	 * @param <T> what a row is made of
+	 * @param head the statement up to its {@code VALUES} rows, rendered
+	 * @param items the rows' items, at least one
+	 * @param row the values of an item's row, one per column
+	 * @return the insert
+	 */
+	static <T> RowsInsert of(String head, List<T> items, Function<T, Object[]> row) {
+		if (items.isEmpty()) {
+			throw new IllegalArgumentException("A multi-row insert needs rows");
+		}
+		List<Object> args = rowValues(items, row);
+		int width = args.size() / items.size();
+		return new RowsInsert(head + rows("(" + "?, ".repeat(width - 1) + "?)", items.size()), args);
+	}
+
+	/**
+	 * Rows of a multi-row {@code VALUES} list.
+	 * @param row one row's placeholders, in parentheses
+	 * @param count how many rows
+	 * @return the rows, comma separated
+	 */
+	static String rows(String row, int count) {
+		return String.join(", ", Collections.nCopies(count, row));
+	}
+
+	/**
+	 * The parameters of a multi-row {@code VALUES} list, row after row.
+	 * @param <T> what a row is made of
+	 * @param items the rows' items
+	 * @param row the values of an item's row, in order
+	 * @return the parameters, in a list that may be added to
+	 */
+	static <T> List<Object> rowValues(List<T> items, Function<T, Object[]> row) {
+		List<Object> values = new ArrayList<>();
+		for (T item : items) {
+			values.addAll(Arrays.asList(row.apply(item)));
+		}
+		return values;
+	}
+
+}

@@ -1,0 +1,114 @@
+package dev.fanout.store.jdbc;
+
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+import org.jspecify.annotations.Nullable;
+import org.springframework.jdbc.core.JdbcOperations;
+import org.springframework.jdbc.core.RowCallbackHandler;
+
+import dev.fanout.RunInfo;
+import dev.fanout.RunQuery;
+import dev.fanout.RunStatus;
+import dev.fanout.StepInfo;
+import dev.fanout.store.StoredStep;
+
+import static dev.fanout.store.jdbc.Rows.time;
+
+/**
+ * Runs as the admin API shows them, with their steps: the reads of {@link JdbcRunStore}
+ * that no run's execution makes.
+ */
+final class RunViews {
+
+	private final JdbcOperations jdbc;
+
+	private final Statements statements;
+
+	RunViews(JdbcOperations jdbc, Statements statements) {
+		this.jdbc = jdbc;
+		this.statements = statements;
+	}
+
+	/**
+	 * See {@link dev.fanout.store.RunStore#run}.
+	 * @param runId the run
+	 * @return the run, if it exists
+	 */
+	Optional<RunInfo> run(String runId) {
+		return withSteps(this.jdbc.query(this.statements.get(Sql.SELECT_RUN), Rows.RUN, runId)).stream().findFirst();
+	}
+
+	/**
+	 * See {@link dev.fanout.store.RunStore#runsForEvent}.
+	 * @param eventId the event
+	 * @return its runs
+	 */
+	List<RunInfo> runsForEvent(String eventId) {
+		return withSteps(this.jdbc.query(this.statements.get(Sql.SELECT_RUNS_OF_EVENT), Rows.RUN, eventId));
+	}
+
+	/**
+	 * See {@link dev.fanout.store.RunStore#runs}.
+	 * @param query the filters and page
+	 * @return the runs, newest first
+	 */
+	List<RunInfo> runs(RunQuery query) {
+		StringBuilder sql = new StringBuilder(this.statements.get(Sql.SELECT_RUNS));
+		List<Object> args = new ArrayList<>();
+		where(sql, args, " AND function_id = ?", query.functionId());
+		if (!query.statuses().isEmpty()) {
+			sql.append(" AND status = ANY (?)");
+			args.add(new SqlArray(query.statuses().stream().map(RunStatus::name).sorted().toList()));
+		}
+		where(sql, args, " AND created_at >= ?", (query.from() != null) ? time(query.from()) : null);
+		where(sql, args, " AND created_at < ?", (query.to() != null) ? time(query.to()) : null);
+		where(sql, args, " AND event_id = ?", query.eventId());
+		where(sql, args, " AND id < ?", query.cursor());
+		sql.append(" ORDER BY id DESC LIMIT ?");
+		args.add(query.limit());
+		return withSteps(this.jdbc.query(sql.toString(), Rows.RUN, args.toArray()));
+	}
+
+	private static void where(StringBuilder sql, List<Object> args, String condition, @Nullable Object value) {
+		if (value != null) {
+			sql.append(condition);
+			args.add(value);
+		}
+	}
+
+	/**
+	 * See {@link dev.fanout.store.RunStore#countRunsByFunction}.
+	 * @param appId the application
+	 * @return the counts per function and status
+	 */
+	Map<String, Map<RunStatus, Long>> countRunsByFunction(String appId) {
+		Map<String, Map<RunStatus, Long>> counts = new LinkedHashMap<>();
+		this.jdbc.query(this.statements.get(Sql.COUNT_RUNS_BY_FUNCTION),
+				(RowCallbackHandler) (rs) -> counts
+					.computeIfAbsent(rs.getString("function_id"), (id) -> new EnumMap<>(RunStatus.class))
+					.put(RunStatus.valueOf(rs.getString("status")), rs.getLong("runs")),
+				appId);
+		return counts;
+	}
+
+	private List<RunInfo> withSteps(List<Rows.RunRow> runs) {
+		if (runs.isEmpty()) {
+			return List.of();
+		}
+		Map<String, List<StepInfo>> steps = new LinkedHashMap<>();
+		runs.forEach((run) -> steps.put(run.id(), new ArrayList<>()));
+		this.jdbc.query(this.statements.get(Sql.SELECT_STEPS_OF_RUNS), (rs) -> {
+			StoredStep step = Rows.STEP.mapRow(rs, 0);
+			steps.get(rs.getString("run_id"))
+				.add(new StepInfo(step.key(), step.status(), step.output(), step.error(), step.attempts(),
+						step.startedAt(), step.endedAt()));
+		}, new SqlArray(steps.keySet()));
+		return runs.stream().map((run) -> run.withSteps().apply(steps.get(run.id()))).toList();
+	}
+
+}

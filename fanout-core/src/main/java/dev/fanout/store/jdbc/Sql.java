@@ -1,0 +1,383 @@
+package dev.fanout.store.jdbc;
+
+/**
+ * The catalogue of the SQL both databases run, each statement written for the default
+ * {@code fanout_} prefix and rendered once per store by {@link Statements}. What only one
+ * database runs is in its {@link Dialect}. Parameters are always bound.
+ * <p>
+ * A run has a lease owner exactly while it is {@code RUNNING}: the claim sets both, every
+ * change of status away from {@code RUNNING} clears the owner, and the schema's
+ * {@code fanout_runs_lease_check} refuses anything else. So a write fenced by
+ * {@code lease_owner = ?} needs no condition on the status, and has none, because on
+ * PostgreSQL such a condition implies the predicate of the partial due-time index: when
+ * the statistics were taken while no run was active (a quiet queue, then a burst), the
+ * planner believes that index empty and scans all of it for each row, instead of the
+ * primary key ({@code PlannerTrapTests}).
+ */
+enum Sql {
+
+	SELECT_RUN_WITH_EVENT("SELECT " + Columns.RUN_WITH_EVENT
+			+ " FROM fanout_runs r JOIN fanout_events e ON e.seq = r.event_seq WHERE r.id = ?"),
+
+	PENDING_WAITS("SELECT w.run_id, w.step_key, w.kind, w.event_name, w.match_expr, w.expires_at, "
+			+ Columns.RUN_WITH_EVENT + """
+					FROM fanout_waits w
+					JOIN fanout_runs r ON r.id = w.run_id
+					JOIN fanout_events e ON e.seq = r.event_seq
+					WHERE w.event_name = ANY (?) AND w.expires_at > ?
+					ORDER BY w.run_id, w.step_key
+					"""),
+
+	EVENTS_SINCE("""
+			SELECT seq, id, name, data, user_data, ts, v FROM fanout_events
+			WHERE name = ? AND received_at >= ? AND seq > ? AND duplicate = FALSE
+			ORDER BY seq
+			LIMIT ?
+			"""),
+
+	/** The start of a multi-row insert of events, before its {@code VALUES} rows. */
+	INSERT_EVENTS("INSERT INTO fanout_events (seq, id, name, data, user_data, ts, v, received_at, duplicate) VALUES "),
+
+	/** The start of a multi-row insert of runs, before its {@code VALUES} rows. */
+	INSERT_RUNS("INSERT INTO fanout_runs (id, app_id, function_id, event_seq, event_id, status, attempts, failures, "
+			+ "retry_attempt, due_at, created_at, cancel_requested, deadline_at, deadline_reason, parent_run_id, "
+			+ "parent_step_key, lease_owner, started_at) VALUES "),
+
+	/** The start of a multi-row insert of matchers, before its {@code VALUES} rows. */
+	INSERT_WAITS("INSERT INTO fanout_waits (" + Columns.WAITS + ") VALUES "),
+
+	INSERT_WAIT("INSERT INTO fanout_waits (" + Columns.WAITS + ") VALUES (?, ?, ?, ?, ?, ?)"),
+
+	DELETE_WAIT("DELETE FROM fanout_waits WHERE run_id = ? AND kind = 'event' AND step_key = ?"),
+
+	RESOLVE_WAITING_STEP("""
+			UPDATE fanout_steps
+			SET status = ?, output = ?, output_type = ?, error = ?, error_stack = ?, ended_at = ?
+			WHERE run_id = ? AND step_key = ? AND status = 'WAITING'
+			"""),
+
+	/** PostgreSQL runs {@link PostgresDialect#WAKE_BY_KEY} in its place. */
+	WAKE("""
+			UPDATE fanout_runs SET status = 'QUEUED', due_at = ?
+			WHERE id = ? AND status IN ('SLEEPING', 'WAITING')
+			"""),
+
+	PARK("""
+			UPDATE fanout_runs SET status = ?, due_at = ?, lease_owner = NULL
+			WHERE id = ? AND lease_owner = ? AND cancel_requested = FALSE
+			"""),
+
+	CANCEL_REQUESTED("""
+			SELECT error FROM fanout_runs
+			WHERE id = ? AND lease_owner = ? AND cancel_requested = TRUE
+			"""),
+
+	/** PostgreSQL runs {@link PostgresDialect#CANCEL_PARKED_BY_KEY} in its place. */
+	CANCEL_PARKED("""
+			UPDATE fanout_runs SET status = 'CANCELLED', lease_owner = NULL, error = ?, ended_at = ?
+			WHERE id = ? AND status IN ('QUEUED', 'SLEEPING', 'WAITING')
+			"""),
+
+	REQUEST_CANCEL("""
+			UPDATE fanout_runs SET cancel_requested = TRUE, error = ?
+			WHERE id = ? AND lease_owner IS NOT NULL AND cancel_requested = FALSE
+			"""),
+
+	SET_DEADLINE("UPDATE fanout_runs SET deadline_at = ?, deadline_reason = ? WHERE id = ?"),
+
+	OVERDUE("""
+			SELECT id, deadline_reason FROM fanout_runs
+			WHERE deadline_at <= ? AND status IN ('QUEUED', 'RUNNING', 'SLEEPING', 'WAITING') AND cancel_requested = FALSE
+			ORDER BY deadline_at
+			LIMIT ?
+			"""),
+
+	NEXT_DUE("""
+			SELECT MIN(due_at) AS next_due FROM fanout_runs
+			WHERE status IN ('QUEUED', 'SLEEPING', 'WAITING') AND app_id = ? AND function_id = ANY (?)
+			"""),
+
+	/**
+	 * Locks, rather than updates, the rows: a new row version would also mean new entries
+	 * in every index of the table, for each step (the heartbeat keeps the leases).
+	 * Whether the owner holds each run is read, not filtered on (see the class comment).
+	 */
+	LOCK_RUNS("""
+			SELECT id, lease_owner, status, cancel_requested FROM fanout_runs WHERE id = ANY (?) ORDER BY id FOR UPDATE
+			"""),
+
+	HOLD_CANCELLING("""
+			UPDATE fanout_runs SET due_at = due_at
+			WHERE id = ? AND lease_owner = ? AND cancel_requested = TRUE
+			"""),
+
+	/**
+	 * Rows a commit is writing are skipped: that write extends their lease itself, and
+	 * waiting for it while holding other rows could deadlock with it.
+	 */
+	EXTEND_LEASES("""
+			UPDATE fanout_runs SET due_at = ?
+			WHERE id IN (
+				SELECT id FROM fanout_runs
+				WHERE lease_owner = ? AND id = ANY (?)
+				ORDER BY id
+				FOR UPDATE SKIP LOCKED
+			)
+			"""),
+
+	RELEASE("""
+			UPDATE fanout_runs SET status = 'QUEUED', lease_owner = NULL, due_at = ?
+			WHERE lease_owner = ? AND id = ANY (?)
+			"""),
+
+	/**
+	 * {@link #RELEASE} for runs claimed and never started: the claim's attempt is taken
+	 * back, and so is its start time when it was the run's first (the condition reads the
+	 * attempts before this update).
+	 */
+	UNCLAIM("""
+			UPDATE fanout_runs SET status = 'QUEUED', lease_owner = NULL, due_at = ?, attempts = attempts - 1,
+				started_at = CASE WHEN attempts = 1 THEN NULL ELSE started_at END
+			WHERE lease_owner = ? AND id = ANY (?)
+			"""),
+
+	REQUEUE("""
+			UPDATE fanout_runs
+			SET status = 'QUEUED', lease_owner = NULL, due_at = ?, failures = ?, retry_attempt = ?, error = ?
+			WHERE id = ? AND lease_owner = ? AND cancel_requested = FALSE
+			"""),
+
+	/** Its parameters are {@link Rows#endValues}, then the owner. */
+	FINISH("""
+			UPDATE fanout_runs
+			SET status = ?, lease_owner = NULL, output = ?, error = ?, error_stack = ?, ended_at = ?
+			WHERE id = ? AND lease_owner = ?
+			"""),
+
+	SELECT_STEPS(
+			"""
+					SELECT step_key, position, status, output, output_type, error, error_stack, attempts, wake_at, started_at, ended_at
+					FROM fanout_steps WHERE run_id = ?
+					"""),
+
+	SELECT_STEPS_OF_RUNS(
+			"""
+					SELECT run_id, step_key, position, status, output, output_type, error, error_stack, attempts, wake_at, started_at, ended_at
+					FROM fanout_steps WHERE run_id = ANY (?) ORDER BY run_id, position
+					"""),
+
+	SELECT_RUN("""
+			SELECT id, function_id, event_id, status, attempts, output, error, created_at, started_at, ended_at
+			FROM fanout_runs WHERE id = ?
+			"""),
+
+	/** The runs a query lists, before its filters; see {@link RunViews#runs}. */
+	SELECT_RUNS("""
+			SELECT id, function_id, event_id, status, attempts, output, error, created_at, started_at, ended_at
+			FROM fanout_runs WHERE 1 = 1"""),
+
+	SELECT_RUNS_OF_EVENT("""
+			SELECT id, function_id, event_id, status, attempts, output, error, created_at, started_at, ended_at
+			FROM fanout_runs WHERE event_id = ? ORDER BY id
+			"""),
+
+	/**
+	 * Locked, so that retention cannot delete a run, and then its event, while a replay
+	 * creates a new run from that event; concurrent replays of the same runs take turns.
+	 */
+	REPLAYABLE_RUNS("""
+			SELECT id, event_seq, event_id FROM fanout_runs
+			WHERE app_id = ? AND function_id = ? AND status = ? AND created_at >= ? AND created_at < ?
+			ORDER BY id
+			FOR UPDATE
+			"""),
+
+	REQUEUE_FOR_REPLAY("""
+			UPDATE fanout_runs
+			SET status = 'QUEUED', due_at = ?, lease_owner = NULL, failures = 0, retry_attempt = 0,
+				cancel_requested = FALSE, deadline_at = NULL, deadline_reason = NULL, output = NULL, error = NULL,
+				error_stack = NULL, ended_at = NULL
+			WHERE id = ? AND status = ?
+			"""),
+
+	DELETE_UNFINISHED_STEPS("DELETE FROM fanout_steps WHERE run_id = ? AND status <> 'COMPLETED'"),
+
+	SELECT_REPLAY("SELECT run_ids FROM fanout_replays WHERE id = ?"),
+
+	INSERT_REPLAY("""
+			INSERT INTO fanout_replays (id, function_id, mode, created_at, run_ids) VALUES (?, ?, ?, ?, '')
+			"""),
+
+	COMPLETE_REPLAY("UPDATE fanout_replays SET run_ids = ? WHERE id = ?"),
+
+	COUNT_RUNS_BY_FUNCTION("""
+			SELECT function_id, status, COUNT(*) AS runs FROM fanout_runs WHERE app_id = ? GROUP BY function_id, status
+			"""),
+
+	SELECT_FUNCTIONS("SELECT " + Columns.FUNCTIONS + " FROM fanout_functions ORDER BY app_id, function_id"),
+
+	/** The start of a multi-row insert of functions, before its {@code VALUES} rows. */
+	INSERT_FUNCTIONS("INSERT INTO fanout_functions (" + Columns.FUNCTIONS + ") VALUES "),
+
+	FUNCTIONS_VERSION("SELECT COUNT(*) AS functions, MAX(registered_at) AS latest FROM fanout_functions"),
+
+	DELETE_FUNCTIONS_OF_APP("DELETE FROM fanout_functions WHERE app_id = ?"),
+
+	TOUCH_FUNCTIONS_OF_APP("UPDATE fanout_functions SET last_seen = ? WHERE app_id = ?"),
+
+	UPDATE_STEP(
+			"""
+					UPDATE fanout_steps
+					SET status = ?, output = ?, output_type = ?, error = COALESCE(?, error), error_stack = COALESCE(?, error_stack),
+						attempts = ?, wake_at = ?, ended_at = ?
+					WHERE run_id = ? AND step_key = ? AND status <> 'COMPLETED'
+					"""),
+
+	/** Its parameters are {@link Rows#stepValues}. */
+	INSERT_STEP("INSERT INTO fanout_steps (" + Columns.STEPS + ") VALUES (" + "?, ".repeat(11) + "?)"),
+
+	REFRESH_EVENT_ID("""
+			UPDATE fanout_event_ids SET seen_at = ? WHERE id = ? AND seen_at < ?
+			"""),
+
+	INSERT_EVENT_ID("""
+			INSERT INTO fanout_event_ids (id, seen_at) VALUES (?, ?)
+			"""),
+
+	LATEST_CRON_TICKS("""
+			SELECT function_id, MAX(tick_at) AS tick_at FROM fanout_cron_ticks WHERE app_id = ? GROUP BY function_id
+			"""),
+
+	/**
+	 * Records when a cron function was first seen. PostgreSQL's variant skips a
+	 * duplicate; elsewhere it raises a
+	 * {@link org.springframework.dao.DuplicateKeyException}.
+	 */
+	MARK_CRON_SEEN("""
+			INSERT INTO fanout_cron_ticks (app_id, function_id, tick_at, created_at)
+			SELECT ?, ?, ?, ? WHERE NOT EXISTS (SELECT 1 FROM fanout_cron_ticks WHERE app_id = ? AND function_id = ?)
+			"""),
+
+	/**
+	 * Records a tick unless it or a later one is there: an instance whose clock lags
+	 * cannot fire a tick the others have passed. Duplicates as for
+	 * {@link #MARK_CRON_SEEN}.
+	 */
+	CLAIM_CRON_TICK("""
+			INSERT INTO fanout_cron_ticks (app_id, function_id, tick_at, created_at)
+			SELECT ?, ?, ?, ? WHERE NOT EXISTS (
+				SELECT 1 FROM fanout_cron_ticks WHERE app_id = ? AND function_id = ? AND tick_at >= ?)
+			"""),
+
+	RECORD_CRON_RUN("""
+			UPDATE fanout_cron_ticks SET run_id = ? WHERE app_id = ? AND function_id = ? AND tick_at = ?
+			"""),
+
+	/*
+	 * Retention: each select takes one batch and skips rows another transaction has
+	 * locked, so cleaning instances never wait for each other; the rows it locked are
+	 * then deleted by key (one statement with a subquery made H2 lock row by row).
+	 */
+
+	ENDED_RUNS("""
+			SELECT id FROM fanout_runs
+			WHERE status = ANY (?) AND ended_at < ? AND app_id = ?
+			LIMIT ?
+			FOR UPDATE SKIP LOCKED
+			"""),
+
+	DELETE_STEPS_OF_RUNS("DELETE FROM fanout_steps WHERE run_id = ANY (?)"),
+
+	DELETE_WAITS_OF_RUNS("DELETE FROM fanout_waits WHERE run_id = ANY (?)"),
+
+	DELETE_RUNS("DELETE FROM fanout_runs WHERE id = ANY (?)"),
+
+	EARLIEST_UNFINISHED_START("""
+			SELECT MIN(started_at) AS started_at FROM fanout_runs
+			WHERE status IN ('QUEUED', 'RUNNING', 'SLEEPING', 'WAITING')
+			"""),
+
+	/**
+	 * Runs refer to their event by seq; matching on the indexed event id instead keeps a
+	 * few duplicates longer, never deletes an event a run needs.
+	 */
+	UNREFERENCED_EVENTS("""
+			SELECT e.seq FROM fanout_events e
+			WHERE e.received_at < ? AND NOT EXISTS (SELECT 1 FROM fanout_runs r WHERE r.event_id = e.id)
+			LIMIT ?
+			FOR UPDATE SKIP LOCKED
+			"""),
+
+	DELETE_EVENTS("DELETE FROM fanout_events WHERE seq = ANY (?)"),
+
+	OLD_EVENT_IDS("""
+			SELECT id FROM fanout_event_ids WHERE seen_at < ? LIMIT ? FOR UPDATE SKIP LOCKED
+			"""),
+
+	DELETE_EVENT_IDS("DELETE FROM fanout_event_ids WHERE id = ANY (?)"),
+
+	OLD_REPLAYS("""
+			SELECT id FROM fanout_replays WHERE created_at < ? LIMIT ? FOR UPDATE SKIP LOCKED
+			"""),
+
+	DELETE_REPLAYS("DELETE FROM fanout_replays WHERE id = ANY (?)"),
+
+	/**
+	 * Old ticks, except each function's latest, which says where its schedule resumes.
+	 */
+	OLD_CRON_TICKS(
+			"""
+					SELECT t.function_id, t.tick_at FROM fanout_cron_ticks t
+					WHERE t.app_id = ? AND t.tick_at < ? AND t.tick_at < (
+						SELECT MAX(m.tick_at) FROM fanout_cron_ticks m WHERE m.app_id = t.app_id AND m.function_id = t.function_id)
+					LIMIT ?
+					FOR UPDATE SKIP LOCKED
+					"""),
+
+	DELETE_CRON_TICK("""
+			DELETE FROM fanout_cron_ticks WHERE app_id = ? AND function_id = ? AND tick_at = ?
+			""");
+
+	private final String text;
+
+	Sql(String text) {
+		this.text = text;
+	}
+
+	/**
+	 * The statement for the default prefix; a store runs {@link Statements#get its
+	 * rendering}.
+	 * @return the statement
+	 */
+	String text() {
+		return this.text;
+	}
+
+	/**
+	 * Column lists that several statements share, the dialects' included.
+	 */
+	static final class Columns {
+
+		/**
+		 * The columns of a run with its event, as {@link Rows#CLAIMED_RUN} reads them.
+		 */
+		static final String RUN_WITH_EVENT = """
+				r.id, r.function_id, r.attempts, r.failures, r.retry_attempt, r.started_at, r.cancel_requested,
+				r.parent_run_id, r.parent_step_key, e.id AS event_id, e.name, e.data, e.user_data, e.ts, e.v, e.seq
+				""";
+
+		/** The columns of a step, in the order of {@link Rows#stepValues}. */
+		static final String STEPS = "run_id, step_key, position, status, output, output_type, error, error_stack, "
+				+ "attempts, wake_at, started_at, ended_at";
+
+		static final String WAITS = "run_id, step_key, kind, event_name, match_expr, expires_at";
+
+		static final String FUNCTIONS = "app_id, function_id, name, triggers, filter_expr, cancel_on, "
+				+ "start_timeout_ms, registered_at, last_seen";
+
+		private Columns() {
+		}
+
+	}
+
+}
