@@ -50,16 +50,6 @@ final class MemoryJournal implements RunJournal {
 		return this.memory.now();
 	}
 
-	@Override
-	public @Nullable StoredStep step(String key) {
-		return this.memory.step(key);
-	}
-
-	@Override
-	public @Nullable Interruption pending() {
-		return null;
-	}
-
 	/**
 	 * Call the step's mock if it has one, else its body, recording the call.
 	 */
@@ -74,6 +64,11 @@ final class MemoryJournal implements RunJournal {
 		}
 		this.memory.recordMockUse(mocked);
 		return this.setup.mocks().get(mocked).answer(call);
+	}
+
+	@Override
+	public @Nullable StoredStep step(String key) {
+		return this.memory.step(key);
 	}
 
 	/**

@@ -44,7 +44,7 @@ public final class SystemEvents {
 	private SystemEvents() {
 	}
 
-	public static boolean isSystemEvent(String name) {
+	static boolean isSystemEvent(String name) {
 		return name.startsWith(PREFIX);
 	}
 

@@ -59,7 +59,7 @@ public record Backoff(List<Duration> delays, double jitter) {
 	 * @param failure which failure this is, from 1
 	 * @return the delay
 	 */
-	public Duration baseDelay(int failure) {
+	private Duration baseDelay(int failure) {
 		return this.delays.get(Math.min(Math.max(failure, 1), this.delays.size()) - 1);
 	}
 

@@ -29,7 +29,7 @@ import dev.fanout.engine.support.RetrySupport;
  * rolled back and its writes made again one by one, so one bad write fails only its own
  * run.
  */
-public final class GroupCommit {
+final class GroupCommit {
 
 	/**
 	 * Most writes in one transaction: enough to amortise a commit, few enough to keep it

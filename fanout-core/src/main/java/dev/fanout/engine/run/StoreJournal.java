@@ -8,7 +8,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.Callable;
 import java.util.function.Function;
 
 import org.jspecify.annotations.Nullable;
@@ -87,12 +86,6 @@ final class StoreJournal implements RunJournal {
 			return new Interruption.Suspend();
 		}
 		return this.writes.host().isCancelMarked(this.run.id()) ? new Interruption.Cancelled(null) : null;
-	}
-
-	@Override
-	public @Nullable Object call(StepRef step, int attempt, List<@Nullable Object> arguments, Callable<?> body)
-			throws Exception {
-		return body.call();
 	}
 
 	@Override

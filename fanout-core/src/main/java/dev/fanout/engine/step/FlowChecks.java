@@ -14,12 +14,11 @@ import dev.fanout.engine.event.EventExpressions;
  * The arguments sleeps, waits and invocations must have, checked before a run pauses,
  * with errors that name the step.
  *
- * @since 0.1.0
  */
-public final class FlowChecks {
+final class FlowChecks {
 
 	/** The longest pause: a run parked for longer is more likely a bug than a plan. */
-	public static final Duration MAX_PAUSE = Duration.ofDays(366);
+	static final Duration MAX_PAUSE = Duration.ofDays(366);
 
 	private FlowChecks() {
 	}
@@ -30,7 +29,7 @@ public final class FlowChecks {
 	 * @param duration the duration
 	 * @throws NonRetriableException if it is missing, negative or over a year
 	 */
-	public static void sleep(String id, @Nullable Duration duration) {
+	static void sleep(String id, @Nullable Duration duration) {
 		if (duration == null || duration.isNegative()) {
 			throw new NonRetriableException("sleep '" + id + "' needs a duration of zero or more, not " + duration);
 		}
@@ -44,7 +43,7 @@ public final class FlowChecks {
 	 * @param now the time the sleep starts
 	 * @throws NonRetriableException if it is missing or over a year away
 	 */
-	public static void sleepUntil(String id, @Nullable Instant until, Instant now) {
+	static void sleepUntil(String id, @Nullable Instant until, Instant now) {
 		if (until == null) {
 			throw new NonRetriableException("sleepUntil '" + id + "' needs a time");
 		}
@@ -60,7 +59,7 @@ public final class FlowChecks {
 	 * @return the parsed match, or {@code null} for none
 	 * @throws NonRetriableException if an argument is missing or wrong
 	 */
-	public static @Nullable Expression waitForEvent(String id, @Nullable String eventName, @Nullable Duration timeout,
+	static @Nullable Expression waitForEvent(String id, @Nullable String eventName, @Nullable Duration timeout,
 			@Nullable String match) {
 		if (!StringUtils.hasText(eventName)) {
 			throw new NonRetriableException("waitForEvent '" + id + "' needs an event name");
@@ -87,7 +86,7 @@ public final class FlowChecks {
 	 * @return how long the invocation may take at most
 	 * @throws NonRetriableException if the timeout is not positive or over a year
 	 */
-	public static Duration invoke(String key, @Nullable Duration timeout) {
+	static Duration invoke(String key, @Nullable Duration timeout) {
 		if (timeout != null && (timeout.isNegative() || timeout.isZero())) {
 			throw new NonRetriableException("invoke '" + key + "' needs a positive timeout, not " + timeout);
 		}

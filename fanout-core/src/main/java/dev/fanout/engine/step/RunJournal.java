@@ -43,14 +43,17 @@ public interface RunJournal {
 
 	/**
 	 * Why the run must stop before a step it has not reached yet, if it must: the worker
-	 * is stopping, or the run is asked to cancel.
+	 * is stopping, or the run is asked to cancel. None by default: nothing outside the
+	 * run stops it.
 	 * @return the interruption, or {@code null} to go on
 	 */
-	@Nullable Interruption pending();
+	default @Nullable Interruption pending() {
+		return null;
+	}
 
 	/**
-	 * Call a step's body for one attempt. The engine calls it; the test kit may answer in
-	 * its place.
+	 * Call a step's body for one attempt: by default the body is called; the test kit may
+	 * answer in its place.
 	 * @param step the step
 	 * @param attempt the zero-based attempt
 	 * @param arguments the step's arguments, for those who answer in its place
@@ -58,7 +61,10 @@ public interface RunJournal {
 	 * @return what the body returned
 	 * @throws Exception what the body threw
 	 */
-	@Nullable Object call(StepRef step, int attempt, List<@Nullable Object> arguments, Callable<?> body) throws Exception;
+	default @Nullable Object call(StepRef step, int attempt, List<@Nullable Object> arguments, Callable<?> body)
+			throws Exception {
+		return body.call();
+	}
 
 	/**
 	 * A step's result is about to reach the function. The test kit stops a run here when

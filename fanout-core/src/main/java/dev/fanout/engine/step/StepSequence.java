@@ -14,9 +14,8 @@ import dev.fanout.NonRetriableException;
  * against the step limit and refuses a step called inside another. Confined to the
  * invocation's thread.
  *
- * @since 0.1.0
  */
-public final class StepSequence {
+final class StepSequence {
 
 	private final Map<String, Integer> repeats = new HashMap<>();
 
@@ -30,7 +29,7 @@ public final class StepSequence {
 	 * A sequence for one invocation.
 	 * @param maxSteps the most steps a run may have
 	 */
-	public StepSequence(int maxSteps) {
+	StepSequence(int maxSteps) {
 		this.maxSteps = maxSteps;
 	}
 
@@ -41,7 +40,7 @@ public final class StepSequence {
 	 * @throws NonRetriableException if the id is invalid, a step is running or the run
 	 * has too many steps
 	 */
-	public Next next(String id) {
+	Next next(String id) {
 		if (!StringUtils.hasText(id) || id.length() > 200 || id.indexOf('\0') >= 0) {
 			throw new NonRetriableException("A step id must be 1 to 200 characters without NUL, not '"
 					+ String.valueOf(id).replace('\0', '?') + "'");
@@ -64,14 +63,14 @@ public final class StepSequence {
 	 * A step's body starts: until {@link #leave()}, another step is nesting.
 	 * @param key the step's key
 	 */
-	public void enter(String key) {
+	void enter(String key) {
 		this.current = key;
 	}
 
 	/**
 	 * The running step's body ended.
 	 */
-	public void leave() {
+	void leave() {
 		this.current = null;
 	}
 
@@ -81,7 +80,7 @@ public final class StepSequence {
 	 * @param key the step key, with its repeat suffix
 	 * @param position its position in the run, from 0
 	 */
-	public record Next(String key, int position) {
+	record Next(String key, int position) {
 	}
 
 }
