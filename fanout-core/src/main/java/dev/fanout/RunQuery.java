@@ -12,6 +12,8 @@ import org.jspecify.annotations.Nullable;
  * last run of this one as the {@code cursor}: pages stay stable while new runs arrive,
  * since run ids sort by creation.
  *
+ * @param applicationId only runs of this application's functions, or {@code null} for
+ * every application on the database
  * @param functionId only runs of this function, or {@code null} for all
  * @param statuses only runs in one of these statuses, or empty for all
  * @param from only runs created at or after this time, or {@code null}
@@ -22,8 +24,8 @@ import org.jspecify.annotations.Nullable;
  * page
  * @since 0.1.0
  */
-public record RunQuery(@Nullable String functionId, Set<RunStatus> statuses, @Nullable Instant from,
-		@Nullable Instant to, @Nullable String eventId, int limit, @Nullable String cursor) {
+public record RunQuery(@Nullable String applicationId, @Nullable String functionId, Set<RunStatus> statuses,
+		@Nullable Instant from, @Nullable Instant to, @Nullable String eventId, int limit, @Nullable String cursor) {
 
 	/** The page size when none is given. */
 	public static final int DEFAULT_LIMIT = 100;
@@ -54,6 +56,8 @@ public record RunQuery(@Nullable String functionId, Set<RunStatus> statuses, @Nu
 	 */
 	public static final class Builder {
 
+		private @Nullable String applicationId;
+
 		private @Nullable String functionId;
 
 		private final Set<RunStatus> statuses = EnumSet.noneOf(RunStatus.class);
@@ -69,6 +73,17 @@ public record RunQuery(@Nullable String functionId, Set<RunStatus> statuses, @Nu
 		private @Nullable String cursor;
 
 		private Builder() {
+		}
+
+		/**
+		 * Only runs of this application's functions; by default, runs of every
+		 * application on the database.
+		 * @param applicationId the application id, or {@code null} for every application
+		 * @return this builder
+		 */
+		public Builder application(@Nullable String applicationId) {
+			this.applicationId = applicationId;
+			return this;
 		}
 
 		/**
@@ -146,8 +161,8 @@ public record RunQuery(@Nullable String functionId, Set<RunStatus> statuses, @Nu
 		 * @return the query
 		 */
 		public RunQuery build() {
-			return new RunQuery(this.functionId, this.statuses, this.from, this.to, this.eventId, this.limit,
-					this.cursor);
+			return new RunQuery(this.applicationId, this.functionId, this.statuses, this.from, this.to, this.eventId,
+					this.limit, this.cursor);
 		}
 
 	}

@@ -99,6 +99,10 @@ public final class EndToEnd {
 			out.println("# " + target.describe());
 			out.println("# JVM: " + jvm());
 			out.println("# load average at start: " + loadAverage());
+			if (options.matchers() > 0) {
+				CancelMatchers.run(target, options.matchers(), out);
+				return;
+			}
 			if (options.backlog() > 0) {
 				Backlog.run(target, options.workload(), options.backlog(), out);
 				return;

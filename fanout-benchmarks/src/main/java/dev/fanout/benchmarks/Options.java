@@ -23,6 +23,8 @@ import org.jspecify.annotations.Nullable;
  * @param lightRate the light load's events per second
  * @param backlog how many queued runs the backlog mode builds up to, 0 for the normal
  * mode
+ * @param matchers how many live runs with a {@code @CancelOn} the matchers mode queues
+ * before it times a send of deletions, 0 for the normal mode
  * @param jvmArgs the options of the JVM each configuration runs in
  * @param pgStatements how many of its costliest statements the embedded PostgreSQL
  * reports, 0 for none
@@ -31,7 +33,7 @@ import org.jspecify.annotations.Nullable;
  * @since 0.1.0
  */
 public record Options(List<String> databases, @Nullable String jdbcUrl, String user, String password, Workload workload,
-		int runs, int warmupEvents, int lightEvents, double lightRate, long backlog, List<String> jvmArgs,
+		int runs, int warmupEvents, int lightEvents, double lightRate, long backlog, int matchers, List<String> jvmArgs,
 		int pgStatements, @Nullable String child) {
 
 	static final String USAGE = """
@@ -49,6 +51,7 @@ public record Options(List<String> databases, @Nullable String jdbcUrl, String u
 			  --light-events 1000    events of each light-load run, 0 for none
 			  --light-rate 200       light-load events per second
 			  --backlog 0            build up this many queued runs and report heap, instead of the runs above
+			  --matchers 0           queue this many runs with a @CancelOn, then time a send of 5,000 deletions
 			  --jvm-args "-Xmx1g"    options of the JVM started per database
 			  --pg-statements 0      print the embedded PostgreSQL's N costliest statements (pg_stat_statements)
 			""";
@@ -75,8 +78,8 @@ public record Options(List<String> databases, @Nullable String jdbcUrl, String u
 				reader.nullableText("jdbc-url"), reader.text("user", ""), reader.text("password", ""), workload,
 				reader.integer("runs", 3), reader.integer("warmup", 2000), reader.integer("light-events", 1000),
 				Double.parseDouble(reader.text("light-rate", "200")), Long.parseLong(reader.text("backlog", "0")),
-				splitJvmArgs(reader.text("jvm-args", "")), reader.integer("pg-statements", 0),
-				reader.nullableText("child"));
+				reader.integer("matchers", 0), splitJvmArgs(reader.text("jvm-args", "")),
+				reader.integer("pg-statements", 0), reader.nullableText("child"));
 		reader.rejectUnknown();
 		return options;
 	}

@@ -83,8 +83,8 @@ public final class FanoutEngine {
 				this::wakeWorker, this::cancel);
 		RunEndings endings = new RunEndings(store, writer, builder.serializer, builder.clock, this::wakeWorker);
 		this.cancellations = new Cancellations(store, endings, builder.serializer, builder.clock, this::markCancel);
-		this.sender = new StoreEventSender(writer, new EventPayloads(this.settings.limits(), builder.serializer),
-				joining);
+		this.sender = new StoreEventSender(writer,
+				new EventPayloads(this.settings.limits(), builder.serializer, builder.clock), joining);
 		this.crons = new CronTicker(this.registry,
 				JdbcCronTickStore.create(builder.dataSource, this.settings.tablePrefix(), this.settings.appId()),
 				writer, this.own, builder.retry, builder.clock, this.settings.pollInterval());
@@ -99,7 +99,7 @@ public final class FanoutEngine {
 			writer.startLocally(this.worker);
 		}
 		Replays replays = new Replays(this.directory, this.registry, store, this.own, builder.clock,
-				this.settings.replayRate(), this::wakeWorker);
+				this.settings.replayRate(), this.settings.replayMaxRuns(), this::wakeWorker);
 		this.admin = new StoreFanoutAdmin(store, this.cancellations, joining, replays);
 	}
 

@@ -14,6 +14,8 @@ import org.jspecify.annotations.Nullable;
  * @param attempts how many times the run has been invoked, this one included
  * @param failures how many function-level failures it has had
  * @param retryAttempt the attempt number of the work it resumes
+ * @param idleClaims how many times in a row it was claimed, this claim included, without
+ * recording anything in between (no step, no outcome)
  * @param startedAt when it first started, or {@code null} if it never did
  * @param cancelRequested whether a cancellation asks it to stop before its next step
  * @param parentRunId the run that invoked it, or {@code null}
@@ -21,7 +23,7 @@ import org.jspecify.annotations.Nullable;
  * @param event its triggering event
  * @since 0.1.0
  */
-public record ClaimedRun(String id, String functionId, int attempts, int failures, int retryAttempt,
+public record ClaimedRun(String id, String functionId, int attempts, int failures, int retryAttempt, int idleClaims,
 		@Nullable Instant startedAt, boolean cancelRequested, @Nullable String parentRunId,
 		@Nullable String parentStepKey, StoredEvent event) {
 
@@ -33,7 +35,7 @@ public record ClaimedRun(String id, String functionId, int attempts, int failure
 	 * @return the run as claimed
 	 */
 	public static ClaimedRun started(NewRun run, NewEvent event) {
-		return new ClaimedRun(run.id(), run.functionId(), 1, 0, 0, run.createdAt(), false, run.parentRunId(),
+		return new ClaimedRun(run.id(), run.functionId(), 1, 0, 0, 1, run.createdAt(), false, run.parentRunId(),
 				run.parentStepKey(), event.event());
 	}
 

@@ -15,10 +15,14 @@ import org.jspecify.annotations.Nullable;
  * @param eventName the awaited event name
  * @param match the SpEL match expression, or {@code null} for any event of that name
  * @param expiresAt when it stops applying
+ * @param matchOn for a match by key, the path of the value on the arriving event, such as
+ * {@code data.user.id}, else {@code null}
+ * @param matchKey for a match by key, the value the arriving event must have there, as
+ * {@link #keyed} was given it
  * @since 0.1.0
  */
 public record NewWait(String runId, String stepKey, String kind, String eventName, @Nullable String match,
-		Instant expiresAt) {
+		Instant expiresAt, @Nullable String matchOn, @Nullable String matchKey) {
 
 	/** A {@code waitForEvent} step. */
 	public static final String EVENT = "event";
@@ -37,7 +41,7 @@ public record NewWait(String runId, String stepKey, String kind, String eventNam
 	 */
 	public static NewWait forEvent(String runId, String stepKey, String eventName, @Nullable String match,
 			Instant expiresAt) {
-		return new NewWait(runId, stepKey, EVENT, eventName, match, expiresAt);
+		return new NewWait(runId, stepKey, EVENT, eventName, match, expiresAt, null, null);
 	}
 
 	/**
@@ -51,7 +55,18 @@ public record NewWait(String runId, String stepKey, String kind, String eventNam
 	 */
 	public static NewWait forCancel(String runId, String ruleKey, String eventName, @Nullable String match,
 			Instant expiresAt) {
-		return new NewWait(runId, ruleKey, CANCEL, eventName, match, expiresAt);
+		return new NewWait(runId, ruleKey, CANCEL, eventName, match, expiresAt, null, null);
+	}
+
+	/**
+	 * This matcher, found by key: only an event whose value at a path equals the given
+	 * key can match it, so a send looks it up by that value.
+	 * @param path the path on the arriving event
+	 * @param key the value, as a key
+	 * @return the matcher, keyed
+	 */
+	public NewWait keyed(String path, String key) {
+		return new NewWait(this.runId, this.stepKey, this.kind, this.eventName, this.match, this.expiresAt, path, key);
 	}
 
 }

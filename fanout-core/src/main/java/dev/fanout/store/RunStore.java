@@ -54,30 +54,40 @@ public interface RunStore {
 	void lockEventNames(Collection<String> eventNames, boolean exclusive);
 
 	/**
-	 * Insert events, runs and matchers as {@link #insert} does, then find the pending
-	 * matchers for events of these names that have not expired, with their runs'
-	 * triggers: together, because every send does both, after {@link #acceptNewEvents}
-	 * locked the names. The look-up sees the matchers inserted here.
+	 * Insert events, runs and matchers as {@link #insert} does, then look up the pending
+	 * matchers for events of these names that have not expired: together, because every
+	 * send does both, after {@link #acceptNewEvents} locked the names. The look-up sees
+	 * the matchers inserted here.
 	 * @param events the events
 	 * @param runs the runs
 	 * @param waits the runs' cancellation matchers
 	 * @param eventNames the names to find matchers for, none to find none
 	 * @param now the current time
-	 * @return the matchers
+	 * @return the matchers found by no key, with their runs' triggers, and where to read
+	 * the keys of the others
 	 */
-	List<PendingWait> insertAndFindWaits(List<NewEvent> events, List<NewRun> runs, List<NewWait> waits,
+	WaitLookup insertAndFindWaits(List<NewEvent> events, List<NewRun> runs, List<NewWait> waits,
 			Collection<String> eventNames, Instant now);
 
 	/**
-	 * One page of the events of a name stored since a time (duplicates excluded), in
-	 * storage order.
-	 * @param name the event name
-	 * @param since the earliest receive time
-	 * @param afterSeq the page starts after this sequence ({@code ""} for the first page)
-	 * @param limit the most events
-	 * @return the events
+	 * The pending matchers found by key for the given keys, with their runs' triggers.
+	 * @param keys the keys, read from arriving events
+	 * @param now the current time
+	 * @return the matchers that have not expired, by run id then step key
 	 */
-	List<StoredEvent> eventsSince(String name, Instant since, String afterSeq, int limit);
+	List<PendingWait> keyedWaits(Collection<WaitLookup.Key> keys, Instant now);
+
+	/**
+	 * One page of the events of a name, in the order they were stored (by receive time,
+	 * then sequence), after a position in that order.
+	 * @param name the event name
+	 * @param receivedAt the receive time of the position: for the first page, the
+	 * earliest receive time wanted
+	 * @param afterSeq the sequence of the position; {@code ""} for the first page
+	 * @param limit the most events
+	 * @return the events, with their receive times
+	 */
+	List<NewEvent> eventsAfter(String name, Instant receivedAt, String afterSeq, int limit);
 
 	/**
 	 * Store a matcher.
@@ -187,6 +197,15 @@ public interface RunStore {
 	 * @return the steps, in no particular order
 	 */
 	List<StoredStep> steps(String runId);
+
+	/**
+	 * Read a step and lock it until the transaction ends: a concurrent resolution of the
+	 * step (an arriving event, say) waits, and is then seen by whoever reads it next.
+	 * @param runId the run id
+	 * @param stepKey the step key
+	 * @return the step, if stored
+	 */
+	Optional<StoredStep> lockStep(String runId, String stepKey);
 
 	/**
 	 * Store steps' completions or failed attempts of runs the owner holds, in a few
@@ -307,6 +326,16 @@ public interface RunStore {
 	 * @return the runs
 	 */
 	List<ReplayableRun> replayableRuns(String functionId, RunStatus status, Instant from, Instant to);
+
+	/**
+	 * How many runs {@link #replayableRuns} would return, without locking them.
+	 * @param functionId the function id
+	 * @param status the status
+	 * @param from the earliest creation time
+	 * @param to the end of the range, exclusive
+	 * @return the number of runs
+	 */
+	int countReplayableRuns(String functionId, RunStatus status, Instant from, Instant to);
 
 	/**
 	 * Queue a finished run again, keeping its completed steps and dropping the others.

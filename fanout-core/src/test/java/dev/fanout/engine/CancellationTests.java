@@ -74,6 +74,31 @@ class CancellationTests {
 	}
 
 	@OnEachDatabase
+	void aMatchByKeyFollowsSpelEquality(TestDatabase database) {
+		Reminders reminders = new Reminders();
+		TestEngine engine = this.fixture.start(database, reminders);
+		String byDouble = remind(engine, 3, "sleep");
+		String byText = remind(engine, 4, "sleep");
+		String byLong = remind(engine, 5, "wait");
+		engine.awaitStatus(byDouble, RunStatus.SLEEPING);
+		engine.awaitStatus(byText, RunStatus.SLEEPING);
+		engine.awaitStatus(byLong, RunStatus.WAITING);
+		assertThat(engine.database()
+			.jdbc()
+			.queryForList("SELECT match_key FROM fanout_waits WHERE run_id = ? AND kind = 'cancel' AND match_on = ?",
+					String.class, byDouble, "data.userId"))
+			.as("found by key, not by reading every matcher")
+			.containsExactly("n:3");
+		engine.sender()
+			.sendAll(List.of(Event.of("app/user.deleted", Map.of("userId", 3.0)),
+					Event.of("app/user.deleted", Map.of("userId", "4")),
+					Event.of("app/user.confirmed", Map.of("userId", 5L))));
+		engine.awaitRun(byDouble, RunStatus.CANCELLED);
+		engine.awaitRun(byLong, RunStatus.COMPLETED);
+		assertThat(engine.admin().run(byText).orElseThrow().status()).as("'4' is not 4").isEqualTo(RunStatus.SLEEPING);
+	}
+
+	@OnEachDatabase
 	void matchingEventCancelsAWaitingRun(TestDatabase database) {
 		Reminders reminders = new Reminders();
 		TestEngine engine = this.fixture.start(database, reminders);

@@ -2,6 +2,7 @@ package dev.fanout.engine;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -19,7 +20,6 @@ import dev.fanout.RunInfo;
 import dev.fanout.RunStatus;
 import dev.fanout.SendResult;
 import dev.fanout.engine.event.SystemEvents;
-import dev.fanout.engine.sending.StoreEventSender;
 import dev.fanout.store.jdbc.JdbcRunStore;
 import dev.fanout.testsupport.EngineFixture;
 import dev.fanout.testsupport.FreshDatabase;
@@ -138,7 +138,7 @@ class EventSenderTests {
 	}
 
 	@OnEachDatabase
-	void duplicateEventIdIsStoredButTriggersNothing(TestDatabase database) {
+	void anEventIdSeenBeforeIsNotStoredAgainAndTriggersNothing(TestDatabase database) {
 		Recorder recorder = new Recorder();
 		TestEngine engine = this.fixture.start(database, recorder);
 		Event event = Event.builder("app/user.signup").id("signup-42").data(Map.of("email", "ada@example.com")).build();
@@ -149,49 +149,74 @@ class EventSenderTests {
 		assertThat(second.eventIds()).containsExactly("signup-42");
 		assertThat(second.runIds()).isEmpty();
 		engine.awaitRun(first.runIds().get(0), RunStatus.COMPLETED);
-		assertThat(engine.eventRows("signup-42")).extracting((row) -> row.get("DUPLICATE"))
-			.containsExactly(false, true);
+		assertThat(engine.eventRows("signup-42")).hasSize(1);
 		assertThat(engine.admin().runsForEvent("signup-42")).extracting(RunInfo::runId)
 			.containsExactlyElementsOf(first.runIds());
 		assertThat(recorder.emails).containsExactly("ada@example.com");
 	}
 
 	@OnEachDatabase
-	void repeatedIdWithinOneBatchTriggersOnce(TestDatabase database) {
+	void aRepeatedIdWithinOneSendIsADuplicateOfTheFirst(TestDatabase database) {
 		TestEngine engine = this.fixture.start(database, new Recorder());
 		Event event = Event.builder("app/user.signup").id("signup-7").build();
 		SendResult sent = engine.sender().sendAll(List.of(event, event));
 		assertThat(sent.eventIds()).containsExactly("signup-7", "signup-7");
 		assertThat(sent.runIds()).hasSize(1);
-		assertThat(engine.eventRows("signup-7")).extracting((row) -> row.get("DUPLICATE")).containsExactly(false, true);
+		assertThat(engine.eventRows("signup-7")).hasSize(1);
 	}
 
 	@OnEachDatabase
-	void sendAllOnceNeitherStoresNorTriggersAnIdSeenBefore(TestDatabase database) {
+	void aResentSendStoresOnlyItsNewEvents(TestDatabase database) {
 		TestEngine engine = this.fixture.start(database, new Recorder());
-		StoreEventSender sender = (StoreEventSender) engine.sender();
 		Event first = Event.builder("app/user.signup").id("retried-1").build();
 		Event second = Event.builder("app/user.signup").id("retried-2").build();
-		SendResult sent = sender.sendAllOnce(List.of(first, second));
-		SendResult resent = sender.sendAllOnce(List.of(first, second, first));
+		SendResult sent = engine.sender().sendAll(List.of(first, second));
+		SendResult resent = engine.sender()
+			.sendAll(List.of(first, second, first, Event.builder("app/user.signup").id("new").build()));
 		assertThat(sent.runIds()).hasSize(2);
-		assertThat(resent.eventIds()).containsExactly("retried-1", "retried-2", "retried-1");
-		assertThat(resent.runIds()).isEmpty();
-		assertThat(engine.eventRows("retried-1")).extracting((row) -> row.get("DUPLICATE")).containsExactly(false);
-		assertThat(engine.eventRows("retried-2")).hasSize(1);
-		assertThat(engine.database().count("fanout_runs")).isEqualTo(2);
+		assertThat(resent.eventIds()).containsExactly("retried-1", "retried-2", "retried-1", "new");
+		assertThat(resent.runIds()).singleElement()
+			.satisfies((runId) -> assertThat(engine.admin().run(runId).orElseThrow().eventId()).isEqualTo("new"));
+		assertThat(engine.database().count("fanout_events")).isEqualTo(3);
+		assertThat(engine.database().count("fanout_runs")).isEqualTo(3);
 	}
 
 	@OnEachDatabase
-	void sendAllOnceStoresANewEventBesideARepeatedOne(TestDatabase database) {
+	void aStringNoDatabaseStoresAsItIsRejectsTheSendNamingTheField(TestDatabase database) {
 		TestEngine engine = this.fixture.start(database, new Recorder());
-		StoreEventSender sender = (StoreEventSender) engine.sender();
-		Event seen = Event.builder("app/user.signup").id("seen").build();
-		sender.sendAllOnce(List.of(seen));
-		SendResult sent = sender.sendAllOnce(List.of(seen, Event.builder("app/user.signup").id("new").build()));
-		assertThat(sent.runIds()).singleElement()
-			.satisfies((runId) -> assertThat(engine.admin().run(runId).orElseThrow().eventId()).isEqualTo("new"));
-		assertThat(engine.database().count("fanout_events")).isEqualTo(2);
+		String lone = "\uD800";
+		Map<String, Event> cases = new LinkedHashMap<>();
+		cases.put("name contains a NUL character", Event.builder("app/user\0signup").build());
+		cases.put("id contains an unpaired UTF-16 surrogate", Event.builder("app/user.signup").id("a" + lone).build());
+		cases.put("v contains a NUL character", Event.builder("app/user.signup").v("1\0").build());
+		cases.put("data.user.name contains a NUL character",
+				Event.of("app/user.signup", Map.of("user", Map.of("name", "Ada\0"))));
+		cases.put("data.tags[1] contains an unpaired UTF-16 surrogate",
+				Event.of("app/user.signup", Map.of("tags", List.of("ok", lone + "x"))));
+		cases.put("a key of data contains a NUL character", Event.of("app/user.signup", Map.of("k\0", 1)));
+		cases.put("user.id contains an unpaired UTF-16 surrogate",
+				Event.builder("app/user.signup").user(Map.of("id", "\uDC00")).build());
+		cases.forEach((problem, event) -> assertThatIllegalArgumentException()
+			.isThrownBy(() -> engine.sender().sendAll(List.of(Event.of("app/user.signup", Map.of()), event)))
+			.withMessageContaining("Event 1 (")
+			.withMessageContaining(problem));
+		assertThat(engine.database().count("fanout_events")).isZero();
+		assertThat(engine.database().count("fanout_event_ids")).isZero();
+		SendResult paired = engine.sender().send(Event.of("app/user.signup", Map.of("emoji", "\uD83D\uDE00")));
+		assertThat(paired.runIds()).hasSize(1);
+	}
+
+	@OnEachDatabase
+	void anEventMoreThanAYearAheadIsRejectedNamingTs(TestDatabase database) {
+		TestEngine engine = this.fixture.start(database, new Recorder());
+		Instant farAway = Instant.now().plus(Duration.ofDays(400));
+		assertThatIllegalArgumentException()
+			.isThrownBy(() -> engine.sender().send(Event.builder("app/user.signup").ts(farAway).build()))
+			.withMessageContaining("ts " + farAway + " is more than a year ahead");
+		assertThat(engine.database().count("fanout_events")).isZero();
+		SendResult later = engine.sender()
+			.send(Event.builder("app/user.signup").ts(Instant.now().plus(Duration.ofDays(300))).build());
+		assertThat(engine.admin().run(later.runIds().get(0)).orElseThrow().status()).isEqualTo(RunStatus.QUEUED);
 	}
 
 	@OnEachDatabase

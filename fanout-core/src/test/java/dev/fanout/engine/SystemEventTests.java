@@ -11,6 +11,7 @@ import dev.fanout.EventFunction;
 import dev.fanout.RunInfo;
 import dev.fanout.RunStatus;
 import dev.fanout.SendResult;
+import dev.fanout.StepContext;
 import dev.fanout.engine.event.SystemEvents;
 import dev.fanout.testsupport.EngineFixture;
 import dev.fanout.testsupport.OnEachDatabase;
@@ -89,6 +90,46 @@ class SystemEventTests {
 			.satisfies((data) -> assertThat(data).containsEntry("run_id", runs.get("charge-card").runId()));
 		assertThat(listeners.finished).singleElement()
 			.satisfies((data) -> assertThat(data).containsEntry("run_id", runs.get("send-receipt").runId()));
+	}
+
+	@OnEachDatabase
+	void cronAndInvokedRunsSendTheirOutcomeEventsLikeAnyOther(TestDatabase database) {
+		Listeners listeners = new Listeners();
+		TestEngine engine = this.fixture.start(database, new Scheduled(), listeners);
+		SendResult sent = engine.send("app/report.requested", Map.of());
+		engine.awaitRunsByFunction(sent);
+		engine.awaitRunsOf("nightly", 1);
+		TestEngine.awaiting()
+			.until(() -> listeners.finished.stream()
+				.map((data) -> data.get("function_id"))
+				.toList()
+				.containsAll(List.of("nightly", "render", "report")));
+		assertThat(listeners.finished).filteredOn((data) -> data.get("function_id").equals("render"))
+			.singleElement()
+			.satisfies((data) -> assertThat(data).containsEntry("result", "rendered"));
+		assertThat(listeners.finished).filteredOn((data) -> data.get("function_id").equals("nightly"))
+			.first()
+			.satisfies((data) -> assertThat(data.get("event")).asInstanceOf(InstanceOfAssertFactories.MAP)
+				.containsEntry("name", SystemEvents.CRON));
+	}
+
+	static class Scheduled {
+
+		@EventFunction(id = "nightly", cron = "* * * * * *")
+		String nightly() {
+			return "ticked";
+		}
+
+		@EventFunction(id = "report", event = "app/report.requested")
+		String report(StepContext step) {
+			return step.invoke("render", "render", Map.of(), String.class);
+		}
+
+		@EventFunction(id = "render", event = "app/render.never")
+		String render() {
+			return "rendered";
+		}
+
 	}
 
 	static class OrderFunctions {

@@ -16,6 +16,7 @@ import dev.fanout.engine.FanoutEngine;
 import dev.fanout.engine.function.Backoff;
 import dev.fanout.engine.settings.EngineSettings;
 import dev.fanout.json.JacksonPayloadSerializer;
+import dev.fanout.spi.PayloadSerializer;
 
 /**
  * A JUnit extension that hands out fresh databases and started engines, and stops and
@@ -137,9 +138,27 @@ public final class EngineFixture implements AfterEachCallback {
 		return start(database, database.dataSource(), settings, BACKOFF, clock, beans);
 	}
 
+	/**
+	 * Start an engine on a database with a serializer of the test's, for example one that
+	 * fails on purpose.
+	 * @param database the database
+	 * @param settings the engine settings
+	 * @param serializer the serializer of payloads and outputs
+	 * @param beans the beans whose {@code @EventFunction} methods are the functions
+	 * @return the started engine
+	 */
+	public TestEngine start(FreshDatabase database, EngineSettings settings, PayloadSerializer serializer,
+			Object... beans) {
+		return start(database, database.dataSource(), settings, BACKOFF, Clock.systemUTC(), serializer, beans);
+	}
+
 	private TestEngine start(FreshDatabase database, DataSource dataSource, EngineSettings settings, Backoff backoff,
 			Clock clock, Object... beans) {
-		JacksonPayloadSerializer serializer = new JacksonPayloadSerializer();
+		return start(database, dataSource, settings, backoff, clock, new JacksonPayloadSerializer(), beans);
+	}
+
+	private TestEngine start(FreshDatabase database, DataSource dataSource, EngineSettings settings, Backoff backoff,
+			Clock clock, PayloadSerializer serializer, Object... beans) {
 		DataSourceTransactionManager transactionManager = (dataSource != database.dataSource())
 				? new DataSourceTransactionManager(dataSource)
 				: (DataSourceTransactionManager) database.transactionManager();

@@ -16,8 +16,9 @@ import dev.fanout.StepContext;
 
 /**
  * The small application the multi-process suite starts several JVMs of: two functions of
- * three steps on each order, and a slow one for the shutdown test. Every step body
- * records that it ran, so the suite can count executions beyond one per step.
+ * three steps on each order, a slow one for the shutdown test, and one that halts its
+ * JVM. Every step body records that it ran, so the suite can count executions beyond one
+ * per step.
  */
 @SpringBootApplication
 public class LoadApp {
@@ -62,6 +63,18 @@ public class LoadApp {
 				});
 			}
 			return "reported";
+		}
+
+		/**
+		 * Kills whatever JVM runs it, as a native crash or an out-of-memory kill would:
+		 * the run can only end as a poison run.
+		 */
+		@EventFunction(id = "halt-jvm", event = "load/crash.requested", retries = 1)
+		void crash(StepContext step, RunContext run) {
+			step.run("crash", () -> {
+				record(run.runId(), "crash");
+				Runtime.getRuntime().halt(137);
+			});
 		}
 
 		private String steps(StepContext step, RunContext run, List<String> names) {

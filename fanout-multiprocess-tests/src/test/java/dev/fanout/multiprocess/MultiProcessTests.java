@@ -164,6 +164,40 @@ class MultiProcessTests {
 				exit.toMillis() / 1000.0, done.toMillis() / 1000.0);
 	}
 
+	@Test
+	void aRunThatKillsEveryJvmRunningItFailsAfterItsRetriesAndTheRestCompletes() {
+		HikariDataSource db = freshDatabase();
+		List<String> properties = List.of("--fanout.worker.lease-duration=3s", "--fanout.worker.poll-interval=200ms");
+		for (int i = 1; i <= 3; i++) {
+			start("instance-" + i, properties);
+		}
+		awaitStarted();
+		EventSender sender = senderEngine(db).sender();
+		String crash = sender.send("load/crash.requested", Map.of()).runIds().get(0);
+		int orders = 50;
+		for (int i = 0; i < orders; i++) {
+			sender.send("load/order.placed", Map.of("order", i));
+		}
+		JdbcTemplate jdbc = new JdbcTemplate(db);
+		await().atMost(Duration.ofMinutes(2))
+			.pollInterval(Duration.ofMillis(500))
+			.until(() -> count(jdbc, "SELECT COUNT(*) FROM fanout_runs WHERE status IN ('COMPLETED', 'FAILED')") == 1
+					+ 2 * orders);
+		Map<String, Object> run = jdbc.queryForMap("SELECT status, attempts, error FROM fanout_runs WHERE id = ?",
+				crash);
+		assertThat(run.get("status")).isEqualTo("FAILED");
+		// retries = 1: two claims ran it and died; the third ended it without running it.
+		assertThat(run.get("attempts")).isEqualTo(3);
+		assertThat((String) run.get("error")).contains("claimed 3 times in a row without recording");
+		assertThat(count(jdbc, "SELECT COUNT(*) FROM executions WHERE step = 'crash'")).isEqualTo(2);
+		assertThat(this.instances.stream().filter(Instance::isAlive).count()).as("two JVMs halted").isOne();
+		assertThat(count(jdbc, "SELECT COUNT(*) FROM fanout_runs WHERE status = 'COMPLETED'")).isEqualTo(2 * orders);
+		assertThat(count(jdbc, "SELECT COUNT(*) FROM fanout_steps WHERE status = 'COMPLETED'"))
+			.isEqualTo(orders * STEPS_PER_EVENT);
+		System.out.printf("Poison run: ended FAILED after 3 claims (2 JVMs halted); %d other runs completed%n",
+				2 * orders);
+	}
+
 	private Instance start(String name, List<String> properties) {
 		Instance instance = Instance.start(name, postgres.jdbcUrl().replace("/postgres", "/" + this.database), work,
 				properties.toArray(String[]::new));

@@ -120,6 +120,7 @@ public final class FanoutAutoConfiguration {
 		map.from(events::getMaxBatchSize).to(settings::maxEventsPerSend);
 		FanoutProperties.Limits limits = properties.getLimits();
 		map.from(limits::getMaxStepOutputSize).as(DataSize::toBytes).to(settings::maxStepOutputSize);
+		map.from(limits::getMaxRunOutputSize).as(DataSize::toBytes).to(settings::maxRunOutputSize);
 		map.from(limits::getMaxStepsPerRun).to(settings::maxStepsPerRun);
 		map.from(limits::getMaxEventNameLength).to(settings::maxEventNameLength);
 		FanoutProperties.Retention retention = properties.getRetention();
@@ -127,6 +128,7 @@ public final class FanoutAutoConfiguration {
 		map.from(retention::getFailed).to(settings::failedRetention);
 		map.from(properties.getJdbc()::getTablePrefix).to(settings::tablePrefix);
 		map.from(properties.getReplay()::getRate).to(settings::replayRate);
+		map.from(properties.getReplay()::getMaxRuns).to(settings::replayMaxRuns);
 		return settings.build();
 	}
 

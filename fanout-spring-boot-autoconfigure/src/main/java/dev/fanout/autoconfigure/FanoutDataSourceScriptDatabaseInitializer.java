@@ -12,6 +12,8 @@ import org.springframework.core.io.ByteArrayResource;
 import org.springframework.core.io.Resource;
 import org.springframework.util.StreamUtils;
 
+import dev.fanout.engine.settings.EngineSettings;
+
 /**
  * Creates the fanout tables from {@code schema-@@platform@@.sql} as
  * {@code fanout.jdbc.initialize-schema} says, with the configured table prefix.
@@ -32,7 +34,11 @@ public class FanoutDataSourceScriptDatabaseInitializer
 	 */
 	public FanoutDataSourceScriptDatabaseInitializer(DataSource dataSource, FanoutProperties.Jdbc properties) {
 		super(dataSource, properties);
-		this.tablePrefix = properties.getTablePrefix();
+		// Checked as the engine checks it, before it goes into any DDL.
+		this.tablePrefix = EngineSettings.DEFAULTS.toBuilder()
+			.tablePrefix(properties.getTablePrefix())
+			.build()
+			.tablePrefix();
 	}
 
 	@Override

@@ -361,6 +361,12 @@ public class FanoutProperties {
 		private DataSize maxStepOutputSize = DataSize.ofBytes(EngineSettings.DEFAULTS.limits().maxStepOutputSize());
 
 		/**
+		 * Largest run output (JSON): what a function returns. A larger one fails the run
+		 * without a retry.
+		 */
+		private DataSize maxRunOutputSize = DataSize.ofBytes(EngineSettings.DEFAULTS.limits().maxRunOutputSize());
+
+		/**
 		 * Most steps in one run.
 		 */
 		private int maxStepsPerRun = EngineSettings.DEFAULTS.limits().maxStepsPerRun();
@@ -376,6 +382,14 @@ public class FanoutProperties {
 
 		public void setMaxStepOutputSize(DataSize maxStepOutputSize) {
 			this.maxStepOutputSize = maxStepOutputSize;
+		}
+
+		public DataSize getMaxRunOutputSize() {
+			return this.maxRunOutputSize;
+		}
+
+		public void setMaxRunOutputSize(DataSize maxRunOutputSize) {
+			this.maxRunOutputSize = maxRunOutputSize;
 		}
 
 		public int getMaxStepsPerRun() {
@@ -515,12 +529,26 @@ public class FanoutProperties {
 		 */
 		private double rate = EngineSettings.DEFAULTS.replayRate();
 
+		/**
+		 * Most runs one replay request may select; a request that selects more is
+		 * refused, naming the count, rather than cut short.
+		 */
+		private int maxRuns = EngineSettings.DEFAULTS.replayMaxRuns();
+
 		public double getRate() {
 			return this.rate;
 		}
 
 		public void setRate(double rate) {
 			this.rate = rate;
+		}
+
+		public int getMaxRuns() {
+			return this.maxRuns;
+		}
+
+		public void setMaxRuns(int maxRuns) {
+			this.maxRuns = maxRuns;
 		}
 
 	}

@@ -1,11 +1,16 @@
 package dev.fanout.autoconfigure;
 
+import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.InputStreamReader;
 import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -76,8 +81,43 @@ public final class RunningApp implements AutoCloseable {
 	}
 
 	public HttpResponse<String> post(String path, String json, String... headers) {
-		return send(request(path, headers).header("Content-Type", "application/json")
-			.POST(HttpRequest.BodyPublishers.ofString(json)));
+		return postAs(path, "application/json", json, headers);
+	}
+
+	/**
+	 * Post a body of any type.
+	 * @param path the path, starting with a slash
+	 * @param contentType the body's content type
+	 * @param body the body
+	 * @param headers more headers, as name and value pairs
+	 * @return the response
+	 */
+	public HttpResponse<String> postAs(String path, String contentType, String body, String... headers) {
+		return send(request(path, headers).header("Content-Type", contentType)
+			.POST(HttpRequest.BodyPublishers.ofString(body)));
+	}
+
+	/**
+	 * The status of a {@code GET} sent with a {@code Host} header of the caller's choice,
+	 * which the HTTP client does not let a caller set.
+	 * @param path the path, starting with a slash
+	 * @param host the {@code Host} header
+	 * @return the response's status code
+	 */
+	public int statusWithHost(String path, String host) {
+		int port = uri(path).getPort();
+		try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), port)) {
+			socket.getOutputStream()
+				.write(("GET " + path + " HTTP/1.1\r\nHost: " + host + "\r\nConnection: close\r\n\r\n")
+					.getBytes(StandardCharsets.US_ASCII));
+			String status = new BufferedReader(
+					new InputStreamReader(socket.getInputStream(), StandardCharsets.US_ASCII))
+				.readLine();
+			return Integer.parseInt(status.split(" ")[1]);
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException(ex);
+		}
 	}
 
 	private HttpRequest.Builder request(String path, String... headers) {

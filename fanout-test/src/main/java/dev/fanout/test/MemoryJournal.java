@@ -1,7 +1,9 @@
 package dev.fanout.test;
 
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -168,7 +170,8 @@ final class MemoryJournal implements RunJournal {
 	 */
 	@Override
 	public SendResult send(StepRef ref, int attempt, List<Event> events, Function<SendResult, StoredStep> row) {
-		new EventPayloads(this.setup.limits(), this.setup.serializer()).forSend(events);
+		new EventPayloads(this.setup.limits(), this.setup.serializer(), Clock.fixed(now(), ZoneOffset.UTC))
+			.forSend(events);
 		Object answer = answer(ref, attempt, new ArrayList<>(events), () -> null);
 		SendResult result = (answer != null) ? (SendResult) answer
 				: new SendResult(events.stream().map(Event::id).toList(), List.of());

@@ -59,7 +59,7 @@ final class TestRunner {
 				throw new AssertionError("The run was interrupted: " + interruption + "\n" + stopped());
 			}
 			else if (outcome.failure() == null) {
-				return completed(outcome.result());
+				return completed(outcome.result(), outputs);
 			}
 			else if (!retried(outcome.failure())) {
 				return ended(RunStatus.FAILED, null, null, outcome.failure());
@@ -71,14 +71,13 @@ final class TestRunner {
 		return new FunctionRun(this.setup, this.memory, RunStatus.RUNNING, null, null, null);
 	}
 
-	private FunctionRun completed(@Nullable Object result) {
+	private FunctionRun completed(@Nullable Object result, StepOutputs outputs) {
 		String json;
 		try {
-			json = this.setup.serializer().serialize(result);
+			json = outputs.encodeRunOutput(result);
 		}
-		catch (IllegalArgumentException ex) {
-			return ended(RunStatus.FAILED, null, null,
-					new NonRetriableException("The function's return value cannot be stored as JSON", ex));
+		catch (NonRetriableException ex) {
+			return ended(RunStatus.FAILED, null, null, ex);
 		}
 		return ended(RunStatus.COMPLETED, result, json, null);
 	}

@@ -49,6 +49,15 @@ class JsonRoundTripTests {
 	}
 
 	@Test
+	void aReturnValueOverTheRunOutputLimitFailsTheRunWithoutARetry() {
+		FunctionRun run = FunctionTester.of(new Report()).event("app/report.requested", Map.of()).execute();
+		assertThat(run.status()).isEqualTo(RunStatus.FAILED);
+		assertThat(run.attempts()).isOne();
+		assertThat(run.error()).isInstanceOf(NonRetriableException.class)
+			.hasMessageContaining("over the limit of 4194304 bytes (fanout.limits.max-run-output-size)");
+	}
+
+	@Test
 	void typedStepRestoresTheGivenType() {
 		FunctionRun run = FunctionTester.of(new CustomerFunctions(), "typed").event("app/typed", Map.of()).execute();
 
@@ -195,6 +204,15 @@ class JsonRoundTripTests {
 		@EventFunction(id = "signup", event = "app/user.signup")
 		String signup(Signup signup) {
 			return signup.user().id() + ":" + signup.user().email();
+		}
+
+	}
+
+	static class Report {
+
+		@EventFunction(id = "report", event = "app/report.requested")
+		String report() {
+			return "x".repeat(4 * 1024 * 1024);
 		}
 
 	}

@@ -1,6 +1,7 @@
 package dev.fanout.benchmarks.jmh;
 
 import java.lang.reflect.Type;
+import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -46,7 +47,7 @@ public class EventSerializationBenchmarks {
 	@Setup
 	public void setUp() {
 		this.serializer = new JacksonPayloadSerializer();
-		this.payloads = new EventPayloads(EngineSettings.DEFAULTS.limits(), this.serializer);
+		this.payloads = new EventPayloads(EngineSettings.DEFAULTS.limits(), this.serializer, Clock.systemUTC());
 		this.event = Event.of("app/user.signup",
 				Map.of("user", Map.of("id", 123456, "email", "ada.lovelace@example.com", "name", "Ada Lovelace"),
 						"plan", "trial", "referrer", "https://example.com/pricing?utm_source=newsletter", "locale",

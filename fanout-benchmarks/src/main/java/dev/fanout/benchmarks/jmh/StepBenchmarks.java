@@ -122,8 +122,7 @@ public class StepBenchmarks {
 			Instant now = Instant.now();
 			String seq = Ids.next();
 			String eventId = Ids.next();
-			NewEvent event = new NewEvent(StoredEvent.of(seq, eventId, "bench/work", now).payload("{}", null), now,
-					false);
+			NewEvent event = new NewEvent(StoredEvent.of(seq, eventId, "bench/work", now).payload("{}", null), now);
 			NewRun run = NewRun.of(Ids.next(), "bench", FUNCTION).triggeredBy(seq, eventId).queued(now, now);
 			List<ClaimedRun> claimed = this.transaction.execute((status) -> {
 				this.store.insert(List.of(event), List.of(run), List.of());

@@ -1,6 +1,9 @@
 package dev.fanout.engine.event;
 
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -17,9 +20,16 @@ import dev.fanout.spi.PayloadSerializer;
  *
  * @param limits the limits
  * @param serializer serializes data and user
+ * @param clock the clock, for how far ahead an event's time may be
  * @since 0.1.0
  */
-public record EventPayloads(Limits limits, PayloadSerializer serializer) {
+public record EventPayloads(Limits limits, PayloadSerializer serializer, Clock clock) {
+
+	/**
+	 * The furthest ahead an event's time may be, as for a pause: an event that far away
+	 * is more likely a unit mistake (seconds for milliseconds) than a plan.
+	 */
+	public static final Duration MAX_AHEAD = Duration.ofDays(366);
 
 	/**
 	 * Check events an application sends: none null, no reserved name, within the limits.
@@ -76,6 +86,11 @@ public record EventPayloads(Limits limits, PayloadSerializer serializer) {
 
 	private Payload payload(int index, Event event) {
 		String where = (index >= 0) ? "Event " + index + " ('" + event.name() + "')" : "Event '" + event.name() + "'";
+		// The limits are for senders. A system event carries its trigger (already
+		// checked) plus an error or the run's output, and is written with the run's end:
+		// rejecting it would leave that end unrecordable and the run executing again and
+		// again.
+		boolean sent = !SystemEvents.isSystemEvent(event.name());
 		if (event.name().isBlank() || event.name().length() > this.limits.maxEventNameLength()) {
 			throw new IllegalArgumentException(where + ": name must be 1 to " + this.limits.maxEventNameLength()
 					+ " characters (fanout.limits.max-event-name-length), not " + event.name().length());
@@ -87,14 +102,19 @@ public record EventPayloads(Limits limits, PayloadSerializer serializer) {
 		if (v != null && v.length() > 64) {
 			throw new IllegalArgumentException(where + ": v must be at most 64 characters");
 		}
+		String problem = sent ? EventStrings.problem(event) : null;
+		if (problem != null) {
+			throw new IllegalArgumentException(where + ": " + problem);
+		}
+		Instant latest = this.clock.instant().plus(MAX_AHEAD);
+		if (sent && event.ts().isAfter(latest)) {
+			throw new IllegalArgumentException(where + ": ts " + event.ts() + " is more than a year ahead (at most "
+					+ MAX_AHEAD.toDays() + " days, as for a pause): is it in seconds rather than milliseconds?");
+		}
 		String data = this.serializer.serialize(event.data());
 		String user = event.user().isEmpty() ? null : this.serializer.serialize(event.user());
 		long size = utf8Length(data) + ((user != null) ? utf8Length(user) : 0);
-		// The limit is for senders. A system event carries its trigger (already within
-		// the limit) plus an error or the run's output, and is written with the run's
-		// end: rejecting it would leave that end unrecordable and the run executing again
-		// and again.
-		if (size > this.limits.maxPayloadSize() && !SystemEvents.isSystemEvent(event.name())) {
+		if (size > this.limits.maxPayloadSize() && sent) {
 			throw new EventLimitExceededException(where + ": payload is " + size + " bytes, over the limit of "
 					+ this.limits.maxPayloadSize() + " bytes (fanout.events.max-payload-size)");
 		}

@@ -46,6 +46,17 @@ public final class StoredEvents {
 	}
 
 	/**
+	 * What is known of a run's trigger whose payload cannot be read: its id, name and
+	 * time, without data, so that the run's failure can still be recorded and told.
+	 * @param run the run
+	 * @return the event, without data
+	 */
+	public static Event unreadable(ClaimedRun run) {
+		StoredEvent stored = run.event();
+		return Event.builder(stored.name()).id(stored.id()).ts(stored.ts()).v(stored.v()).build();
+	}
+
+	/**
 	 * An event as a step output: the JSON object expressions see.
 	 * @param event the event
 	 * @param serializer the serializer

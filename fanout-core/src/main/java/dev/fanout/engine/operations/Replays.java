@@ -45,6 +45,8 @@ public final class Replays {
 
 	private final double rate;
 
+	private final int maxRuns;
+
 	private final Runnable onCommit;
 
 	/**
@@ -55,16 +57,18 @@ public final class Replays {
 	 * @param transaction starts transactions of its own
 	 * @param clock the clock
 	 * @param rate replayed runs a second, more than 0 as the engine settings ensure
+	 * @param maxRuns the most runs one request may select
 	 * @param onCommit called after a commit that queued runs
 	 */
 	public Replays(FunctionCatalog directory, LocalFunctions registry, RunStore store, TransactionTemplate transaction,
-			Clock clock, double rate, Runnable onCommit) {
+			Clock clock, double rate, int maxRuns, Runnable onCommit) {
 		this.directory = directory;
 		this.registry = registry;
 		this.store = store;
 		this.transaction = transaction;
 		this.clock = clock;
 		this.rate = rate;
+		this.maxRuns = maxRuns;
 		this.onCommit = onCommit;
 	}
 
@@ -82,17 +86,31 @@ public final class Replays {
 		}
 	}
 
+	/**
+	 * A replay larger than the limit is refused whole, rather than cut short: which runs
+	 * a cut would leave out could not be told.
+	 */
+	private void refuseIfTooMany(ReplayRequest request, int selected) {
+		if (selected > this.maxRuns) {
+			throw new IllegalArgumentException("The replay selects " + selected + " runs of '" + request.functionId()
+					+ "', more than fanout.replay.max-runs (" + this.maxRuns + "): narrow it with a time range, or "
+					+ "raise the limit");
+		}
+	}
+
 	private ReplayResult replayOnce(FunctionDefinition function, ReplayRequest request) {
 		Optional<List<String>> done = this.store.replayed(request.id());
 		if (done.isPresent()) {
 			return new ReplayResult(request.id(), done.get());
 		}
 		Instant now = this.clock.instant();
+		Instant from = (request.from() != null) ? request.from() : Instant.EPOCH;
+		Instant to = (request.to() != null) ? request.to() : FAR_FUTURE;
+		refuseIfTooMany(request, this.store.countReplayableRuns(function.id(), request.status(), from, to));
 		this.store.startReplay(request.id(), function.id(), request.mode().name(), now);
 		FunctionCatalog.Target target = this.directory.local(function);
-		List<ReplayableRun> runs = this.store.replayableRuns(function.id(), request.status(),
-				(request.from() != null) ? request.from() : Instant.EPOCH,
-				(request.to() != null) ? request.to() : FAR_FUTURE);
+		List<ReplayableRun> runs = this.store.replayableRuns(function.id(), request.status(), from, to);
+		refuseIfTooMany(request, runs.size());
 		List<NewRun> fresh = new ArrayList<>();
 		List<NewWait> waits = new ArrayList<>();
 		List<String> queued = new ArrayList<>();
@@ -108,7 +126,7 @@ public final class Replays {
 				continue;
 			}
 			queued.add(runId);
-			waits.addAll(EventWriter.cancelWaits(target, runId, now));
+			waits.addAll(EventWriter.cancelWaits(target, runId, now, null));
 		}
 		this.store.insert(List.of(), fresh, waits);
 		this.store.finishReplay(request.id(), queued);

@@ -27,7 +27,9 @@ import dev.fanout.engine.support.RetrySupport;
  * of one {@link Bulk} kind are made by one call for the whole batch, so a batch costs a
  * few statement round trips rather than a few per run. A batch in which a write throws is
  * rolled back and its writes made again one by one, so one bad write fails only its own
- * run.
+ * run. An {@link Error} (out of memory in a serializer or the driver, say) is nobody's
+ * write in particular: it fails the whole batch with a {@link BatchFailedException}, and
+ * the writer goes on with the next one.
  */
 final class GroupCommit {
 
@@ -156,6 +158,10 @@ final class GroupCommit {
 			catch (InterruptedException ex) {
 				// Stopping: write what is left, then end.
 			}
+			catch (Error error) {
+				// Out of memory while gathering the batch, say: the writer must live on.
+				batch.forEach((write) -> write.failed(new BatchFailedException(error)));
+			}
 			finally {
 				batch.clear();
 			}
@@ -174,6 +180,9 @@ final class GroupCommit {
 		catch (RuntimeException ex) {
 			batch.forEach(this::writeAlone);
 		}
+		catch (Error error) {
+			batch.forEach((write) -> write.failed(new BatchFailedException(error)));
+		}
 	}
 
 	private void writeAlone(Write<?, ?> write) {
@@ -183,6 +192,9 @@ final class GroupCommit {
 		}
 		catch (RuntimeException ex) {
 			write.failed(ex);
+		}
+		catch (Error error) {
+			write.failed(new BatchFailedException(error));
 		}
 	}
 
@@ -208,6 +220,20 @@ final class GroupCommit {
 		for (int i = 0; i < written.length; i++) {
 			same.get(i).written = written[i];
 		}
+	}
+
+	/**
+	 * A write that failed with its whole batch, for a reason that was not its own: it was
+	 * not made, and can be made again.
+	 */
+	static final class BatchFailedException extends RuntimeException {
+
+		private static final long serialVersionUID = 1L;
+
+		BatchFailedException(Error cause) {
+			super("A group commit failed, and with it this write: " + cause, cause);
+		}
+
 	}
 
 	/**
@@ -259,7 +285,9 @@ final class GroupCommit {
 		}
 
 		void failed(RuntimeException ex) {
-			this.done.completeExceptionally(ex);
+			if (!this.done.isDone()) {
+				this.done.completeExceptionally(ex);
+			}
 		}
 
 		T await() {

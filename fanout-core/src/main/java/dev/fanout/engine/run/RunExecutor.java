@@ -102,9 +102,22 @@ public final class RunExecutor {
 	public CompletableFuture<Void> execute(ClaimedRun run) {
 		FunctionDefinition function = this.functions.get(run.functionId())
 			.orElseThrow(() -> new IllegalStateException("Claimed a run of unknown function " + run.functionId()));
-		Event event = StoredEvents.trigger(run, this.serializer);
+		Event event;
+		try {
+			event = StoredEvents.trigger(run, this.serializer);
+		}
+		catch (RuntimeException ex) {
+			// Stored data never changes: every attempt would fail the same way.
+			return failed(run, function, StoredEvents.unreadable(run),
+					new NonRetriableException("The run's trigger cannot be read: " + ex.getMessage(), ex));
+		}
 		if (run.cancelRequested()) {
 			return cancelled(run, event, null);
+		}
+		if (run.idleClaims() > function.retries() + 1) {
+			return failed(run, function, event, new NonRetriableException("The run was claimed " + run.idleClaims()
+					+ " times in a row without recording a step or an outcome: the process may have crashed while "
+					+ "running it (a JVM that exited or was killed), or its outcome could not be written"));
 		}
 		String late = applyTimeouts(run, function, event);
 		if (late != null) {
@@ -182,11 +195,10 @@ public final class RunExecutor {
 			@Nullable Object result) {
 		String output;
 		try {
-			output = this.serializer.serialize(result);
+			output = this.outputs.encodeRunOutput(result);
 		}
-		catch (IllegalArgumentException ex) {
-			return failed(run, function, event,
-					new NonRetriableException("The function's return value cannot be stored as JSON", ex));
+		catch (NonRetriableException ex) {
+			return failed(run, function, event, ex);
 		}
 		return finish(RunEnd.completed(run.id(), output, this.writes.now()),
 				() -> this.endings.completed(run, event, output), () -> {

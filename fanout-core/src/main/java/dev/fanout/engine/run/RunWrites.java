@@ -5,9 +5,12 @@ import java.time.Instant;
 import java.util.Optional;
 import java.util.function.Supplier;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.transaction.support.TransactionTemplate;
 
 import dev.fanout.engine.step.Interruption;
+import dev.fanout.engine.step.Refusal;
 import dev.fanout.engine.support.RetrySupport;
 import dev.fanout.store.RunEnd;
 import dev.fanout.store.RunStep;
@@ -20,6 +23,8 @@ import dev.fanout.store.StoredStep;
  * function's) or committed together with other runs' writes.
  */
 final class RunWrites {
+
+	private static final Logger logger = LoggerFactory.getLogger(RunWrites.class);
 
 	private final RunStore store;
 
@@ -68,9 +73,17 @@ final class RunWrites {
 	 * Store a step, together with other runs' writes, and if the lease held, make a
 	 * further write in the same transaction.
 	 * @return whether the lease held and the further write succeeded
+	 * @throws Refusal to hand the run back, when the write failed with its whole batch:
+	 * nothing was written, and another attempt may succeed
 	 */
 	boolean saveStep(String runId, StoredStep step, Supplier<Boolean> then) {
-		return this.commits.commit(this.stepWrites, new RunStep(runId, step), (held) -> held && then.get());
+		try {
+			return this.commits.commit(this.stepWrites, new RunStep(runId, step), (held) -> held && then.get());
+		}
+		catch (GroupCommit.BatchFailedException ex) {
+			logger.warn("Run {} is handed back: its write failed with its batch", runId, ex);
+			throw new Refusal(new Interruption.Suspend());
+		}
 	}
 
 	/**
@@ -80,6 +93,13 @@ final class RunWrites {
 	Interruption lostOrCancelled(String runId) {
 		Optional<String> reason = db(() -> this.store.cancelRequested(runId, owner()));
 		return reason.<Interruption>map(Interruption.Cancelled::new).orElseGet(Interruption.LeaseLost::new);
+	}
+
+	/**
+	 * The refusal of a fenced write: why the run is no longer this worker's to write.
+	 */
+	Refusal refused(String runId) {
+		return new Refusal(lostOrCancelled(runId));
 	}
 
 	/**

@@ -3,21 +3,16 @@ package dev.fanout.engine.run;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
-import java.util.Set;
 import java.util.function.Function;
 
 import org.jspecify.annotations.Nullable;
-import org.springframework.expression.Expression;
 
 import dev.fanout.Event;
 import dev.fanout.RunStatus;
 import dev.fanout.SendResult;
 import dev.fanout.StepStatus;
-import dev.fanout.engine.event.EventExpressions;
 import dev.fanout.engine.event.StoredEvents;
 import dev.fanout.engine.function.LocalFunctions;
 import dev.fanout.engine.sending.EventWriter;
@@ -27,8 +22,6 @@ import dev.fanout.engine.step.RunJournal;
 import dev.fanout.engine.step.StepRef;
 import dev.fanout.spi.PayloadSerializer;
 import dev.fanout.store.ClaimedRun;
-import dev.fanout.store.NewWait;
-import dev.fanout.store.StoredEvent;
 import dev.fanout.store.StoredStep;
 
 /**
@@ -38,12 +31,6 @@ import dev.fanout.store.StoredStep;
  * before the step returns.
  */
 final class StoreJournal implements RunJournal {
-
-	/**
-	 * How many stored events a wait reads at a time when it looks back for one that
-	 * arrived before it.
-	 */
-	private static final int LOOK_BACK_PAGE = 500;
 
 	private final ClaimedRun run;
 
@@ -110,76 +97,16 @@ final class StoreJournal implements RunJournal {
 		}
 	}
 
-	/**
-	 * Look back for an event that arrived since the run started and, if none matches,
-	 * register the wait and park the run, all under an exclusive lock on the event name,
-	 * so that a concurrent send either is seen here or sees the wait.
-	 */
 	@Override
 	public Waited registerWait(StepRef ref, StoredStep waiting, WaitFor wait) {
-		Instant since = (this.run.startedAt() != null) ? this.run.startedAt() : now();
-		Instant wakeAt = requireWakeAt(waiting);
-		return this.writes.db(() -> {
-			this.writes.store().lockEventNames(List.of(wait.eventName()), true);
-			Optional<Event> arrived = firstArrived(wait.eventName(), since, wait.expression());
-			if (arrived.isPresent()) {
-				StoredStep done = StoredStep.of(waiting.key(), waiting.position(), waiting.startedAt())
-					.completed(StoredEvents.toJson(arrived.get(), this.serializer), StoredEvents.OUTPUT_TYPE, now());
-				if (!this.writes.store().saveStep(this.run.id(), owner(), done)) {
-					throw refused();
-				}
-				remember(done);
-				return Waited.resumed(arrived.get());
-			}
-			if (!this.writes.store().saveStep(this.run.id(), owner(), waiting)
-					|| !this.writes.store().park(this.run.id(), owner(), RunStatus.WAITING, wakeAt)) {
-				throw refused();
-			}
-			this.writes.store()
-				.insertWait(NewWait.forEvent(this.run.id(), waiting.key(), wait.eventName(), wait.match(), wakeAt));
-			return Waited.parked(wakeAt);
-		});
-	}
-
-	/**
-	 * The first event of the name stored since the run started that matches and did not
-	 * resume an earlier wait of this run (an event counts once per run), read page by
-	 * page so a busy event name loses none.
-	 */
-	private Optional<Event> firstArrived(String eventName, Instant since, @Nullable Expression expression) {
-		Set<String> received = receivedEventIds();
-		Map<String, Object> trigger = EventExpressions.asMap(this.trigger);
-		String after = "";
-		List<StoredEvent> page;
-		do {
-			page = this.writes.store().eventsSince(eventName, since, after, LOOK_BACK_PAGE);
-			for (StoredEvent stored : page) {
-				Event candidate = StoredEvents.event(stored, this.serializer);
-				if (!received.contains(candidate.id()) && (expression == null || EventExpressions.isTrue(expression,
-						Map.of("event", trigger, "async", EventExpressions.asMap(candidate))))) {
-					return Optional.of(candidate);
-				}
-				after = stored.seq();
-			}
+		StoredStep step = new WaitRegistration(this.run, this.trigger, this.writes, this.serializer).register(waiting,
+				wait, this.steps.values());
+		remember(step);
+		if (step.status() == StepStatus.WAITING) {
+			return Waited.parked(requireWakeAt(waiting));
 		}
-		while (page.size() == LOOK_BACK_PAGE);
-		return Optional.empty();
-	}
-
-	/**
-	 * The ids of the events this run's waits received so far.
-	 */
-	private Set<String> receivedEventIds() {
-		Set<String> ids = new HashSet<>();
-		for (StoredStep step : this.steps.values()) {
-			if (step.status() == StepStatus.COMPLETED && StoredEvents.OUTPUT_TYPE.equals(step.outputType())) {
-				Event received = StoredEvents.fromJson(step.output(), this.serializer);
-				if (received != null) {
-					ids.add(received.id());
-				}
-			}
-		}
-		return ids;
+		Event received = StoredEvents.fromJson(step.output(), this.serializer);
+		return (received != null) ? Waited.resumed(received) : Waited.parked(this.writes.now());
 	}
 
 	@Override
@@ -241,7 +168,7 @@ final class StoreJournal implements RunJournal {
 	}
 
 	private Refusal refused() {
-		return new Refusal(this.writes.lostOrCancelled(this.run.id()));
+		return this.writes.refused(this.run.id());
 	}
 
 	private void remember(StoredStep step) {
@@ -252,7 +179,7 @@ final class StoreJournal implements RunJournal {
 		return this.writes.owner();
 	}
 
-	private static Instant requireWakeAt(StoredStep step) {
+	static Instant requireWakeAt(StoredStep step) {
 		if (step.wakeAt() == null) {
 			throw new IllegalArgumentException("Step '" + step.key() + "' has no due time");
 		}

@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 
@@ -16,7 +17,9 @@ import org.springframework.transaction.support.TransactionSynchronizationManager
 
 import dev.fanout.Event;
 import dev.fanout.SendResult;
+import dev.fanout.engine.event.EventExpressions;
 import dev.fanout.engine.event.EventPayloads;
+import dev.fanout.engine.event.MatchKeys;
 import dev.fanout.engine.function.FunctionCatalog;
 import dev.fanout.engine.function.FunctionDefinition;
 import dev.fanout.engine.settings.EngineSettings;
@@ -28,10 +31,10 @@ import dev.fanout.store.ClaimedRun;
 import dev.fanout.store.NewEvent;
 import dev.fanout.store.NewRun;
 import dev.fanout.store.NewWait;
-import dev.fanout.store.PendingWait;
 import dev.fanout.store.ReplayableRun;
 import dev.fanout.store.RunStore;
 import dev.fanout.store.StoredEvent;
+import dev.fanout.store.WaitLookup;
 
 /**
  * Writes events and the runs they trigger, in the current transaction: the events, one
@@ -77,7 +80,7 @@ public final class EventWriter {
 			Clock clock, Runnable onCommit, RunCanceller canceller) {
 		this.catalog = catalog;
 		this.store = store;
-		this.payloads = new EventPayloads(settings.limits(), serializer);
+		this.payloads = new EventPayloads(settings.limits(), serializer, clock);
 		this.settings = settings;
 		this.clock = clock;
 		this.onCommit = onCommit;
@@ -110,7 +113,7 @@ public final class EventWriter {
 	 * @throws IllegalArgumentException if an event breaks a limit
 	 */
 	public SendResult write(List<Event> events) {
-		return write(events, this.payloads.of(events), null, true, null);
+		return write(events, this.payloads.of(events), null, null);
 	}
 
 	/**
@@ -125,7 +128,7 @@ public final class EventWriter {
 	 */
 	public SendResult writeInvocation(Event event, String functionId, String parentRunId, String parentStepKey) {
 		return write(List.of(event), this.payloads.of(List.of(event)),
-				new Target(functionId, parentRunId, parentStepKey), true, null);
+				new Target(functionId, parentRunId, parentStepKey), null);
 	}
 
 	/**
@@ -136,11 +139,16 @@ public final class EventWriter {
 	 * @return the result
 	 */
 	public SendResult writeCronTick(Event event, String functionId) {
-		return write(List.of(event), this.payloads.of(List.of(event)), new Target(functionId, null, null), true, null);
+		return write(List.of(event), this.payloads.of(List.of(event)), new Target(functionId, null, null), null);
 	}
 
+	/**
+	 * Store events and the runs they trigger. An event whose id was seen within the dedup
+	 * window, or earlier in the same send, is not stored again and triggers nothing; its
+	 * id is returned all the same.
+	 */
 	SendResult write(List<Event> events, List<EventPayloads.Payload> payloads, @Nullable Target only,
-			boolean storeDuplicates, @Nullable DirectStart starter) {
+			@Nullable DirectStart starter) {
 		Instant now = this.clock.instant();
 		List<String> ids = events.stream().map(Event::id).toList();
 		AcceptedEvents fresh = this.store.acceptNewEvents(events.stream().map(Event::name).distinct().toList(),
@@ -157,15 +165,11 @@ public final class EventWriter {
 		List<ClaimedRun> started = new ArrayList<>();
 		for (int i = 0; i < events.size(); i++) {
 			Event event = events.get(i);
-			boolean duplicate = !fresh.ids().contains(event.id()) || !triggered.add(event.id());
-			if (duplicate && !storeDuplicates) {
+			if (!fresh.ids().contains(event.id()) || !triggered.add(event.id())) {
 				continue;
 			}
-			NewEvent row = newEvent(event, payloads.get(i), now, duplicate);
+			NewEvent row = newEvent(event, payloads.get(i), now);
 			rows.add(row);
-			if (duplicate) {
-				continue;
-			}
 			accepted.add(event);
 			StoredEvent stored = row.event();
 			boolean due = !stored.ts().isAfter(now);
@@ -177,14 +181,16 @@ public final class EventWriter {
 					started.add(ClaimedRun.started(run, row));
 				}
 				runs.add(run);
-				waits.addAll(cancelWaits(target, run.id(), now));
+				if (!target.cancelOn().isEmpty()) {
+					waits.addAll(cancelWaits(target, run.id(), now, EventExpressions.asMap(event)));
+				}
 			}
 		}
 		if (!started.isEmpty()) {
 			// Registered before the insert, so that a failing one frees the threads too.
 			Transactions.afterCompletion(() -> worker.startReserved(started), () -> worker.unreserve(started.size()));
 		}
-		List<PendingWait> pending = this.store.insertAndFindWaits(rows, runs, waits,
+		WaitLookup pending = this.store.insertAndFindWaits(rows, runs, waits,
 				accepted.stream().map(Event::name).distinct().toList(), now);
 		boolean resumed = this.matchers.resolve(accepted, runs, pending, now);
 		List<String> queuedApps = runs.stream()
@@ -204,12 +210,12 @@ public final class EventWriter {
 	 * An event's row. Its time is kept as the database stores it, so that a run started
 	 * from memory sees what a claimed one would.
 	 */
-	private static NewEvent newEvent(Event event, EventPayloads.Payload payload, Instant now, boolean duplicate) {
+	private static NewEvent newEvent(Event event, EventPayloads.Payload payload, Instant now) {
 		StoredEvent stored = StoredEvent
 			.of(Ids.next(), event.id(), event.name(), event.ts().truncatedTo(ChronoUnit.MICROS))
 			.v(event.v())
 			.payload(payload.data(), payload.user());
-		return new NewEvent(stored, now, duplicate);
+		return new NewEvent(stored, now);
 	}
 
 	private List<FunctionCatalog.Target> targetsFor(FunctionCatalog.@Nullable View functions, Event event,
@@ -262,14 +268,18 @@ public final class EventWriter {
 	 * @param target the run's function
 	 * @param runId the run
 	 * @param now the current time
+	 * @param trigger the run's trigger as a map, for matchers found by key, or
+	 * {@code null} to leave every matcher to its expression
 	 * @return the matchers
 	 */
-	public static List<NewWait> cancelWaits(FunctionCatalog.Target target, String runId, Instant now) {
+	public static List<NewWait> cancelWaits(FunctionCatalog.Target target, String runId, Instant now,
+			@Nullable Map<String, Object> trigger) {
 		List<NewWait> waits = new ArrayList<>();
 		for (int i = 0; i < target.cancelOn().size(); i++) {
 			FunctionDefinition.CancelRule rule = target.cancelOn().get(i);
 			Instant expires = (rule.timeout() != null) ? now.plus(rule.timeout()) : NEVER;
-			waits.add(NewWait.forCancel(runId, "cancel-" + i, rule.event(), rule.match(), expires));
+			NewWait wait = NewWait.forCancel(runId, "cancel-" + i, rule.event(), rule.match(), expires);
+			waits.add((trigger != null) ? MatchKeys.keyed(wait, trigger) : wait);
 		}
 		return waits;
 	}

@@ -17,7 +17,7 @@ import dev.fanout.engine.event.EventPayloads;
  *
  * @since 0.1.0
  */
-public final class StoreEventSender implements EventSender, OnceSender {
+public final class StoreEventSender implements EventSender {
 
 	private final EventWriter writer;
 
@@ -39,20 +39,11 @@ public final class StoreEventSender implements EventSender, OnceSender {
 
 	@Override
 	public SendResult sendAll(List<Event> events) {
-		return send(events, true);
-	}
-
-	@Override
-	public SendResult sendAllOnce(List<Event> events) {
-		return send(events, false);
-	}
-
-	private SendResult send(List<Event> events, boolean storeDuplicates) {
 		// Checked before joining the caller's transaction: a rejected send must leave
 		// that transaction usable, not marked rollback-only.
 		List<EventPayloads.Payload> checked = this.payloads.forSend(events);
 		DirectStart starter = this.writer.localStarter();
-		return inTransaction(() -> this.writer.write(events, checked, null, storeDuplicates, starter));
+		return inTransaction(() -> this.writer.write(events, checked, null, starter));
 	}
 
 	/**

@@ -2,6 +2,8 @@ package dev.fanout.engine.settings;
 
 import java.time.Duration;
 
+import dev.fanout.store.jdbc.TablePrefix;
+
 /**
  * How the engine behaves, and the one place its defaults are written: build with
  * {@link #builder(String)}, whose unset values are the defaults, or read them from
@@ -19,14 +21,16 @@ import java.time.Duration;
  * @param limits the size limits
  * @param completedRetention how long a completed run is kept after it ended
  * @param failedRetention how long a failed or cancelled run is kept after it ended
- * @param tablePrefix the prefix of the table names; its form is checked by the store,
- * which builds its statements with it whoever calls it
+ * @param tablePrefix the prefix of the table names, a plain identifier: it goes into SQL
+ * and DDL as it is
  * @param replayRate how many replayed runs a second are handed to the workers
+ * @param replayMaxRuns the most runs one replay request may select
  * @since 0.1.0
  */
 public record EngineSettings(String appId, boolean workerEnabled, int concurrency, Duration pollInterval,
 		Duration leaseDuration, Duration shutdownTimeout, Duration dedupWindow, Limits limits,
-		Duration completedRetention, Duration failedRetention, String tablePrefix, double replayRate) {
+		Duration completedRetention, Duration failedRetention, String tablePrefix, double replayRate,
+		int replayMaxRuns) {
 
 	/**
 	 * The defaults, for the application id {@code fanout}.
@@ -41,6 +45,7 @@ public record EngineSettings(String appId, boolean workerEnabled, int concurrenc
 		if (concurrency < 1) {
 			throw new IllegalArgumentException("fanout.worker.concurrency must be at least 1, not " + concurrency);
 		}
+		TablePrefix.check(tablePrefix);
 		requirePositive("fanout.worker.poll-interval", pollInterval);
 		requirePositive("fanout.worker.lease-duration", leaseDuration);
 		if (leaseDuration.compareTo(Duration.ofSeconds(1)) < 0) {
@@ -54,6 +59,9 @@ public record EngineSettings(String appId, boolean workerEnabled, int concurrenc
 		// Written to fail on NaN too, which would pace replays at no rate at all.
 		if (!(replayRate > 0)) {
 			throw new IllegalArgumentException("fanout.replay.rate must be positive, not " + replayRate);
+		}
+		if (replayMaxRuns < 1) {
+			throw new IllegalArgumentException("fanout.replay.max-runs must be at least 1, not " + replayMaxRuns);
 		}
 	}
 
@@ -113,6 +121,8 @@ public record EngineSettings(String appId, boolean workerEnabled, int concurrenc
 
 		private long maxStepOutputSize = 4 * 1024 * 1024;
 
+		private long maxRunOutputSize = 4 * 1024 * 1024;
+
 		private int maxStepsPerRun = 1000;
 
 		private int maxEventNameLength = 256;
@@ -124,6 +134,8 @@ public record EngineSettings(String appId, boolean workerEnabled, int concurrenc
 		private String tablePrefix = "fanout_";
 
 		private double replayRate = 50;
+
+		private int replayMaxRuns = 10_000;
 
 		private Builder(String appId) {
 			this.appId = appId;
@@ -140,12 +152,14 @@ public record EngineSettings(String appId, boolean workerEnabled, int concurrenc
 			this.maxPayloadSize = settings.limits.maxPayloadSize();
 			this.maxEventsPerSend = settings.limits.maxEventsPerSend();
 			this.maxStepOutputSize = settings.limits.maxStepOutputSize();
+			this.maxRunOutputSize = settings.limits.maxRunOutputSize();
 			this.maxStepsPerRun = settings.limits.maxStepsPerRun();
 			this.maxEventNameLength = settings.limits.maxEventNameLength();
 			this.completedRetention = settings.completedRetention;
 			this.failedRetention = settings.failedRetention;
 			this.tablePrefix = settings.tablePrefix;
 			this.replayRate = settings.replayRate;
+			this.replayMaxRuns = settings.replayMaxRuns;
 		}
 
 		/**
@@ -239,6 +253,16 @@ public record EngineSettings(String appId, boolean workerEnabled, int concurrenc
 		}
 
 		/**
+		 * The largest run output JSON: what the function returns.
+		 * @param maxRunOutputSize the size in bytes
+		 * @return this builder
+		 */
+		public Builder maxRunOutputSize(long maxRunOutputSize) {
+			this.maxRunOutputSize = maxRunOutputSize;
+			return this;
+		}
+
+		/**
 		 * The most steps in one run.
 		 * @param maxStepsPerRun the number of steps
 		 * @return this builder
@@ -299,6 +323,17 @@ public record EngineSettings(String appId, boolean workerEnabled, int concurrenc
 		}
 
 		/**
+		 * The most runs one replay request may select: a larger selection is refused, not
+		 * cut short.
+		 * @param replayMaxRuns the number of runs, at least 1
+		 * @return this builder
+		 */
+		public Builder replayMaxRuns(int replayMaxRuns) {
+			this.replayMaxRuns = replayMaxRuns;
+			return this;
+		}
+
+		/**
 		 * Build the settings.
 		 * @return the settings
 		 * @throws IllegalArgumentException if a value is out of its range
@@ -306,9 +341,10 @@ public record EngineSettings(String appId, boolean workerEnabled, int concurrenc
 		public EngineSettings build() {
 			return new EngineSettings(this.appId, this.workerEnabled, this.concurrency, this.pollInterval,
 					this.leaseDuration, this.shutdownTimeout, this.dedupWindow,
-					new Limits(this.maxPayloadSize, this.maxEventsPerSend, this.maxStepOutputSize, this.maxStepsPerRun,
-							this.maxEventNameLength),
-					this.completedRetention, this.failedRetention, this.tablePrefix, this.replayRate);
+					new Limits(this.maxPayloadSize, this.maxEventsPerSend, this.maxStepOutputSize,
+							this.maxRunOutputSize, this.maxStepsPerRun, this.maxEventNameLength),
+					this.completedRetention, this.failedRetention, this.tablePrefix, this.replayRate,
+					this.replayMaxRuns);
 		}
 
 	}

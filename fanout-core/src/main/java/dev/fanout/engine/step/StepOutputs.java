@@ -54,6 +54,29 @@ public record StepOutputs(PayloadSerializer serializer, Limits limits) {
 	}
 
 	/**
+	 * Store a run's output, what its function returned: serialize it and check its size.
+	 * @param result the return value
+	 * @return the JSON
+	 * @throws NonRetriableException if the value cannot be stored as JSON or is too
+	 * large: the same value would be returned again on every retry
+	 */
+	public String encodeRunOutput(@Nullable Object result) {
+		String json;
+		try {
+			json = this.serializer.serialize(result);
+		}
+		catch (IllegalArgumentException ex) {
+			throw new NonRetriableException("The function's return value cannot be stored as JSON", ex);
+		}
+		long size = json.getBytes(StandardCharsets.UTF_8).length;
+		if (size > this.limits.maxRunOutputSize()) {
+			throw new NonRetriableException("The function's return value is " + size + " bytes as JSON, over the limit "
+					+ "of " + this.limits.maxRunOutputSize() + " bytes (fanout.limits.max-run-output-size)");
+		}
+		return json;
+	}
+
+	/**
 	 * Restore a stored output.
 	 * @param key the step key, for messages
 	 * @param output the stored JSON, or {@code null}

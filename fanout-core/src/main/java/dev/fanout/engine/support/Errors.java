@@ -25,7 +25,7 @@ public final class Errors {
 	 * @return the summary
 	 */
 	public static String describe(Throwable error) {
-		return storable(error.getClass().getName() + ": " + error.getMessage());
+		return StorableText.sanitize(error.getClass().getName() + ": " + error.getMessage());
 	}
 
 	/**
@@ -36,16 +36,8 @@ public final class Errors {
 	public static String stack(Throwable error) {
 		StringWriter out = new StringWriter();
 		error.printStackTrace(new PrintWriter(out));
-		String stack = storable(out.toString());
+		String stack = StorableText.sanitize(out.toString());
 		return (stack.length() > MAX_STACK) ? stack.substring(0, MAX_STACK) + "\n\t... (truncated)" : stack;
-	}
-
-	/**
-	 * PostgreSQL text cannot hold NUL characters; one in an error message would make the
-	 * error impossible to record, and the run would be executed again and again.
-	 */
-	private static String storable(String text) {
-		return (text.indexOf('\0') >= 0) ? text.replace("\0", "\\u0000") : text;
 	}
 
 	/**

@@ -116,8 +116,9 @@ final class RunThreads {
 		}
 		recorded.whenComplete((ignored, failure) -> {
 			if (failure != null) {
-				logger.error("Run {} of {} could not record its outcome; it runs again once its lease expires",
-						run.id(), run.functionId(), failure);
+				logger.error("Run {} of {} could not record its outcome; it is handed back to the queue", run.id(),
+						run.functionId(), failure);
+				this.held.handBack(List.of(run.id()), false);
 			}
 			this.held.ended(run.id());
 		});

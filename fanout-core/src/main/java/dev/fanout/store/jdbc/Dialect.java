@@ -15,9 +15,9 @@ import org.springframework.jdbc.support.MetaDataAccessException;
 
 import dev.fanout.store.AcceptedEvents;
 import dev.fanout.store.ClaimedRun;
-import dev.fanout.store.PendingWait;
 import dev.fanout.store.RunEnd;
 import dev.fanout.store.RunStep;
+import dev.fanout.store.WaitLookup;
 
 /**
  * What differs between the databases the JDBC store runs on, and only that: how runs are
@@ -123,9 +123,9 @@ abstract sealed class Dialect permits H2Dialect, PostgresDialect {
 	 * @param inserts the inserts, rendered, none of matchers, possibly none at all
 	 * @param eventNames the event names
 	 * @param now the current time
-	 * @return the matchers
+	 * @return the matchers found by no key, and the paths of the others
 	 */
-	abstract List<PendingWait> insertAndFindWaits(JdbcOperations jdbc, List<RowsInsert> inserts, SqlArray eventNames,
+	abstract WaitLookup insertAndFindWaits(JdbcOperations jdbc, List<RowsInsert> inserts, SqlArray eventNames,
 			OffsetDateTime now);
 
 	/**

@@ -23,10 +23,10 @@ import org.springframework.transaction.support.TransactionSynchronizationManager
 import dev.fanout.RunStatus;
 import dev.fanout.store.AcceptedEvents;
 import dev.fanout.store.ClaimedRun;
-import dev.fanout.store.PendingWait;
 import dev.fanout.store.RunEnd;
 import dev.fanout.store.RunStep;
 import dev.fanout.store.StoredStep;
+import dev.fanout.store.WaitLookup;
 
 import static dev.fanout.store.jdbc.Rows.nullableTime;
 
@@ -73,9 +73,11 @@ final class H2Dialect extends Dialect {
 
 	static final String TAKE = """
 			UPDATE fanout_runs
-			SET status = 'RUNNING', lease_owner = ?, due_at = ?, attempts = attempts + 1, started_at = COALESCE(started_at, ?)
-			WHERE id = ANY (?)
-			""";
+			SET status = 'RUNNING', lease_owner = ?, due_at = ?, attempts = attempts + 1, started_at = COALESCE(started_at, ?),
+			"""
+			+ Sql.Columns.claimCounts("fanout_runs") + """
+					WHERE id = ANY (?)
+					""";
 
 	static final String SELECT_CLAIMED = "SELECT " + Sql.Columns.RUN_WITH_EVENT + """
 			FROM fanout_runs r JOIN fanout_events e ON e.seq = r.event_seq
@@ -150,7 +152,7 @@ final class H2Dialect extends Dialect {
 			return List.of();
 		}
 		SqlArray runIds = new SqlArray(ids);
-		jdbc.update(this.take, owner, leaseUntil, now, runIds);
+		jdbc.update(this.take, owner, leaseUntil, now, now, runIds);
 		return jdbc.query(this.selectClaimed, Rows.CLAIMED_RUN, runIds);
 	}
 
@@ -203,12 +205,12 @@ final class H2Dialect extends Dialect {
 
 	/** Each insert, then the look-up: one statement each. */
 	@Override
-	List<PendingWait> insertAndFindWaits(JdbcOperations jdbc, List<RowsInsert> inserts, SqlArray eventNames,
+	WaitLookup insertAndFindWaits(JdbcOperations jdbc, List<RowsInsert> inserts, SqlArray eventNames,
 			OffsetDateTime now) {
 		for (RowsInsert insert : inserts) {
 			jdbc.update(insert.sql(), insert.args().toArray());
 		}
-		return jdbc.query(statements().get(Sql.PENDING_WAITS), Rows.PENDING_WAIT, eventNames, now);
+		return jdbc.query(statements().get(Sql.PENDING_WAITS), WaitLookups.INSTANCE, eventNames, now, eventNames);
 	}
 
 	/** The lock is one statement, and each step one or two more. */

@@ -30,8 +30,8 @@ import dev.fanout.store.ReplayableRun;
 import dev.fanout.store.RunEnd;
 import dev.fanout.store.RunStep;
 import dev.fanout.store.RunStore;
-import dev.fanout.store.StoredEvent;
 import dev.fanout.store.StoredStep;
+import dev.fanout.store.WaitLookup;
 
 import static dev.fanout.store.jdbc.Rows.nullableTime;
 import static dev.fanout.store.jdbc.Rows.time;
@@ -88,11 +88,11 @@ public final class JdbcRunStore implements RunStore {
 	}
 
 	@Override
-	public List<PendingWait> insertAndFindWaits(List<NewEvent> events, List<NewRun> runs, List<NewWait> waits,
+	public WaitLookup insertAndFindWaits(List<NewEvent> events, List<NewRun> runs, List<NewWait> waits,
 			Collection<String> eventNames, Instant now) {
 		if (eventNames.isEmpty()) {
 			insert(events, runs, waits);
-			return List.of();
+			return WaitLookup.NONE;
 		}
 		// Matchers must be in before the look-up that sees them, and a large send takes
 		// several inserts per table: those make their inserts first.
@@ -108,6 +108,23 @@ public final class JdbcRunStore implements RunStore {
 			inserts.add(RowsInsert.of(sql(Sql.INSERT_RUNS), runs, Rows::runValues));
 		}
 		return this.dialect.insertAndFindWaits(this.jdbc, inserts, new SqlArray(eventNames), time(now));
+	}
+
+	@Override
+	public List<PendingWait> keyedWaits(Collection<WaitLookup.Key> keys, Instant now) {
+		if (keys.isEmpty()) {
+			return List.of();
+		}
+		List<String> names = new ArrayList<>(keys.size());
+		List<String> paths = new ArrayList<>(keys.size());
+		List<String> values = new ArrayList<>(keys.size());
+		for (WaitLookup.Key key : keys) {
+			names.add(key.eventName());
+			paths.add(key.path());
+			values.add(key.key());
+		}
+		return this.jdbc.query(sql(Sql.KEYED_WAITS), Rows.PENDING_WAIT, new SqlArray(names), new SqlArray(paths),
+				new SqlArray(values), time(now));
 	}
 
 	private <T> void insertRows(Sql head, List<T> rows, Function<T, Object[]> values) {
@@ -126,8 +143,10 @@ public final class JdbcRunStore implements RunStore {
 	}
 
 	@Override
-	public List<StoredEvent> eventsSince(String name, Instant since, String afterSeq, int limit) {
-		return this.jdbc.query(sql(Sql.EVENTS_SINCE), Rows.EVENT, name, time(since), afterSeq, limit);
+	public List<NewEvent> eventsAfter(String name, Instant receivedAt, String afterSeq, int limit) {
+		return this.jdbc.query(sql(Sql.EVENTS_AFTER),
+				(rs, n) -> new NewEvent(Rows.EVENT.mapRow(rs, n), Rows.instant(rs, "received_at")), name,
+				time(receivedAt), afterSeq, limit);
 	}
 
 	@Override
@@ -213,6 +232,11 @@ public final class JdbcRunStore implements RunStore {
 	}
 
 	@Override
+	public Optional<StoredStep> lockStep(String runId, String stepKey) {
+		return this.jdbc.query(sql(Sql.LOCK_STEP), Rows.STEP, runId, stepKey).stream().findFirst();
+	}
+
+	@Override
 	public boolean[] saveSteps(String owner, List<RunStep> steps) {
 		return flags(steps.stream().map(RunStep::runId).toList(), this.dialect.saveHeldSteps(this.jdbc, owner, steps));
 	}
@@ -295,6 +319,13 @@ public final class JdbcRunStore implements RunStore {
 		return this.jdbc.query(sql(Sql.REPLAYABLE_RUNS),
 				(rs, n) -> new ReplayableRun(rs.getString("id"), rs.getString("event_seq"), rs.getString("event_id")),
 				this.appId, functionId, status.name(), time(from), time(to));
+	}
+
+	@Override
+	public int countReplayableRuns(String functionId, RunStatus status, Instant from, Instant to) {
+		Integer count = this.jdbc.queryForObject(sql(Sql.COUNT_REPLAYABLE_RUNS), Integer.class, this.appId, functionId,
+				status.name(), time(from), time(to));
+		return (count != null) ? count : 0;
 	}
 
 	@Override

@@ -20,9 +20,9 @@ import org.springframework.jdbc.core.RowCallbackHandler;
 
 import dev.fanout.store.AcceptedEvents;
 import dev.fanout.store.ClaimedRun;
-import dev.fanout.store.PendingWait;
 import dev.fanout.store.RunEnd;
 import dev.fanout.store.RunStep;
+import dev.fanout.store.WaitLookup;
 
 /**
  * PostgreSQL: claims with {@code FOR UPDATE SKIP LOCKED} in a materialized CTE, event
@@ -43,7 +43,7 @@ final class PostgresDialect extends Dialect {
 			)
 			UPDATE fanout_runs r
 			SET status = 'RUNNING', lease_owner = ?, due_at = ?, attempts = r.attempts + 1,
-				started_at = COALESCE(r.started_at, ?)
+				started_at = COALESCE(r.started_at, ?), """ + Sql.Columns.claimCounts("r") + """
 			FROM next, fanout_events e
 			WHERE r.id = next.id AND e.seq = r.event_seq
 			RETURNING
@@ -249,7 +249,7 @@ final class PostgresDialect extends Dialect {
 	@Override
 	List<ClaimedRun> claim(JdbcOperations jdbc, String appId, SqlArray functionIds, int limit, String owner,
 			OffsetDateTime now, OffsetDateTime leaseUntil) {
-		return jdbc.query(this.claim, Rows.CLAIMED_RUN, now, appId, functionIds, limit, owner, leaseUntil, now);
+		return jdbc.query(this.claim, Rows.CLAIMED_RUN, now, appId, functionIds, limit, owner, leaseUntil, now, now);
 	}
 
 	@Override
@@ -328,11 +328,11 @@ final class PostgresDialect extends Dialect {
 	 * none of the rows its CTEs insert, which is why no matcher may be among them.
 	 */
 	@Override
-	List<PendingWait> insertAndFindWaits(JdbcOperations jdbc, List<RowsInsert> inserts, SqlArray eventNames,
+	WaitLookup insertAndFindWaits(JdbcOperations jdbc, List<RowsInsert> inserts, SqlArray eventNames,
 			OffsetDateTime now) {
 		String pendingWaits = statements().get(Sql.PENDING_WAITS);
 		if (inserts.isEmpty()) {
-			return jdbc.query(pendingWaits, Rows.PENDING_WAIT, eventNames, now);
+			return jdbc.query(pendingWaits, WaitLookups.INSTANCE, eventNames, now, eventNames);
 		}
 		StringBuilder sql = new StringBuilder("WITH ");
 		List<Object> args = new ArrayList<>();
@@ -347,7 +347,8 @@ final class PostgresDialect extends Dialect {
 		}
 		args.add(eventNames);
 		args.add(now);
-		return jdbc.query(sql.append(' ').append(pendingWaits).toString(), Rows.PENDING_WAIT, args.toArray());
+		args.add(eventNames);
+		return jdbc.query(sql.append(' ').append(pendingWaits).toString(), WaitLookups.INSTANCE, args.toArray());
 	}
 
 	@Override

@@ -37,13 +37,13 @@ final class Rows {
 	/** Reads {@link Sql.Columns#RUN_WITH_EVENT}. */
 	static final RowMapper<ClaimedRun> CLAIMED_RUN = (rs, n) -> new ClaimedRun(rs.getString("id"),
 			rs.getString("function_id"), rs.getInt("attempts"), rs.getInt("failures"), rs.getInt("retry_attempt"),
-			nullableInstant(rs, "started_at"), rs.getBoolean("cancel_requested"), rs.getString("parent_run_id"),
-			rs.getString("parent_step_key"), event(rs, "event_id"));
+			rs.getInt("idle_claims"), nullableInstant(rs, "started_at"), rs.getBoolean("cancel_requested"),
+			rs.getString("parent_run_id"), rs.getString("parent_step_key"), event(rs, "event_id"));
 
-	static final RowMapper<PendingWait> PENDING_WAIT = (rs, n) -> new PendingWait(
-			new NewWait(rs.getString("run_id"), rs.getString("step_key"), rs.getString("kind"),
-					rs.getString("event_name"), rs.getString("match_expr"), instant(rs, "expires_at")),
-			CLAIMED_RUN.mapRow(rs, n));
+	static final RowMapper<PendingWait> PENDING_WAIT = (rs,
+			n) -> new PendingWait(new NewWait(rs.getString("run_id"), rs.getString("step_key"), rs.getString("kind"),
+					rs.getString("event_name"), rs.getString("match_expr"), instant(rs, "expires_at"),
+					rs.getString("match_on"), rs.getString("match_key")), CLAIMED_RUN.mapRow(rs, n));
 
 	static final RowMapper<RegisteredFunction> FUNCTION = (rs, n) -> new RegisteredFunction(rs.getString("app_id"),
 			rs.getString("function_id"), rs.getString("name"), rs.getString("triggers"), rs.getString("filter_expr"),
@@ -89,7 +89,7 @@ final class Rows {
 	static Object[] eventValues(NewEvent row) {
 		StoredEvent event = row.event();
 		return new Object[] { event.seq(), event.id(), event.name(), event.data(), event.user(), time(event.ts()),
-				event.v(), time(row.receivedAt()), row.duplicate() };
+				event.v(), time(row.receivedAt()), false };
 	}
 
 	/**
@@ -103,7 +103,8 @@ final class Rows {
 		return new Object[] { run.id(), run.appId(), run.functionId(), run.eventSeq(), run.eventId(),
 				(started ? RunStatus.RUNNING : RunStatus.QUEUED).name(), started ? 1 : 0, 0, 0, time(run.dueAt()),
 				time(run.createdAt()), false, nullableTime(run.deadlineAt()), run.deadlineReason(), run.parentRunId(),
-				run.parentStepKey(), run.leaseOwner(), started ? time(run.createdAt()) : null };
+				run.parentStepKey(), run.leaseOwner(), started ? time(run.createdAt()) : null, started ? 1 : 0,
+				started ? time(run.createdAt()) : null };
 	}
 
 	/**
@@ -113,7 +114,7 @@ final class Rows {
 	 */
 	static Object[] waitValues(NewWait wait) {
 		return new Object[] { wait.runId(), wait.stepKey(), wait.kind(), wait.eventName(), wait.match(),
-				time(wait.expiresAt()) };
+				time(wait.expiresAt()), wait.matchOn(), wait.matchKey() };
 	}
 
 	/**

@@ -60,6 +60,7 @@ final class RunViews {
 	List<RunInfo> runs(RunQuery query) {
 		StringBuilder sql = new StringBuilder(this.statements.get(Sql.SELECT_RUNS));
 		List<Object> args = new ArrayList<>();
+		where(sql, args, " AND app_id = ?", query.applicationId());
 		where(sql, args, " AND function_id = ?", query.functionId());
 		if (!query.statuses().isEmpty()) {
 			sql.append(" AND status = ANY (?)");

@@ -19,19 +19,46 @@ enum Sql {
 	SELECT_RUN_WITH_EVENT("SELECT " + Columns.RUN_WITH_EVENT
 			+ " FROM fanout_runs r JOIN fanout_events e ON e.seq = r.event_seq WHERE r.id = ?"),
 
-	PENDING_WAITS("SELECT w.run_id, w.step_key, w.kind, w.event_name, w.match_expr, w.expires_at, "
-			+ Columns.RUN_WITH_EVENT + """
-					FROM fanout_waits w
-					JOIN fanout_runs r ON r.id = w.run_id
-					JOIN fanout_events e ON e.seq = r.event_seq
-					WHERE w.event_name = ANY (?) AND w.expires_at > ?
-					ORDER BY w.run_id, w.step_key
-					"""),
+	/**
+	 * The matchers an event of these names may match that are found by no key, with their
+	 * runs' triggers; then, as rows of kind {@code p}, the paths of those found by key,
+	 * for the send to look those up by its events' values.
+	 */
+	PENDING_WAITS("SELECT 'w' AS row_kind, " + Columns.PENDING_WAIT + """
+			FROM fanout_waits w
+			JOIN fanout_runs r ON r.id = w.run_id
+			JOIN fanout_events e ON e.seq = r.event_seq
+			WHERE w.event_name = ANY (?) AND w.match_on IS NULL AND w.expires_at > ?
+			UNION ALL
+			SELECT 'p', NULL, NULL, NULL, k.event_name, NULL, NULL, k.match_on, NULL,
+				NULL, NULL, 0, 0, 0, 0, NULL, FALSE, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL
+			FROM (
+				SELECT DISTINCT event_name, match_on FROM fanout_waits
+				WHERE event_name = ANY (?) AND match_on IS NOT NULL
+			) AS k
+			ORDER BY 1, 2, 3
+			"""),
 
-	EVENTS_SINCE("""
-			SELECT seq, id, name, data, user_data, ts, v FROM fanout_events
-			WHERE name = ? AND received_at >= ? AND seq > ? AND duplicate = FALSE
-			ORDER BY seq
+	/** The matchers found by key for the given (event name, path, key) triples. */
+	KEYED_WAITS("SELECT " + Columns.PENDING_WAIT + """
+			FROM fanout_waits w
+			JOIN unnest(?, ?, ?) AS k (event_name, match_on, match_key)
+				ON w.event_name = k.event_name AND w.match_on = k.match_on AND w.match_key = k.match_key
+			JOIN fanout_runs r ON r.id = w.run_id
+			JOIN fanout_events e ON e.seq = r.event_seq
+			WHERE w.expires_at > ?
+			ORDER BY w.run_id, w.step_key
+			"""),
+
+	/**
+	 * A page of a name's events after a position, in the order of the name's index (the
+	 * name is in the order so that H2 reads it from the index too), so that a page reads
+	 * its own rows, not all those after it.
+	 */
+	EVENTS_AFTER("""
+			SELECT seq, id, name, data, user_data, ts, v, received_at FROM fanout_events
+			WHERE name = ? AND (received_at, seq) > (?, ?) AND duplicate = FALSE
+			ORDER BY name, received_at, seq
 			LIMIT ?
 			"""),
 
@@ -41,12 +68,12 @@ enum Sql {
 	/** The start of a multi-row insert of runs, before its {@code VALUES} rows. */
 	INSERT_RUNS("INSERT INTO fanout_runs (id, app_id, function_id, event_seq, event_id, status, attempts, failures, "
 			+ "retry_attempt, due_at, created_at, cancel_requested, deadline_at, deadline_reason, parent_run_id, "
-			+ "parent_step_key, lease_owner, started_at) VALUES "),
+			+ "parent_step_key, lease_owner, started_at, idle_claims, claimed_at) VALUES "),
 
 	/** The start of a multi-row insert of matchers, before its {@code VALUES} rows. */
 	INSERT_WAITS("INSERT INTO fanout_waits (" + Columns.WAITS + ") VALUES "),
 
-	INSERT_WAIT("INSERT INTO fanout_waits (" + Columns.WAITS + ") VALUES (?, ?, ?, ?, ?, ?)"),
+	INSERT_WAIT("INSERT INTO fanout_waits (" + Columns.WAITS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?)"),
 
 	DELETE_WAIT("DELETE FROM fanout_waits WHERE run_id = ? AND kind = 'event' AND step_key = ?"),
 
@@ -63,7 +90,7 @@ enum Sql {
 			"""),
 
 	PARK("""
-			UPDATE fanout_runs SET status = ?, due_at = ?, lease_owner = NULL
+			UPDATE fanout_runs SET status = ?, due_at = ?, lease_owner = NULL, idle_claims = 0
 			WHERE id = ? AND lease_owner = ? AND cancel_requested = FALSE
 			"""),
 
@@ -137,13 +164,15 @@ enum Sql {
 	 */
 	UNCLAIM("""
 			UPDATE fanout_runs SET status = 'QUEUED', lease_owner = NULL, due_at = ?, attempts = attempts - 1,
-				started_at = CASE WHEN attempts = 1 THEN NULL ELSE started_at END
+				started_at = CASE WHEN attempts = 1 THEN NULL ELSE started_at END,
+				idle_claims = GREATEST(idle_claims - 1, 0)
 			WHERE lease_owner = ? AND id = ANY (?)
 			"""),
 
 	REQUEUE("""
 			UPDATE fanout_runs
-			SET status = 'QUEUED', lease_owner = NULL, due_at = ?, failures = ?, retry_attempt = ?, error = ?
+			SET status = 'QUEUED', lease_owner = NULL, due_at = ?, failures = ?, retry_attempt = ?, error = ?,
+				idle_claims = 0
 			WHERE id = ? AND lease_owner = ? AND cancel_requested = FALSE
 			"""),
 
@@ -158,6 +187,13 @@ enum Sql {
 			"""
 					SELECT step_key, position, status, output, output_type, error, error_stack, attempts, wake_at, started_at, ended_at
 					FROM fanout_steps WHERE run_id = ?
+					"""),
+
+	/** One step, locked: a send resolving it waits until this transaction ends. */
+	LOCK_STEP(
+			"""
+					SELECT step_key, position, status, output, output_type, error, error_stack, attempts, wake_at, started_at, ended_at
+					FROM fanout_steps WHERE run_id = ? AND step_key = ? FOR UPDATE
 					"""),
 
 	SELECT_STEPS_OF_RUNS(
@@ -181,6 +217,11 @@ enum Sql {
 			FROM fanout_runs WHERE event_id = ? ORDER BY id
 			"""),
 
+	COUNT_REPLAYABLE_RUNS("""
+			SELECT COUNT(*) FROM fanout_runs
+			WHERE app_id = ? AND function_id = ? AND status = ? AND created_at >= ? AND created_at < ?
+			"""),
+
 	/**
 	 * Locked, so that retention cannot delete a run, and then its event, while a replay
 	 * creates a new run from that event; concurrent replays of the same runs take turns.
@@ -196,7 +237,7 @@ enum Sql {
 			UPDATE fanout_runs
 			SET status = 'QUEUED', due_at = ?, lease_owner = NULL, failures = 0, retry_attempt = 0,
 				cancel_requested = FALSE, deadline_at = NULL, deadline_reason = NULL, output = NULL, error = NULL,
-				error_stack = NULL, ended_at = NULL
+				error_stack = NULL, ended_at = NULL, idle_claims = 0
 			WHERE id = ? AND status = ?
 			"""),
 
@@ -361,16 +402,37 @@ enum Sql {
 		/**
 		 * The columns of a run with its event, as {@link Rows#CLAIMED_RUN} reads them.
 		 */
+		/**
+		 * How a claim counts the claims in a row that recorded nothing: the first claim
+		 * after progress (a requeue or a pause reset the count) is the first in a row;
+		 * otherwise a step completed since the previous claim, by its holder, is progress
+		 * too. Its parameter is the claim's time.
+		 * @param run how the claim's statement names the run row
+		 * @return the assignments
+		 */
+		static String claimCounts(String run) {
+			return """
+					idle_claims = CASE WHEN %1$s.idle_claims = 0 OR EXISTS (
+						SELECT 1 FROM fanout_steps s WHERE s.run_id = %1$s.id AND s.ended_at >= %1$s.claimed_at)
+						THEN 1 ELSE %1$s.idle_claims + 1 END,
+					claimed_at = ?""".formatted(run);
+		}
+
 		static final String RUN_WITH_EVENT = """
-				r.id, r.function_id, r.attempts, r.failures, r.retry_attempt, r.started_at, r.cancel_requested,
-				r.parent_run_id, r.parent_step_key, e.id AS event_id, e.name, e.data, e.user_data, e.ts, e.v, e.seq
+				r.id, r.function_id, r.attempts, r.failures, r.retry_attempt, r.idle_claims, r.started_at,
+				r.cancel_requested, r.parent_run_id, r.parent_step_key, e.id AS event_id, e.name, e.data, e.user_data,
+				e.ts, e.v, e.seq
 				""";
+
+		/** A matcher and its run's trigger, as {@link Rows#PENDING_WAIT} reads them. */
+		static final String PENDING_WAIT = "w.run_id, w.step_key, w.kind, w.event_name, w.match_expr, w.expires_at, "
+				+ "w.match_on, w.match_key, " + RUN_WITH_EVENT;
 
 		/** The columns of a step, in the order of {@link Rows#stepValues}. */
 		static final String STEPS = "run_id, step_key, position, status, output, output_type, error, error_stack, "
 				+ "attempts, wake_at, started_at, ended_at";
 
-		static final String WAITS = "run_id, step_key, kind, event_name, match_expr, expires_at";
+		static final String WAITS = "run_id, step_key, kind, event_name, match_expr, expires_at, match_on, match_key";
 
 		static final String FUNCTIONS = "app_id, function_id, name, triggers, filter_expr, cancel_on, "
 				+ "start_timeout_ms, registered_at, last_seen";

@@ -33,11 +33,7 @@ final class Statements {
 	 * characters (it is put into SQL as it is)
 	 */
 	static Statements forPrefix(String prefix, Map<Sql, String> variants) {
-		if (!prefix.matches("[A-Za-z_][A-Za-z0-9_]{0,30}")) {
-			throw new IllegalArgumentException("fanout.jdbc.table-prefix must be letters, digits and underscores "
-					+ "starting with a letter or underscore, at most 31 characters: '" + prefix + "'");
-		}
-		return new Statements(prefix, variants);
+		return new Statements(TablePrefix.check(prefix), variants);
 	}
 
 	/**

@@ -11,7 +11,9 @@ create table if not exists fanout_events (
     duplicate boolean not null
 );
 create index if not exists fanout_events_id_idx on fanout_events (id);
-create index if not exists fanout_events_name_idx on fanout_events (name, received_at);
+-- A wait's look-back reads the events of a name page by page in this order.
+drop index if exists fanout_events_name_idx;
+create index if not exists fanout_events_name_time_idx on fanout_events (name, received_at, seq);
 -- Retention finds old events by this.
 create index if not exists fanout_events_received_idx on fanout_events (received_at);
 
@@ -44,9 +46,16 @@ create table if not exists fanout_runs (
     created_at timestamp with time zone not null,
     started_at timestamp with time zone,
     ended_at timestamp with time zone,
+    -- Claims in a row that recorded nothing (no step, no outcome), and when the last was made: a run
+    -- claimed more than its retries + 1 times so is failed, as one that crashes whoever runs it.
+    idle_claims integer not null default 0,
+    claimed_at timestamp with time zone,
     -- Writes to a running run are fenced by its lease owner alone (see Statements).
     constraint fanout_runs_lease_check check ((lease_owner is not null) = (status = 'RUNNING'))
 );
+-- Tables created by an earlier version gain the columns added since.
+alter table fanout_runs add column if not exists idle_claims integer not null default 0;
+alter table fanout_runs add column if not exists claimed_at timestamp with time zone;
 create index if not exists fanout_runs_due_idx on fanout_runs (status, due_at);
 create index if not exists fanout_runs_deadline_idx on fanout_runs (deadline_at);
 create index if not exists fanout_runs_event_idx on fanout_runs (event_id);
@@ -78,9 +87,17 @@ create table if not exists fanout_waits (
     event_name varchar(256) not null,
     match_expr varchar(2000),
     expires_at timestamp with time zone not null,
+    -- For a match of the form async.<path> == event.<path>: the path on the arriving event, and the
+    -- value the run's trigger gives the other side, so that a send finds the matchers its events
+    -- match by key rather than by reading every matcher of the name.
+    match_on varchar(300),
+    match_key varchar(512),
     primary key (run_id, kind, step_key)
 );
+alter table fanout_waits add column if not exists match_on varchar(300);
+alter table fanout_waits add column if not exists match_key varchar(512);
 create index if not exists fanout_waits_event_idx on fanout_waits (event_name);
+create index if not exists fanout_waits_key_idx on fanout_waits (event_name, match_on, match_key);
 
 -- Replay requests already carried out, so a repeated request queues nothing more.
 create table if not exists fanout_replays (

@@ -25,6 +25,7 @@ import dev.fanout.testsupport.TestDatabase;
 
 import static dev.fanout.testsupport.TestEngine.awaiting;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
 
 /**
@@ -103,6 +104,25 @@ class GroupCommitTests {
 		assertThat(ok2.get()).isEqualTo(3);
 		assertThatIllegalStateException().isThrownBy(() -> join(bad)).withMessage("this write is broken");
 		assertThat(this.jdbc.queryForList("SELECT id FROM writes ORDER BY id", Integer.class)).containsExactly(0, 1, 3);
+	}
+
+	@Test
+	void anErrorFailsItsWholeBatchAndTheWriterGoesOn() throws Exception {
+		CountDownLatch release = new CountDownLatch(1);
+		CompletableFuture<Integer> first = blockedFirstWrite(release);
+		CompletableFuture<Integer> ok = submit(() -> insert(1));
+		CompletableFuture<Integer> bad = submit(() -> {
+			insert(2);
+			throw new OutOfMemoryError("injected");
+		});
+		awaiting().until(() -> this.group.waiting() == 2);
+		release.countDown();
+		assertThat(first.get()).isZero();
+		assertThatExceptionOfType(GroupCommit.BatchFailedException.class).isThrownBy(() -> join(ok))
+			.withMessageContaining("injected");
+		assertThatExceptionOfType(GroupCommit.BatchFailedException.class).isThrownBy(() -> join(bad));
+		assertThat(this.group.commit(() -> insert(3))).as("the writer goes on").isEqualTo(3);
+		assertThat(this.jdbc.queryForList("SELECT id FROM writes ORDER BY id", Integer.class)).containsExactly(0, 3);
 	}
 
 	@Test

@@ -38,12 +38,14 @@ class EngineSettingsTests {
 			.maxPayloadSize(1024)
 			.maxEventsPerSend(10)
 			.maxStepOutputSize(2048)
+			.maxRunOutputSize(4096)
 			.maxStepsPerRun(7)
 			.maxEventNameLength(32)
 			.completedRetention(Duration.ofDays(1))
 			.failedRetention(Duration.ofDays(2))
 			.tablePrefix("acme_")
 			.replayRate(5)
+			.replayMaxRuns(50)
 			.build();
 		assertEveryComponentDiffers(changed, EngineSettings.DEFAULTS);
 		assertEveryComponentDiffers(changed.limits(), EngineSettings.DEFAULTS.limits());

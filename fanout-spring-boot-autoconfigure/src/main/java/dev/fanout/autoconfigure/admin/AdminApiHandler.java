@@ -46,6 +46,7 @@ final class AdminApiHandler {
 
 	ServerResponse runs(ServerRequest request) {
 		RunQuery.Builder query = RunQuery.builder()
+			.application(application(request))
 			.function(param(request, "function"))
 			.from(instant(request, "from"))
 			.to(instant(request, "to"))
@@ -67,6 +68,18 @@ final class AdminApiHandler {
 		body.put("runs", runs.stream().map(this::run).toList());
 		body.put("nextCursor", (runs.size() == built.limit()) ? runs.get(runs.size() - 1).runId() : null);
 		return ServerResponse.ok().body(body);
+	}
+
+	/**
+	 * The application whose runs a request lists: this one, unless it names another with
+	 * {@code app}, or every application with {@code app=*}.
+	 */
+	private @Nullable String application(ServerRequest request) {
+		String app = param(request, "app");
+		if (app == null) {
+			return this.engine.settings().appId();
+		}
+		return "*".equals(app) ? null : app;
 	}
 
 	ServerResponse run(ServerRequest request) {

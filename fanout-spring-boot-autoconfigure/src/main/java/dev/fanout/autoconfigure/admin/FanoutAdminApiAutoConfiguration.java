@@ -27,7 +27,8 @@ import dev.fanout.engine.FanoutEngine;
 /**
  * The admin API under {@code {fanout.http.base-path}/api}, when
  * {@code fanout.dashboard.enabled=true} in a servlet web application: list runs, read
- * one, cancel it, replay runs, list functions. Access follows {@link AdminAccess}.
+ * one, cancel it, replay runs, list functions. Access follows {@link AdminAccess}: it
+ * fails closed.
  *
  * @since 0.1.0
  */
@@ -57,11 +58,17 @@ public final class FanoutAdminApiAutoConfiguration {
 						.POST("/runs/{runId}/cancel", handler::cancel)
 						.POST("/replays", handler::replay)
 						.GET("/functions", handler::functions))
-			.filter((request, next) -> access.allows(request.headers().firstHeader("Authorization"))
-					? next.handle(request)
-					: ServerResponse.status(HttpStatus.UNAUTHORIZED)
-						.header("WWW-Authenticate", "Bearer")
-						.body(Map.of("error", "The admin API needs the admin token as a bearer token", "status", 401)))
+			.filter((request, next) -> {
+				AdminAccess.Refusal refusal = access.check(request);
+				if (refusal == null) {
+					return next.handle(request);
+				}
+				ServerResponse.BodyBuilder response = ServerResponse.status(refusal.status());
+				if (refusal.status() == HttpStatus.UNAUTHORIZED) {
+					response.header("WWW-Authenticate", "Bearer");
+				}
+				return response.body(Map.of("error", refusal.message(), "status", refusal.status().value()));
+			})
 			.onError(IllegalArgumentException.class, (error, request) -> AdminApiHandler.badRequest(error))
 			.onError(HttpMessageNotReadableException.class, (error, request) -> AdminApiHandler.badRequest(error))
 			.build();

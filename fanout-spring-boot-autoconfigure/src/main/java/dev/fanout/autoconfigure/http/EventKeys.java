@@ -5,6 +5,8 @@ import java.security.MessageDigest;
 import java.util.List;
 
 import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.util.StringUtils;
 
 /**
@@ -13,12 +15,22 @@ import org.springframework.util.StringUtils;
  */
 final class EventKeys {
 
+	private static final Logger logger = LoggerFactory.getLogger(EventKeys.class);
+
+	/** Shorter keys can be guessed; the API still serves them, with a warning. */
+	static final int MIN_KEY_LENGTH = 16;
+
 	private final List<byte[]> keys;
 
 	EventKeys(List<String> keys) {
 		this.keys = usable(keys).stream().map((key) -> key.getBytes(StandardCharsets.UTF_8)).toList();
 		if (this.keys.isEmpty()) {
 			throw new IllegalArgumentException("fanout.http.event-keys must hold at least one key");
+		}
+		long tooShort = usable(keys).stream().filter((key) -> key.length() < MIN_KEY_LENGTH).count();
+		if (tooShort > 0) {
+			logger.warn("fanout.http.event-keys has {} key(s) shorter than {} characters: use long random keys",
+					tooShort, MIN_KEY_LENGTH);
 		}
 	}
 

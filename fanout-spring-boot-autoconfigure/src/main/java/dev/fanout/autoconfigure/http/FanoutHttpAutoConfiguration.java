@@ -1,8 +1,5 @@
 package dev.fanout.autoconfigure.http;
 
-import java.util.List;
-import java.util.function.Function;
-
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
@@ -18,12 +15,9 @@ import org.springframework.web.servlet.function.RouterFunctions;
 import org.springframework.web.servlet.function.ServerResponse;
 import tools.jackson.databind.json.JsonMapper;
 
-import dev.fanout.Event;
 import dev.fanout.EventSender;
-import dev.fanout.SendResult;
 import dev.fanout.autoconfigure.FanoutAutoConfiguration;
 import dev.fanout.autoconfigure.FanoutProperties;
-import dev.fanout.engine.sending.OnceSender;
 
 /**
  * Auto-configuration of the HTTP event API, {@code POST {fanout.http.base-path}/e/{key}},
@@ -47,7 +41,7 @@ public final class FanoutHttpAutoConfiguration {
 		JsonMapper mapper = jsonMapper.getIfAvailable(() -> JsonMapper.builder().build());
 		FanoutProperties.Events events = properties.getEvents();
 		EventApiHandler handler = new EventApiHandler(new EventKeys(properties.getHttp().getEventKeys()),
-				new EventRequestReader(mapper, events.getMaxBatchSize()), sendOnce(sender), mapper,
+				new EventRequestReader(mapper, events.getMaxBatchSize()), sender::sendAll, mapper,
 				EventApiHandler.maxBodySize(events.getMaxPayloadSize().toBytes()));
 		FanoutProperties.Http http = properties.getHttp();
 		return RouterFunctions.route()
@@ -55,18 +49,6 @@ public final class FanoutHttpAutoConfiguration {
 			.POST(http.path("/e"), handler::missingKey)
 			.POST(http.path("/e/"), handler::missingKey)
 			.build();
-	}
-
-	/**
-	 * The sender of one request's events. fanout's own sender does not store an event it
-	 * has already seen again, so that a retried request stores nothing twice; a sender
-	 * the application defined gets the plain {@link EventSender#sendAll(List)}.
-	 */
-	private static Function<List<Event>, SendResult> sendOnce(EventSender sender) {
-		if (sender instanceof OnceSender fanout) {
-			return fanout::sendAllOnce;
-		}
-		return sender::sendAll;
 	}
 
 }

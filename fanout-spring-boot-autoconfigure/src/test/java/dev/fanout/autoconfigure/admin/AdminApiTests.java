@@ -15,6 +15,7 @@ import org.junit.jupiter.params.provider.EnumSource;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
+import dev.fanout.Event;
 import dev.fanout.EventFunction;
 import dev.fanout.EventSender;
 import dev.fanout.FanoutAdmin;
@@ -22,8 +23,13 @@ import dev.fanout.RunInfo;
 import dev.fanout.RunStatus;
 import dev.fanout.StepContext;
 import dev.fanout.autoconfigure.RunningApp;
+import dev.fanout.engine.FanoutEngine;
+import dev.fanout.engine.function.Backoff;
+import dev.fanout.engine.settings.EngineSettings;
+import dev.fanout.json.JacksonPayloadSerializer;
 import dev.fanout.testsupport.FreshDatabase;
 import dev.fanout.testsupport.TestDatabase;
+import dev.fanout.testsupport.TestFunctions;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatException;
@@ -149,6 +155,79 @@ class AdminApiTests {
 
 	@ParameterizedTest
 	@EnumSource(TestDatabase.class)
+	void onLoopbackServesOnlyLocalRequestsAddressedToALoopbackHost(TestDatabase database) {
+		RunningApp app = start(database);
+		assertThat(app.statusWithHost("/fanout/api/functions", "localhost:8080")).isEqualTo(200);
+		assertThat(app.statusWithHost("/fanout/api/functions", "[::1]")).isEqualTo(200);
+		assertThat(app.statusWithHost("/fanout/api/functions", "evil.example")).as("a DNS-rebinding page")
+			.isEqualTo(403);
+		HttpResponse<String> proxied = app.get("/fanout/api/functions", "X-Forwarded-For", "203.0.113.9");
+		assertThat(json(proxied, 403).get("error").asString())
+			.isEqualTo("The admin API is served only to this machine, at localhost, without a proxy");
+		assertThat(app.get("/fanout/api/functions", "Forwarded", "for=203.0.113.9").statusCode()).isEqualTo(403);
+	}
+
+	@ParameterizedTest
+	@EnumSource(TestDatabase.class)
+	void refusesChangesThatAreNotJson(TestDatabase database) {
+		RunningApp app = start(database);
+		String runId = app.bean(EventSender.class).send("app/nap.requested", Map.of()).runIds().get(0);
+		await().until(() -> app.bean(FanoutAdmin.class).run(runId).orElseThrow().status() == RunStatus.SLEEPING);
+		HttpResponse<String> form = app.postAs("/fanout/api/runs/" + runId + "/cancel",
+				"application/x-www-form-urlencoded", "confirm=yes");
+		assertThat(json(form, 415).get("error").asString())
+			.isEqualTo("A request that changes something needs Content-Type: application/json");
+		assertThat(app.postAs("/fanout/api/replays", "text/plain", "{\"function\": \"nap\"}").statusCode())
+			.isEqualTo(415);
+		assertThat(app.bean(FanoutAdmin.class).run(runId).orElseThrow().status()).isEqualTo(RunStatus.SLEEPING);
+	}
+
+	@ParameterizedTest
+	@EnumSource(TestDatabase.class)
+	void refusesAReplayOverTheLimitNamingTheCount(TestDatabase database) {
+		RunningApp app = start(database, "fanout.replay.max-runs=1");
+		List<String> failed = failInvoices(app, 2);
+		JsonNode refused = json(
+				app.post("/fanout/api/replays", "{\"id\": \"too-many\", \"function\": \"send-invoice\"}"), 400);
+		assertThat(refused.get("error").asString())
+			.isEqualTo("The replay selects 2 runs of 'send-invoice', more than fanout.replay.max-runs (1): narrow it "
+					+ "with a time range, or raise the limit");
+		for (String runId : failed) {
+			assertThat(app.bean(FanoutAdmin.class).run(runId).orElseThrow().status()).isEqualTo(RunStatus.FAILED);
+		}
+		String from = app.bean(FanoutAdmin.class).run(failed.get(1)).orElseThrow().createdAt().toString();
+		JsonNode narrowed = json(app.post("/fanout/api/replays", """
+				{"id": "too-many", "function": "send-invoice", "from": "%s", "mode": "RESUME"}""".formatted(from)),
+				200);
+		assertThat(narrowed.get("runIds").valueStream().map(JsonNode::asString)).containsExactly(failed.get(1));
+	}
+
+	@ParameterizedTest
+	@EnumSource(TestDatabase.class)
+	void listsThisApplicationsRunsUnlessTheRequestNamesAnother(TestDatabase database) {
+		FreshDatabase db = database.create();
+		this.resources.add(db);
+		RunningApp app = RunningApp.start(db, List.of(Invoices.class, Nap.class), "fanout.dashboard.enabled=true",
+				"fanout.app-id=invoicing");
+		this.resources.add(app);
+		FanoutEngine billing = FanoutEngine.builder(db.dataSource(), db.transactionManager())
+			.settings(EngineSettings.builder("billing").pollInterval(Duration.ofMillis(50)).build())
+			.functions(TestFunctions.definitions(Backoff.defaults(), new JacksonPayloadSerializer(), new Billing()))
+			.build();
+		billing.start();
+		this.resources.add(billing::stop);
+		String billed = billing.sender().send(Event.of("app/invoice.paid", Map.of())).runIds().get(0);
+		await().until(() -> billing.admin().run(billed).orElseThrow().status() == RunStatus.COMPLETED);
+		String own = failInvoices(app, 1).get(0);
+		assertThat(json(app.get("/fanout/api/runs"), 200).get("runs").findValuesAsString("runId")).containsExactly(own);
+		assertThat(json(app.get("/fanout/api/runs?app=billing"), 200).get("runs").findValuesAsString("runId"))
+			.containsExactly(billed);
+		assertThat(json(app.get("/fanout/api/runs?app=*"), 200).get("runs").findValuesAsString("runId"))
+			.containsExactlyInAnyOrder(own, billed);
+	}
+
+	@ParameterizedTest
+	@EnumSource(TestDatabase.class)
 	void servesNothingUnlessEnabled(TestDatabase database) {
 		FreshDatabase db = database.create();
 		this.resources.add(db);
@@ -220,6 +299,15 @@ class AdminApiTests {
 				}
 				this.deliveries.incrementAndGet();
 			});
+		}
+
+	}
+
+	static class Billing {
+
+		@EventFunction(id = "record-payment", event = "app/invoice.paid")
+		String record() {
+			return "recorded";
 		}
 
 	}

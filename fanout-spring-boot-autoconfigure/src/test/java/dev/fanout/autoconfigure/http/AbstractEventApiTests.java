@@ -235,6 +235,50 @@ abstract class AbstractEventApiTests {
 	}
 
 	@Test
+	void aStringNoDatabaseStoresAsItIsIsRefusedWith400NamingTheField() {
+		String name = uniqueName();
+		List<Integer> before = this.server.rowCounts();
+		List<String> bodies = List.of("{\"name\": \"%s\", \"id\": \"a\\u0000b\"}",
+				"{\"name\": \"%s\", \"id\": \"a\\ud800\"}",
+				"[{\"name\": \"%s\"}, {\"name\": \"%1$s\", \"data\": {\"user\": {\"name\": \"Ada\\u0000\"}}}]",
+				"{\"name\": \"%s\", \"user\": {\"id\": \"\\udc00\"}}", "{\"name\": \"%s\", \"v\": \"1\\u0000\"}");
+		List<String> fields = List.of("id contains a NUL character", "id contains an unpaired UTF-16 surrogate",
+				"Event 1 ('" + name + "'): data.user.name contains a NUL character",
+				"user.id contains an unpaired UTF-16 surrogate", "v contains a NUL character");
+		for (int i = 0; i < bodies.size(); i++) {
+			HttpResponse<String> response = this.server.post(PATH + "new-key", bodies.get(i).formatted(name));
+			assertThat(response.statusCode()).as(response.body()).isEqualTo(400);
+			assertThat(EventApiServer.json(response).get("error").stringValue()).contains(fields.get(i));
+		}
+		assertThat(this.server.rowCounts()).isEqualTo(before);
+	}
+
+	@Test
+	void aTimestampMoreThanAYearAheadIsRefusedWith400NamingTs() {
+		long ts = Instant.now().plus(400, ChronoUnit.DAYS).toEpochMilli();
+		List<Integer> before = this.server.rowCounts();
+		HttpResponse<String> response = this.server.post(PATH + "new-key",
+				"{\"name\": \"" + uniqueName() + "\", \"ts\": " + ts + "}");
+		assertThat(response.statusCode()).isEqualTo(400);
+		assertThat(EventApiServer.json(response).get("error").stringValue()).contains(": ts ")
+			.contains("is more than a year ahead");
+		assertThat(this.server.rowCounts()).isEqualTo(before);
+	}
+
+	@Test
+	void anIdSeenBeforeIsNotStoredAgainAndGetsItsIdBack() {
+		String name = uniqueName();
+		String id = "once-" + UUID.randomUUID();
+		String body = "[{\"name\": \"%1$s\", \"id\": \"%2$s\"}, {\"name\": \"%1$s\", \"id\": \"%2$s\"}]".formatted(name,
+				id);
+		assertThat(EventApiServer.ids(this.server.post(PATH + "new-key", body))).containsExactly(id, id);
+		assertThat(EventApiServer.ids(this.server.post(PATH + "new-key", body))).containsExactly(id, id);
+		assertThat(this.server.eventRows(id)).hasSize(1);
+		this.server.awaitCompletedRun(id);
+		assertThat(this.server.admin().runsForEvent(id)).hasSize(1);
+	}
+
+	@Test
 	void reservedEventNamesAreRefusedWith400() {
 		HttpResponse<String> response = this.server.post(PATH + "new-key", event("fanout/function.failed"));
 		assertThat(response.statusCode()).isEqualTo(400);
