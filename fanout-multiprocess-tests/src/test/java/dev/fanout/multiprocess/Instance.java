@@ -38,7 +38,7 @@ final class Instance {
 		Path log = logs.resolve(name + ".log");
 		try {
 			Process process = new ProcessBuilder(command).redirectErrorStream(true)
-				.redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
+				.redirectOutput(ProcessBuilder.Redirect.to(log.toFile()))
 				.start();
 			return new Instance(name, process, log);
 		}

@@ -103,6 +103,23 @@ class MultiProcessTests {
 		int runs = 2 * EVENTS;
 		await().atMost(Duration.ofMinutes(5))
 			.pollInterval(Duration.ofSeconds(1))
+			.conditionEvaluationListener((condition) -> {
+				if (condition.getRemainingTimeInMS() < 1000) {
+					// About to time out: say where the runs are.
+					System.out.println(
+							"Runs, events: " + jdbc.queryForList("SELECT (SELECT COUNT(*) FROM fanout_runs) AS runs, "
+									+ "(SELECT COUNT(DISTINCT event_id) FROM fanout_runs) AS triggering, "
+									+ "(SELECT COUNT(*) FROM fanout_events) AS events, "
+									+ "(SELECT COUNT(*) FROM fanout_event_ids) AS ids"));
+					System.out.println("Events without runs: " + jdbc.queryForList(
+							"SELECT MIN(received_at) AS first, MAX(received_at) AS last, MIN(id) AS a, MAX(id) AS b "
+									+ "FROM fanout_events e WHERE NOT EXISTS (SELECT 1 FROM fanout_runs r WHERE r.event_id = e.id)"));
+					System.out.println("Runs by status: " + jdbc.queryForList(
+							"SELECT status, lease_owner, attempts, idle_claims, due_at < now() AS due, COUNT(*) AS runs "
+									+ "FROM fanout_runs WHERE status <> 'COMPLETED' "
+									+ "GROUP BY status, lease_owner, attempts, idle_claims, due_at < now()"));
+				}
+			})
 			.until(() -> count(jdbc, "SELECT COUNT(*) FROM fanout_runs WHERE status = 'COMPLETED'") == runs);
 		Duration took = Duration.between(loadStart, Instant.now());
 
@@ -169,7 +186,7 @@ class MultiProcessTests {
 		HikariDataSource db = freshDatabase();
 		List<String> properties = List.of("--fanout.worker.lease-duration=3s", "--fanout.worker.poll-interval=200ms");
 		for (int i = 1; i <= 3; i++) {
-			start("instance-" + i, properties);
+			start("crashing-" + i, properties);
 		}
 		awaitStarted();
 		EventSender sender = senderEngine(db).sender();
