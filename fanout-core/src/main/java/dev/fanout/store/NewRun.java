@@ -22,11 +22,12 @@ import org.jspecify.annotations.Nullable;
  * @param parentStepKey the invoking step, or {@code null}
  * @param leaseOwner the worker that starts it as soon as the insert commits, or
  * {@code null} to queue it
+ * @param flow its priority and the gates it passes to start
  * @since 0.1.0
  */
 public record NewRun(String id, String appId, String functionId, String eventSeq, String eventId, Instant dueAt,
 		Instant createdAt, @Nullable Instant deadlineAt, @Nullable String deadlineReason, @Nullable String parentRunId,
-		@Nullable String parentStepKey, @Nullable String leaseOwner) {
+		@Nullable String parentStepKey, @Nullable String leaseOwner, RunFlow flow) {
 
 	/**
 	 * Start describing a run of a function.
@@ -47,7 +48,7 @@ public record NewRun(String id, String appId, String functionId, String eventSeq
 	 */
 	public NewRun startedBy(String owner, Instant leaseUntil) {
 		return new NewRun(this.id, this.appId, this.functionId, this.eventSeq, this.eventId, leaseUntil, this.createdAt,
-				this.deadlineAt, this.deadlineReason, this.parentRunId, this.parentStepKey, owner);
+				this.deadlineAt, this.deadlineReason, this.parentRunId, this.parentStepKey, owner, this.flow);
 	}
 
 	/**
@@ -73,6 +74,8 @@ public record NewRun(String id, String appId, String functionId, String eventSeq
 		private @Nullable String parentRunId;
 
 		private @Nullable String parentStepKey;
+
+		private RunFlow flow = RunFlow.NONE;
 
 		private Builder(String id, String appId, String functionId) {
 			this.id = id;
@@ -117,6 +120,16 @@ public record NewRun(String id, String appId, String functionId, String eventSeq
 		}
 
 		/**
+		 * Set the run's priority and gates.
+		 * @param flow the flow keys
+		 * @return this builder
+		 */
+		public Builder flow(RunFlow flow) {
+			this.flow = flow;
+			return this;
+		}
+
+		/**
 		 * The run, queued.
 		 * @param dueAt when it may start
 		 * @param createdAt when it was created
@@ -128,7 +141,7 @@ public record NewRun(String id, String appId, String functionId, String eventSeq
 				throw new IllegalStateException("A run needs its triggering event: call triggeredBy first");
 			}
 			return new NewRun(this.id, this.appId, this.functionId, this.eventSeq, this.eventId, dueAt, createdAt,
-					this.deadlineAt, this.deadlineReason, this.parentRunId, this.parentStepKey, null);
+					this.deadlineAt, this.deadlineReason, this.parentRunId, this.parentStepKey, null, this.flow);
 		}
 
 	}

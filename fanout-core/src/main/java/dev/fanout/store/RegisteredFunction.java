@@ -17,12 +17,14 @@ import org.jspecify.annotations.Nullable;
  * @param cancelOn the cancellation rules, as a JSON array of {@code {event, match,
  * timeoutMillis}}
  * @param startTimeoutMillis the start timeout in milliseconds, or {@code null}
+ * @param flowControl its flow control, as JSON, or {@code null} for none
  * @param registeredAt when its application last registered it
  * @param lastSeen when its application was last seen running
  * @since 0.1.0
  */
 public record RegisteredFunction(String appId, String functionId, String name, String triggers, @Nullable String filter,
-		String cancelOn, @Nullable Long startTimeoutMillis, Instant registeredAt, Instant lastSeen) {
+		String cancelOn, @Nullable Long startTimeoutMillis, @Nullable String flowControl, Instant registeredAt,
+		Instant lastSeen) {
 
 	/**
 	 * Start describing a function of an application.
@@ -54,6 +56,8 @@ public record RegisteredFunction(String appId, String functionId, String name, S
 		private String cancelOn = "[]";
 
 		private @Nullable Long startTimeoutMillis;
+
+		private @Nullable String flowControl;
 
 		private Builder(String appId, String functionId, String name) {
 			this.appId = appId;
@@ -107,9 +111,19 @@ public record RegisteredFunction(String appId, String functionId, String name, S
 		 * @param at when its application registers it
 		 * @return the function
 		 */
+		/**
+		 * Set the function's flow control, as JSON.
+		 * @param flowControl the JSON, or {@code null} for none
+		 * @return this builder
+		 */
+		public Builder flowControl(@Nullable String flowControl) {
+			this.flowControl = flowControl;
+			return this;
+		}
+
 		public RegisteredFunction registeredAt(Instant at) {
 			return new RegisteredFunction(this.appId, this.functionId, this.name, this.triggers, this.filter,
-					this.cancelOn, this.startTimeoutMillis, at, at);
+					this.cancelOn, this.startTimeoutMillis, this.flowControl, at, at);
 		}
 
 	}

@@ -95,7 +95,8 @@ final class EventFunctionScanner implements SmartInitializingSingleton {
 		}
 		List<Duration> backoff = settings.getBackoff();
 		return new AnnotatedFunctions.Overrides(settings.getRetries(),
-				(backoff != null) ? new Backoff(backoff, this.properties.getRetry().getJitter()) : null);
+				(backoff != null) ? new Backoff(backoff, this.properties.getRetry().getJitter()) : null,
+				settings.getConcurrency());
 	}
 
 }

@@ -277,6 +277,21 @@ public class FanoutProperties {
 		 */
 		private @Nullable List<Duration> backoff;
 
+		/**
+		 * Most runs of the function executing at once, across every instance: replaces
+		 * the limit of its first {@code @Concurrency}, or sets one for the whole
+		 * function.
+		 */
+		private @Nullable Integer concurrency;
+
+		public @Nullable Integer getConcurrency() {
+			return this.concurrency;
+		}
+
+		public void setConcurrency(@Nullable Integer concurrency) {
+			this.concurrency = concurrency;
+		}
+
 		public boolean isEnabled() {
 			return this.enabled;
 		}

@@ -384,7 +384,7 @@ public final class FunctionTester {
 
 	private FunctionDefinition definition() {
 		return AnnotatedFunctions.of(Introspector.decapitalize(ClassUtils.getUserClass(this.bean).getSimpleName()),
-				this.bean, this.method, this.annotation, new AnnotatedFunctions.Overrides(this.retries, null),
+				this.bean, this.method, this.annotation, new AnnotatedFunctions.Overrides(this.retries, null, null),
 				VIRTUAL_BACKOFF, this.serializer);
 	}
 

@@ -73,6 +73,18 @@ public final class EventExpressions {
 	}
 
 	/**
+	 * The value of an expression with the given variables.
+	 * @param expression the expression
+	 * @param variables the variables, each a JSON object
+	 * @return the value, possibly {@code null}
+	 * @throws EvaluationException if it cannot be evaluated (a property of a missing
+	 * object, say)
+	 */
+	public static @Nullable Object valueOf(Expression expression, Map<String, Object> variables) {
+		return expression.getValue(CONTEXT, variables);
+	}
+
+	/**
 	 * An event as the JSON object expressions and system events see.
 	 * @param event the event
 	 * @return a map with id, name, data, user, ts (epoch milliseconds) and v

@@ -32,11 +32,13 @@ public final class AnnotatedFunctions {
 	 *
 	 * @param retries the retries, or {@code null} to keep the annotation's
 	 * @param backoff the backoff, or {@code null} for the default
+	 * @param concurrency the limit of the first {@code @Concurrency}, or of a new one, or
+	 * {@code null} to keep the annotations'
 	 */
-	public record Overrides(@Nullable Integer retries, @Nullable Backoff backoff) {
+	public record Overrides(@Nullable Integer retries, @Nullable Backoff backoff, @Nullable Integer concurrency) {
 
 		/** No overrides. */
-		public static final Overrides NONE = new Overrides(null, null);
+		public static final Overrides NONE = new Overrides(null, null, null);
 
 	}
 
@@ -95,7 +97,8 @@ public final class AnnotatedFunctions {
 				RetrySupport.retryableClassifier(List.of(annotation.noRetryFor())), backoff,
 				FunctionInvoker.of(bean, method, serializer), source, cancelRules(method),
 				(timeouts != null) ? optionalDuration(timeouts.start(), "@Timeouts start") : null,
-				(timeouts != null) ? optionalDuration(timeouts.finish(), "@Timeouts finish") : null, cron);
+				(timeouts != null) ? optionalDuration(timeouts.finish(), "@Timeouts finish") : null, cron,
+				FlowControls.read(method, overrides.concurrency()));
 	}
 
 	private static List<FunctionDefinition.CancelRule> cancelRules(Method method) {

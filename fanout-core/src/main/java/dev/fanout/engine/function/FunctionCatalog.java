@@ -38,6 +38,9 @@ public final class FunctionCatalog {
 	private static final TypeReference<List<Map<String, Object>>> RULES = new TypeReference<>() {
 	};
 
+	private static final TypeReference<Map<String, Object>> MAP = new TypeReference<>() {
+	};
+
 	private final String appId;
 
 	private final LocalFunctions local;
@@ -88,7 +91,7 @@ public final class FunctionCatalog {
 	}
 
 	public Target local(FunctionDefinition function) {
-		return new Target(this.appId, function.id(), function.cancelOn(), function.startTimeout());
+		return new Target(this.appId, function.id(), function.cancelOn(), function.startTimeout(), function.flow());
 	}
 
 	/**
@@ -115,6 +118,7 @@ public final class FunctionCatalog {
 				.filter((function.filter() != null) ? function.filter().getExpressionString() : null)
 				.cancelOn(this.serializer.serialize(rules))
 				.startTimeoutMillis((function.startTimeout() != null) ? function.startTimeout().toMillis() : null)
+				.flowControl(this.serializer.serialize(FlowControlJson.toMap(function.flow())))
 				.registeredAt(this.clock.instant()));
 		}
 		this.store.registerFunctions(this.appId, rows);
@@ -148,8 +152,10 @@ public final class FunctionCatalog {
 			}
 			Expression filter = (row.filter() != null) ? EventExpressions.parse(row.filter()) : null;
 			Duration start = (row.startTimeoutMillis() != null) ? Duration.ofMillis(row.startTimeoutMillis()) : null;
+			FlowControl flow = FlowControlJson.fromMap((row.flowControl() != null)
+					? (Map<String, Object>) this.serializer.deserialize(row.flowControl(), MAP.getType()) : null);
 			return Optional.of(new Remote(triggers, filter,
-					new Target(row.appId(), row.functionId(), List.copyOf(cancelOn), start)));
+					new Target(row.appId(), row.functionId(), List.copyOf(cancelOn), start, flow)));
 		}
 		catch (RuntimeException ex) {
 			// One application's unreadable entry must not stop this one from sending.
@@ -168,9 +174,10 @@ public final class FunctionCatalog {
 	 * @param functionId the function id
 	 * @param cancelOn the events that cancel its runs
 	 * @param startTimeout the longest wait from event to first start, or {@code null}
+	 * @param flow how its runs are let through
 	 */
 	public record Target(String appId, String functionId, List<FunctionDefinition.CancelRule> cancelOn,
-			@Nullable Duration startTimeout) {
+			@Nullable Duration startTimeout, FlowControl flow) {
 	}
 
 	/**

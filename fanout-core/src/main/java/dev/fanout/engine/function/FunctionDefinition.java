@@ -32,11 +32,13 @@ import dev.fanout.engine.support.Errors;
  * @param startTimeout the longest wait from event to first start, or {@code null}
  * @param finishTimeout the longest time from first start to end, or {@code null}
  * @param cron the schedule that also triggers it, or {@code null}
+ * @param flow how its runs are let through: concurrency, throttle, rate limit and the
+ * rest
  */
 public record FunctionDefinition(String id, String name, List<String> triggers, @Nullable Expression filter,
 		int retries, BinaryExceptionClassifier retryable, Backoff backoff, FunctionInvoker invoker, String source,
 		List<CancelRule> cancelOn, @Nullable Duration startTimeout, @Nullable Duration finishTimeout,
-		@Nullable CronSchedule cron) {
+		@Nullable CronSchedule cron, FlowControl flow) {
 
 	public FunctionDefinition {
 		// A trigger listed twice must still give one run per event.
@@ -58,7 +60,8 @@ public record FunctionDefinition(String id, String name, List<String> triggers, 
 	 */
 	public FunctionDefinition(String id, String name, List<String> triggers, @Nullable Expression filter, int retries,
 			BinaryExceptionClassifier retryable, Backoff backoff, FunctionInvoker invoker, String source) {
-		this(id, name, triggers, filter, retries, retryable, backoff, invoker, source, List.of(), null, null, null);
+		this(id, name, triggers, filter, retries, retryable, backoff, invoker, source, List.of(), null, null, null,
+				FlowControl.NONE);
 	}
 
 	/**

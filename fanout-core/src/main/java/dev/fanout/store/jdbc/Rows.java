@@ -22,6 +22,7 @@ import dev.fanout.store.NewWait;
 import dev.fanout.store.PendingWait;
 import dev.fanout.store.RegisteredFunction;
 import dev.fanout.store.RunEnd;
+import dev.fanout.store.RunFlow;
 import dev.fanout.store.RunStep;
 import dev.fanout.store.StoredEvent;
 import dev.fanout.store.StoredStep;
@@ -48,7 +49,7 @@ final class Rows {
 	static final RowMapper<RegisteredFunction> FUNCTION = (rs, n) -> new RegisteredFunction(rs.getString("app_id"),
 			rs.getString("function_id"), rs.getString("name"), rs.getString("triggers"), rs.getString("filter_expr"),
 			rs.getString("cancel_on"), (Long) rs.getObject("start_timeout_ms", Long.class),
-			instant(rs, "registered_at"), instant(rs, "last_seen"));
+			rs.getString("flow_control"), instant(rs, "registered_at"), instant(rs, "last_seen"));
 
 	static final RowMapper<StoredStep> STEP = (rs, n) -> new StoredStep(rs.getString("step_key"), rs.getInt("position"),
 			StepStatus.valueOf(rs.getString("status")), rs.getString("output"), rs.getString("output_type"),
@@ -100,11 +101,14 @@ final class Rows {
 	 */
 	static Object[] runValues(NewRun run) {
 		boolean started = run.leaseOwner() != null;
+		RunFlow flow = run.flow();
 		return new Object[] { run.id(), run.appId(), run.functionId(), run.eventSeq(), run.eventId(),
 				(started ? RunStatus.RUNNING : RunStatus.QUEUED).name(), started ? 1 : 0, 0, 0, time(run.dueAt()),
 				time(run.createdAt()), false, nullableTime(run.deadlineAt()), run.deadlineReason(), run.parentRunId(),
 				run.parentStepKey(), run.leaseOwner(), started ? time(run.createdAt()) : null, started ? 1 : 0,
-				started ? time(run.createdAt()) : null };
+				started ? time(run.createdAt()) : null, flow.priority(),
+				time(run.dueAt().minusSeconds(flow.priority())), flow.gate(), flow.slot1(), flow.slot2(),
+				flow.throttle(), flow.singleton() };
 	}
 
 	/**
@@ -124,8 +128,8 @@ final class Rows {
 	 */
 	static Object[] functionValues(RegisteredFunction function) {
 		return new Object[] { function.appId(), function.functionId(), function.name(), function.triggers(),
-				function.filter(), function.cancelOn(), function.startTimeoutMillis(), time(function.registeredAt()),
-				time(function.lastSeen()) };
+				function.filter(), function.cancelOn(), function.startTimeoutMillis(), function.flowControl(),
+				time(function.registeredAt()), time(function.lastSeen()) };
 	}
 
 	/**

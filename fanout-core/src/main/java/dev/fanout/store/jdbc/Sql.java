@@ -68,7 +68,8 @@ enum Sql {
 	/** The start of a multi-row insert of runs, before its {@code VALUES} rows. */
 	INSERT_RUNS("INSERT INTO fanout_runs (id, app_id, function_id, event_seq, event_id, status, attempts, failures, "
 			+ "retry_attempt, due_at, created_at, cancel_requested, deadline_at, deadline_reason, parent_run_id, "
-			+ "parent_step_key, lease_owner, started_at, idle_claims, claimed_at) VALUES "),
+			+ "parent_step_key, lease_owner, started_at, idle_claims, claimed_at, priority, rank_at, gate, slot1, slot2, "
+			+ "throttle_key, singleton_key) VALUES "),
 
 	/** The start of a multi-row insert of matchers, before its {@code VALUES} rows. */
 	INSERT_WAITS("INSERT INTO fanout_waits (" + Columns.WAITS + ") VALUES "),
@@ -435,7 +436,7 @@ enum Sql {
 		static final String WAITS = "run_id, step_key, kind, event_name, match_expr, expires_at, match_on, match_key";
 
 		static final String FUNCTIONS = "app_id, function_id, name, triggers, filter_expr, cancel_on, "
-				+ "start_timeout_ms, registered_at, last_seen";
+				+ "start_timeout_ms, flow_control, registered_at, last_seen";
 
 		private Columns() {
 		}

@@ -50,13 +50,36 @@ create table if not exists fanout_runs (
     -- claimed more than its retries + 1 times so is failed, as one that crashes whoever runs it.
     idle_claims integer not null default 0,
     claimed_at timestamp with time zone,
+    -- Flow control: seconds the run is ordered ahead of its due time, the order the claim takes
+    -- (due_at less the priority), the concurrency slots and the throttle it passes to start (a run
+    -- with one is started by the gated claim, by its first gate), and the singleton key it holds until
+    -- it ends.
+    priority integer not null default 0,
+    rank_at timestamp with time zone not null default current_timestamp,
+    gate varchar(512),
+    slot1 varchar(512),
+    slot2 varchar(512),
+    throttle_key varchar(512),
+    singleton_key varchar(512),
     -- Writes to a running run are fenced by its lease owner alone (see Statements).
     constraint fanout_runs_lease_check check ((lease_owner is not null) = (status = 'RUNNING'))
 );
 -- Tables created by an earlier version gain the columns added since.
 alter table fanout_runs add column if not exists idle_claims integer not null default 0;
 alter table fanout_runs add column if not exists claimed_at timestamp with time zone;
+alter table fanout_runs add column if not exists priority integer not null default 0;
+alter table fanout_runs add column if not exists rank_at timestamp with time zone not null default current_timestamp;
+alter table fanout_runs add column if not exists gate varchar(512);
+alter table fanout_runs add column if not exists slot1 varchar(512);
+alter table fanout_runs add column if not exists slot2 varchar(512);
+alter table fanout_runs add column if not exists throttle_key varchar(512);
+alter table fanout_runs add column if not exists singleton_key varchar(512);
 create index if not exists fanout_runs_due_idx on fanout_runs (status, due_at);
+-- The claim takes runs in rank order, those with a gate by their gate.
+create index if not exists fanout_runs_rank_idx on fanout_runs (status, gate, rank_at);
+create index if not exists fanout_runs_slot1_idx on fanout_runs (slot1, status);
+create index if not exists fanout_runs_slot2_idx on fanout_runs (slot2, status);
+create index if not exists fanout_runs_singleton_idx on fanout_runs (function_id, singleton_key);
 create index if not exists fanout_runs_deadline_idx on fanout_runs (deadline_at);
 create index if not exists fanout_runs_event_idx on fanout_runs (event_id);
 create index if not exists fanout_runs_function_idx on fanout_runs (function_id, status, id);
@@ -118,10 +141,51 @@ create table if not exists fanout_functions (
     filter_expr varchar(2000),
     cancel_on text not null,
     start_timeout_ms bigint,
+    flow_control text,
     registered_at timestamp with time zone not null,
     last_seen timestamp with time zone not null,
     primary key (app_id, function_id)
 );
+
+alter table fanout_functions add column if not exists flow_control text;
+
+-- The gates of runs with a concurrency limit or a throttle, one row per key, locked by the claims
+-- that start its runs (the runs that hold a concurrency slot are counted, not a counter kept):
+-- its limit, its throttle's interval, burst and theoretical arrival time, when a run queued behind
+-- it is due next (next_due: never later than the truth, null while its slots are all taken or no
+-- run waits), and when a claim last started its runs (served_at), so that keys are served in turn.
+-- A gate of one function names it; a global one names none.
+create table if not exists fanout_gates (
+    gate_key varchar(600) primary key,
+    app_id varchar(128),
+    function_id varchar(128),
+    limit_value integer,
+    interval_ms bigint,
+    burst integer,
+    tat timestamp with time zone,
+    next_due timestamp with time zone,
+    served_at timestamp with time zone
+);
+create index if not exists fanout_gates_due_idx on fanout_gates (next_due);
+
+-- The state of the controls decided when an event is sent, one row per key: a rate limit's
+-- theoretical arrival time, an idempotency key's expiry, a debounced or batched key's pending run.
+create table if not exists fanout_flow_state (
+    state_key varchar(600) primary key,
+    at timestamp with time zone,
+    run_id varchar(26),
+    size integer not null default 0
+);
+
+-- The events of a batched run, in order; the first is also the run's trigger.
+create table if not exists fanout_batch_events (
+    run_id varchar(26) not null,
+    position integer not null,
+    event_seq varchar(26) not null,
+    event_id varchar(128) not null,
+    primary key (run_id, position)
+);
+create index if not exists fanout_batch_events_event_idx on fanout_batch_events (event_id);
 
 -- The ticks of cron functions, one row per application, function and tick: the primary key
 -- lets one instance create a tick's run however many reach it. A row without a run marks

@@ -60,7 +60,7 @@ class AnnotatedFunctionsTests {
 		Backoff backoff = new Backoff(List.of(Duration.ofSeconds(1)), 0);
 		Method method = Minimal.class.getDeclaredMethod("handle");
 		FunctionDefinition definition = AnnotatedFunctions.of("minimal", new Minimal(), method,
-				method.getAnnotation(EventFunction.class), new AnnotatedFunctions.Overrides(7, backoff), BACKOFF,
+				method.getAnnotation(EventFunction.class), new AnnotatedFunctions.Overrides(7, backoff, null), BACKOFF,
 				new JacksonPayloadSerializer());
 		assertThat(definition.retries()).isEqualTo(7);
 		assertThat(definition.backoff()).isEqualTo(backoff);
