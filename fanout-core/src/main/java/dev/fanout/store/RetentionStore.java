@@ -66,4 +66,13 @@ public interface RetentionStore {
 	 */
 	int deleteCronTicks(Instant tickedBefore, int limit);
 
+	/**
+	 * Delete gates no run waits behind or holds a slot of, and whose throttle has nothing
+	 * left to space: a claim creates again one that a waiting run must pass.
+	 * @param now the current time
+	 * @param limit the most gates to delete
+	 * @return how many gates were deleted
+	 */
+	int deleteIdleGates(Instant now, int limit);
+
 }

@@ -16,6 +16,9 @@ import org.jspecify.annotations.Nullable;
 public record RunFlow(int priority, @Nullable String slot1, @Nullable String slot2, @Nullable String throttle,
 		@Nullable String singleton) {
 
+	/** The longest priority, in seconds either way. */
+	public static final int MAX_PRIORITY = 600;
+
 	/** No priority, no gate, no singleton. */
 	public static final RunFlow NONE = new RunFlow(0, null, null, null, null);
 

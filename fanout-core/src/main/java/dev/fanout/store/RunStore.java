@@ -173,15 +173,19 @@ public interface RunStore {
 	List<Map.Entry<String, String>> overdue(Instant now, int limit);
 
 	/**
-	 * When the next run of these functions is due, for the dispatcher to wake on time.
+	 * When the next run of these functions is due, for the dispatcher to wake on time:
+	 * the earliest due time, or, for runs whose rank the priorities put far ahead, a time
+	 * no later.
 	 * @param functionIds the functions
-	 * @return the earliest due time, if any run is pending
+	 * @param now the current time
+	 * @return the time, if any run is pending
 	 */
-	Optional<Instant> nextDue(Collection<String> functionIds);
+	Optional<Instant> nextDue(Collection<String> functionIds, Instant now);
 
 	/**
-	 * Claim due runs of the given functions: queued runs whose time has come and running
-	 * runs whose lease expired.
+	 * Claim due runs of the given functions, in rank order (due time less priority):
+	 * queued and paused runs behind no gate whose time has come, and running runs whose
+	 * lease expired.
 	 * @param owner this instance's lease owner id
 	 * @param functionIds the functions this instance runs
 	 * @param limit the most runs to claim
@@ -190,6 +194,27 @@ public interface RunStore {
 	 * @return the claimed runs
 	 */
 	List<ClaimedRun> claim(String owner, Collection<String> functionIds, int limit, Instant now, Instant leaseUntil);
+
+	/**
+	 * Claim due runs that wait behind gates (concurrency slots and throttles), as many as
+	 * the gates let through, exactly across all instances: starts through one gate take
+	 * turns, and keys take turns, the longest due first.
+	 * @param owner this instance's lease owner id
+	 * @param functions the functions this instance runs, each with its limits
+	 * @param limit the most runs to claim
+	 * @param now the current time
+	 * @param leaseUntil when the new leases expire
+	 * @return the claimed runs
+	 */
+	List<ClaimedRun> claimGated(String owner, Map<String, GateLimits> functions, int limit, Instant now,
+			Instant leaseUntil);
+
+	/**
+	 * Make the gates new runs wait behind due no later than those runs; the last write of
+	 * a send, so that it takes no gate's lock before the runs' locks it needs.
+	 * @param openings the gates, one per key, in key order
+	 */
+	void openGates(List<GateOpening> openings);
 
 	/**
 	 * Load the stored steps of a run.

@@ -4,11 +4,13 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.function.Supplier;
 
 import org.jspecify.annotations.Nullable;
 
 import dev.fanout.Concurrency;
 import dev.fanout.Singleton;
+import dev.fanout.store.GateLimits;
 import dev.fanout.store.RunFlow;
 
 /**
@@ -35,11 +37,16 @@ public record FlowControl(List<ConcurrencyLimit> concurrency, @Nullable Throttle
 	/** No flow control: every event makes a run, which starts as soon as it is due. */
 	public static final FlowControl NONE = new FlowControl(List.of(), null, null, null, null, null, null, null);
 
-	/** The bounds of a priority, in seconds either way. */
-	public static final int MAX_PRIORITY = 600;
-
 	public FlowControl {
 		concurrency = List.copyOf(concurrency);
+	}
+
+	/**
+	 * Whether nothing is declared: every event makes a run, which starts as it comes.
+	 * @return whether this is {@link #NONE}
+	 */
+	public boolean isNone() {
+		return equals(NONE);
 	}
 
 	/**
@@ -61,6 +68,23 @@ public record FlowControl(List<ConcurrencyLimit> concurrency, @Nullable Throttle
 	}
 
 	/**
+	 * The limits a claim checks the function's runs against.
+	 * @return the limits, {@link GateLimits#NONE} without concurrency limit or throttle
+	 */
+	public GateLimits gateLimits() {
+		if (!gatesStarts()) {
+			return GateLimits.NONE;
+		}
+		boolean global = this.concurrency.stream().anyMatch((limit) -> limit.scope() == Concurrency.Scope.GLOBAL);
+		return new GateLimits(limitOf(0), limitOf(1), global, (this.throttle != null) ? this.throttle.interval() : null,
+				(this.throttle != null) ? this.throttle.burst() : 1);
+	}
+
+	private int limitOf(int index) {
+		return (index < this.concurrency.size()) ? this.concurrency.get(index).limit() : 0;
+	}
+
+	/**
 	 * The priority of a run triggered by an event, in seconds.
 	 * @param event the event as a map
 	 * @return from {@code -600} to {@code 600}; 0 without {@code @Priority}
@@ -70,7 +94,7 @@ public record FlowControl(List<ConcurrencyLimit> concurrency, @Nullable Throttle
 			return 0;
 		}
 		long seconds = this.priority.numberOf(event, 0);
-		return (int) Math.max(-MAX_PRIORITY, Math.min(MAX_PRIORITY, seconds));
+		return (int) Math.max(-RunFlow.MAX_PRIORITY, Math.min(RunFlow.MAX_PRIORITY, seconds));
 	}
 
 	/**
@@ -78,20 +102,22 @@ public record FlowControl(List<ConcurrencyLimit> concurrency, @Nullable Throttle
 	 * key names what shares it, so that runs with equal keys share one gate.
 	 * @param appId the function's application
 	 * @param functionId the function
-	 * @param event the trigger as a map
-	 * ({@link dev.fanout.engine.event.EventExpressions#asMap})
+	 * @param trigger the trigger as a map
+	 * ({@link dev.fanout.engine.event.EventExpressions#asMap}), made only when a key
+	 * needs it
 	 * @return the run's flow
 	 */
-	public RunFlow runFlow(String appId, String functionId, Map<String, Object> event) {
+	public RunFlow runFlow(String appId, String functionId, Supplier<Map<String, Object>> trigger) {
 		if (!gatesStarts() && this.priority == null && this.singleton == null) {
 			return RunFlow.NONE;
 		}
+		Map<String, Object> event = trigger.get();
 		String function = appId + "/" + functionId;
 		String[] slots = new String[2];
 		for (int i = 0; i < this.concurrency.size(); i++) {
 			ConcurrencyLimit limit = this.concurrency.get(i);
 			slots[i] = (limit.scope() == Concurrency.Scope.GLOBAL)
-					? GateKeys.of("g", null, Objects.requireNonNull(limit.key()).keyOf(event))
+					? GateKeys.of(GateKeys.GLOBAL, null, Objects.requireNonNull(limit.key()).keyOf(event))
 					: GateKeys.of("c" + (i + 1), function, keyOf(limit.key(), event));
 		}
 		String throttleKey = (this.throttle != null) ? GateKeys.of("t", function, keyOf(this.throttle.key(), event))

@@ -2,6 +2,7 @@ package dev.fanout.engine.function;
 
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -9,6 +10,7 @@ import java.util.Optional;
 import java.util.Set;
 
 import dev.fanout.Event;
+import dev.fanout.store.GateLimits;
 
 /**
  * The functions of this application, by id. Functions are registered at startup; lookups
@@ -90,6 +92,14 @@ public final class LocalFunctions {
 	}
 
 	/**
+	 * What lets each function's runs start, for claims.
+	 * @return the limits, by function id
+	 */
+	public Map<String, GateLimits> gateLimits() {
+		return this.snapshot.gateLimits;
+	}
+
+	/**
 	 * All functions.
 	 * @return the functions, in registration order
 	 */
@@ -105,8 +115,11 @@ public final class LocalFunctions {
 
 		private final List<FunctionDefinition> withPrefixTrigger = new ArrayList<>();
 
+		private final Map<String, GateLimits> gateLimits = new LinkedHashMap<>();
+
 		Snapshot(Map<String, FunctionDefinition> functions) {
-			this.functions = java.util.Collections.unmodifiableMap(functions);
+			this.functions = Collections.unmodifiableMap(functions);
+			functions.forEach((id, definition) -> this.gateLimits.put(id, definition.flow().gateLimits()));
 			for (FunctionDefinition definition : functions.values()) {
 				for (String trigger : definition.triggers()) {
 					if (trigger.endsWith("*")) {

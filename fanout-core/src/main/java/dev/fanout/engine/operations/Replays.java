@@ -14,9 +14,11 @@ import dev.fanout.ReplayRequest;
 import dev.fanout.ReplayResult;
 import dev.fanout.engine.function.FunctionCatalog;
 import dev.fanout.engine.function.FunctionDefinition;
+import dev.fanout.engine.function.GateKeys;
 import dev.fanout.engine.function.LocalFunctions;
 import dev.fanout.engine.sending.EventWriter;
 import dev.fanout.engine.support.Transactions;
+import dev.fanout.store.GateOpening;
 import dev.fanout.store.NewRun;
 import dev.fanout.store.NewWait;
 import dev.fanout.store.ReplayableRun;
@@ -113,6 +115,7 @@ public final class Replays {
 		refuseIfTooMany(request, runs.size());
 		List<NewRun> fresh = new ArrayList<>();
 		List<NewWait> waits = new ArrayList<>();
+		List<GateOpening> gates = new ArrayList<>();
 		List<String> queued = new ArrayList<>();
 		for (ReplayableRun run : runs) {
 			Instant due = now.plusNanos((long) (queued.size() * 1_000_000_000L / this.rate));
@@ -125,10 +128,15 @@ public final class Replays {
 			else if (!this.store.requeueForReplay(run.id(), request.status(), due)) {
 				continue;
 			}
+			GateOpening gate = GateKeys.opening(target.appId(), target.functionId(), run.flow(), due);
+			if (gate != null) {
+				gates.add(gate);
+			}
 			queued.add(runId);
 			waits.addAll(EventWriter.cancelWaits(target, runId, now, null));
 		}
 		this.store.insert(List.of(), fresh, waits);
+		this.store.openGates(GateKeys.merged(gates));
 		this.store.finishReplay(request.id(), queued);
 		if (!queued.isEmpty()) {
 			Transactions.afterCommit(this.onCommit);

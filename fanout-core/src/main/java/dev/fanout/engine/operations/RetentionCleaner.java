@@ -135,7 +135,8 @@ public final class RetentionCleaner {
 		Instant longest = now.minus(max(completed, failed));
 		int replays = drain(() -> this.store.deleteReplays(longest, BATCH_SIZE));
 		int cronTicks = drain(() -> this.store.deleteCronTicks(longest, BATCH_SIZE));
-		return new Cleaned(runs, events, eventIds, replays, cronTicks);
+		int flowState = drain(() -> this.store.deleteIdleGates(now, BATCH_SIZE));
+		return new Cleaned(runs, events, eventIds, replays, cronTicks, flowState);
 	}
 
 	/**
@@ -176,11 +177,12 @@ public final class RetentionCleaner {
 	 * @param eventIds event ids past the dedup window
 	 * @param replays replay requests
 	 * @param cronTicks cron ticks
+	 * @param flowState rows of flow control no run needs any more
 	 */
-	public record Cleaned(int runs, int events, int eventIds, int replays, int cronTicks) {
+	public record Cleaned(int runs, int events, int eventIds, int replays, int cronTicks, int flowState) {
 
 		public int total() {
-			return this.runs + this.events + this.eventIds + this.replays + this.cronTicks;
+			return this.runs + this.events + this.eventIds + this.replays + this.cronTicks + this.flowState;
 		}
 
 	}

@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.function.Supplier;
 
 import org.jspecify.annotations.Nullable;
 import org.springframework.transaction.support.TransactionSynchronizationManager;
@@ -22,6 +23,7 @@ import dev.fanout.engine.event.EventPayloads;
 import dev.fanout.engine.event.MatchKeys;
 import dev.fanout.engine.function.FunctionCatalog;
 import dev.fanout.engine.function.FunctionDefinition;
+import dev.fanout.engine.function.GateKeys;
 import dev.fanout.engine.settings.EngineSettings;
 import dev.fanout.engine.support.Transactions;
 import dev.fanout.internal.Ids;
@@ -32,6 +34,7 @@ import dev.fanout.store.NewEvent;
 import dev.fanout.store.NewRun;
 import dev.fanout.store.NewWait;
 import dev.fanout.store.ReplayableRun;
+import dev.fanout.store.RunFlow;
 import dev.fanout.store.RunStore;
 import dev.fanout.store.StoredEvent;
 import dev.fanout.store.WaitLookup;
@@ -173,16 +176,19 @@ public final class EventWriter {
 			accepted.add(event);
 			StoredEvent stored = row.event();
 			boolean due = !stored.ts().isAfter(now);
+			EventMap trigger = new EventMap(event);
 			for (FunctionCatalog.Target target : targetsFor(functions, event, only)) {
-				NewRun run = newRun(target, stored.seq(), event.id(), stored.ts(), due ? now : stored.ts(), now, only);
-				if (due && worker != null && target.appId().equals(this.settings.appId())
+				NewRun run = newRun(target, stored.seq(), event.id(), stored.ts(), due ? now : stored.ts(), now, only,
+						target.flow().runFlow(target.appId(), target.functionId(), trigger));
+				// A run behind a gate starts when a claim lets it through.
+				if (due && worker != null && target.appId().equals(this.settings.appId()) && !run.flow().isGated()
 						&& worker.reserve(target.functionId())) {
 					run = run.startedBy(worker.owner(), worker.leaseUntil());
 					started.add(ClaimedRun.started(run, row));
 				}
 				runs.add(run);
 				if (!target.cancelOn().isEmpty()) {
-					waits.addAll(cancelWaits(target, run.id(), now, EventExpressions.asMap(event)));
+					waits.addAll(cancelWaits(target, run.id(), now, trigger.get()));
 				}
 			}
 		}
@@ -193,6 +199,7 @@ public final class EventWriter {
 		WaitLookup pending = this.store.insertAndFindWaits(rows, runs, waits,
 				accepted.stream().map(Event::name).distinct().toList(), now);
 		boolean resumed = this.matchers.resolve(accepted, runs, pending, now);
+		this.store.openGates(GateKeys.openings(runs));
 		List<String> queuedApps = runs.stream()
 			.filter((run) -> run.leaseOwner() == null)
 			.map(NewRun::appId)
@@ -247,12 +254,14 @@ public final class EventWriter {
 	 * @return the new run
 	 */
 	public static NewRun replayRun(FunctionCatalog.Target target, ReplayableRun run, Instant due, Instant now) {
-		return newRun(target, run.eventSeq(), run.eventId(), due, due, now, null);
+		return newRun(target, run.eventSeq(), run.eventId(), due, due, now, null, run.flow());
 	}
 
 	private static NewRun newRun(FunctionCatalog.Target target, String seq, String eventId, Instant startFrom,
-			Instant due, Instant now, @Nullable Target only) {
-		NewRun.Builder run = NewRun.of(Ids.next(), target.appId(), target.functionId()).triggeredBy(seq, eventId);
+			Instant due, Instant now, @Nullable Target only, RunFlow flow) {
+		NewRun.Builder run = NewRun.of(Ids.next(), target.appId(), target.functionId())
+			.triggeredBy(seq, eventId)
+			.flow(flow);
 		Duration start = target.startTimeout();
 		if (start != null) {
 			run.deadline(startFrom.plus(start), "Not started within the start timeout of " + start);
@@ -282,6 +291,30 @@ public final class EventWriter {
 			waits.add((trigger != null) ? MatchKeys.keyed(wait, trigger) : wait);
 		}
 		return waits;
+	}
+
+	/**
+	 * An event as the map that expressions read, made once, when a function first needs
+	 * it.
+	 */
+	private static final class EventMap implements Supplier<Map<String, Object>> {
+
+		private final Event event;
+
+		private @Nullable Map<String, Object> map;
+
+		EventMap(Event event) {
+			this.event = event;
+		}
+
+		@Override
+		public Map<String, Object> get() {
+			if (this.map == null) {
+				this.map = EventExpressions.asMap(this.event);
+			}
+			return this.map;
+		}
+
 	}
 
 	/**

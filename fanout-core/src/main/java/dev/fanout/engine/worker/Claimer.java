@@ -2,6 +2,7 @@ package dev.fanout.engine.worker;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 
 import org.slf4j.Logger;
@@ -43,6 +44,9 @@ final class Claimer {
 	private final RunThreads threads;
 
 	private final Signal signal;
+
+	/** Whether the next claim takes the runs behind gates first; dispatcher only. */
+	private boolean gatedFirst;
 
 	Claimer(LocalFunctions registry, RunStore store, TransactionTemplate transaction, RetrySupport retry, Clock clock,
 			int concurrency, HeldRuns held, Backlog backlog, RunThreads threads, Signal signal) {
@@ -113,6 +117,16 @@ final class Claimer {
 		return free;
 	}
 
+	private List<ClaimedRun> claimGated(int limit) {
+		return this.store.claimGated(this.held.owner(), this.registry.gateLimits(), limit, this.clock.instant(),
+				this.held.leaseUntil());
+	}
+
+	private List<ClaimedRun> claimOthers(int limit) {
+		return this.store.claim(this.held.owner(), this.registry.ids(), limit, this.clock.instant(),
+				this.held.leaseUntil());
+	}
+
 	/**
 	 * Start runs claimed ahead on threads taken for them.
 	 * @return how many were started
@@ -127,10 +141,25 @@ final class Claimer {
 		return started;
 	}
 
+	/**
+	 * Claim the runs behind gates and the others in one transaction, each kind first in
+	 * turn, so that neither keeps the other waiting under a backlog of both.
+	 */
 	private List<ClaimedRun> claim(int limit) {
+		boolean gatedFirst = this.gatedFirst;
+		this.gatedFirst = !gatedFirst;
 		try {
-			return this.retry.onTransientFailure(() -> this.transaction.execute((status) -> this.store
-				.claim(this.held.owner(), this.registry.ids(), limit, this.clock.instant(), this.held.leaseUntil())));
+			return this.retry.onTransientFailure(() -> this.transaction.execute((status) -> {
+				List<ClaimedRun> first = gatedFirst ? claimGated(limit) : claimOthers(limit);
+				List<ClaimedRun> second = gatedFirst ? claimOthers(limit - first.size())
+						: claimGated(limit - first.size());
+				if (second.isEmpty()) {
+					return first;
+				}
+				List<ClaimedRun> all = new ArrayList<>(first);
+				all.addAll(second);
+				return all;
+			}));
 		}
 		catch (RuntimeException ex) {
 			logger.warn("Could not claim runs; trying again at the next poll", ex);

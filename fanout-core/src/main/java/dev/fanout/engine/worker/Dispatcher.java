@@ -107,7 +107,8 @@ final class Dispatcher {
 		// still stands, and local pauses and retries set timers of their own.
 		if (next == null || !next.isAfter(now) || System.nanoTime() - this.nextDueReadAt > NEXT_DUE_REUSE.toNanos()) {
 			try {
-				Optional<Instant> read = this.transaction.execute((status) -> this.store.nextDue(this.registry.ids()));
+				Optional<Instant> read = this.transaction
+					.execute((status) -> this.store.nextDue(this.registry.ids(), now));
 				next = (read != null) ? read.orElse(null) : null;
 				this.nextDue = next;
 				this.nextDueReadAt = System.nanoTime();

@@ -4,6 +4,7 @@ import java.sql.DatabaseMetaData;
 import java.time.OffsetDateTime;
 import java.util.Collection;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
@@ -15,7 +16,9 @@ import org.springframework.jdbc.support.MetaDataAccessException;
 
 import dev.fanout.store.AcceptedEvents;
 import dev.fanout.store.ClaimedRun;
+import dev.fanout.store.GateOpening;
 import dev.fanout.store.RunEnd;
+import dev.fanout.store.RunFlow;
 import dev.fanout.store.RunStep;
 import dev.fanout.store.WaitLookup;
 
@@ -84,14 +87,70 @@ abstract sealed class Dialect permits H2Dialect, PostgresDialect {
 			OffsetDateTime now, OffsetDateTime leaseUntil);
 
 	/**
+	 * The runs due behind some gates, locked, without waiting, for a gated claim.
+	 * @param jdbc the JDBC operations, in the claim's transaction
+	 * @param wanted the most runs to take behind each gate, by gate key
+	 * @param appId the application whose runs to claim
+	 * @param functionIds the function ids as a SQL array
+	 * @param now the current time
+	 * @return the runs, in rank order behind each gate
+	 */
+	abstract List<GateCandidate> gateCandidates(JdbcOperations jdbc, Map<String, Integer> wanted, String appId,
+			SqlArray functionIds, OffsetDateTime now);
+
+	/**
+	 * Take runs a claim locked: leased to the owner and returned with their events.
+	 * @param jdbc the JDBC operations, in the claim's transaction
+	 * @param runIds the runs
+	 * @param owner the lease owner
+	 * @param now the current time
+	 * @param leaseUntil the lease expiry
+	 * @return the claimed runs
+	 */
+	abstract List<ClaimedRun> take(JdbcOperations jdbc, List<String> runIds, String owner, OffsetDateTime now,
+			OffsetDateTime leaseUntil);
+
+	/**
+	 * Make gates due no later than their new runs, creating their rows where missing; see
+	 * {@link dev.fanout.store.RunStore#openGates}.
+	 * @param jdbc the JDBC operations, in the send's transaction
+	 * @param openings the gates, one per key, in key order
+	 */
+	abstract void openGates(JdbcOperations jdbc, List<GateOpening> openings);
+
+	/**
+	 * Run a statement that takes runs out of {@code RUNNING}, and make due the gates of
+	 * the slots they held, so that a claim lets the runs waiting behind them start.
+	 * @param jdbc the JDBC operations, in a transaction
+	 * @param statement {@link Sql#PARK}, {@link Sql#REQUEUE}, {@link Sql#RELEASE} or
+	 * {@link Sql#UNCLAIM}
+	 * @param runIds the runs it may change
+	 * @param args its parameters
+	 * @return how many runs it changed
+	 */
+	abstract int release(JdbcOperations jdbc, Sql statement, Collection<String> runIds, Object... args);
+
+	/**
 	 * When the next run of these functions is due; see
 	 * {@link dev.fanout.store.RunStore#nextDue}.
 	 * @param jdbc the JDBC operations
 	 * @param appId the application
 	 * @param functionIds the function ids as a SQL array
-	 * @return the earliest due time, if any run is pending
+	 * @param now the current time
+	 * @return the earliest due time, or a time no later, if any run is pending
 	 */
-	abstract Optional<OffsetDateTime> nextDue(JdbcOperations jdbc, String appId, SqlArray functionIds);
+	abstract Optional<OffsetDateTime> nextDue(JdbcOperations jdbc, String appId, SqlArray functionIds,
+			OffsetDateTime now);
+
+	/**
+	 * How far past a time the runs a claim looks at may rank: a run ranks ahead of its
+	 * due time by at most the longest priority, so none due by then ranks later.
+	 * @param now the time
+	 * @return the reach
+	 */
+	static OffsetDateTime reach(OffsetDateTime now) {
+		return now.plusSeconds(RunFlow.MAX_PRIORITY);
+	}
 
 	/**
 	 * Lock event names for the rest of the transaction; see

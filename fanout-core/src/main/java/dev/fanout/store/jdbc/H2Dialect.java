@@ -4,9 +4,11 @@ import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
+import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.locks.Lock;
@@ -17,12 +19,14 @@ import javax.sql.DataSource;
 import org.springframework.dao.DuplicateKeyException;
 import org.springframework.jdbc.core.JdbcOperations;
 import org.springframework.jdbc.core.RowCallbackHandler;
+import org.springframework.jdbc.core.RowMapper;
 import org.springframework.transaction.support.TransactionSynchronization;
 import org.springframework.transaction.support.TransactionSynchronizationManager;
 
 import dev.fanout.RunStatus;
 import dev.fanout.store.AcceptedEvents;
 import dev.fanout.store.ClaimedRun;
+import dev.fanout.store.GateOpening;
 import dev.fanout.store.RunEnd;
 import dev.fanout.store.RunStep;
 import dev.fanout.store.StoredStep;
@@ -36,54 +40,84 @@ import static dev.fanout.store.jdbc.Rows.nullableTime;
  */
 final class H2Dialect extends Dialect {
 
-	/**
-	 * The statuses a claim takes, each scanned in due order by the (status, due_at)
-	 * index.
-	 */
-	private static final List<String> CLAIMABLE = List.of("QUEUED", "RUNNING", "SLEEPING", "WAITING");
-
 	/** The statuses whose runs become due without a claim: queued and paused. */
 	private static final List<String> PAUSED = List.of("QUEUED", "SLEEPING", "WAITING");
 
 	/**
-	 * Ordered by status too, which H2 needs to read the index in order instead of
-	 * sorting.
+	 * The runs of one queued or paused status due and behind no gate, in rank order: the
+	 * status and the gate are in the order too, which H2 needs to read the (status, gate,
+	 * rank_at) index in order instead of sorting. Its parameters are the status, the
+	 * reach of priorities, the time, the application, the functions and the most runs.
 	 */
 	static final String SELECT_DUE_OF_STATUS = """
-			SELECT id, due_at FROM fanout_runs
-			WHERE status = ? AND due_at <= ? AND app_id = ? AND function_id = ANY (?)
-			ORDER BY status, due_at
+			SELECT id, rank_at FROM fanout_runs
+			WHERE status = ? AND gate IS NULL AND rank_at <= ? AND due_at <= ? AND app_id = ? AND function_id = ANY (?)
+			ORDER BY status, gate, rank_at
 			LIMIT ?
 			""";
 
-	/** The earliest due run of one status, read in index order. */
+	/** Running runs whose lease expired: few, so sorted. */
+	static final String SELECT_EXPIRED = """
+			SELECT id, rank_at FROM fanout_runs
+			WHERE status = 'RUNNING' AND due_at <= ? AND app_id = ? AND function_id = ANY (?)
+			ORDER BY rank_at
+			LIMIT ?
+			""";
+
+	/**
+	 * The earliest due time of the runs of a status behind no gate and within the reach
+	 * of priorities, read from the index's range.
+	 */
 	static final String NEXT_DUE_OF_STATUS = """
-			SELECT due_at FROM fanout_runs
-			WHERE status = ? AND app_id = ? AND function_id = ANY (?)
-			ORDER BY status, due_at
+			SELECT MIN(due_at) FROM fanout_runs
+			WHERE status = ? AND gate IS NULL AND rank_at <= ? AND app_id = ? AND function_id = ANY (?)
+			""";
+
+	/** The earliest rank beyond the reach of priorities, for {@link Sql#NEXT_DUE}. */
+	static final String NEXT_RANK_OF_STATUS = """
+			SELECT rank_at - INTERVAL '600' SECOND FROM fanout_runs
+			WHERE status = ? AND gate IS NULL AND rank_at > ? AND app_id = ? AND function_id = ANY (?)
+			ORDER BY status, gate, rank_at
 			LIMIT 1
+			""";
+
+	/**
+	 * The runs behind a gate of one status, in the form of {@link #SELECT_DUE_OF_STATUS}.
+	 */
+	static final String SELECT_BEHIND_GATE = """
+			SELECT id, function_id, gate, slot1, slot2, throttle_key, started_at, rank_at FROM fanout_runs
+			WHERE status = ? AND gate = ? AND rank_at <= ? AND due_at <= ? AND app_id = ? AND function_id = ANY (?)
+			ORDER BY status, gate, rank_at
+			LIMIT ?
 			""";
 
 	static final String LOCK_DUE = """
 			SELECT id FROM fanout_runs
 			WHERE id = ANY (?) AND status IN ('QUEUED', 'RUNNING', 'SLEEPING', 'WAITING') AND due_at <= ?
-			ORDER BY due_at
+			ORDER BY id
 			FOR UPDATE
 			""";
 
+	/** See {@link PostgresDialect#TAKE}, whose parameters it takes, then the runs. */
 	static final String TAKE = """
 			UPDATE fanout_runs
-			SET status = 'RUNNING', lease_owner = ?, due_at = ?, attempts = attempts + 1, started_at = COALESCE(started_at, ?),
-			"""
-			+ Sql.Columns.claimCounts("fanout_runs") + """
-					WHERE id = ANY (?)
-					""";
+			SET status = 'RUNNING', lease_owner = ?, due_at = ?, rank_at = ?, attempts = attempts + 1,
+				started_at = COALESCE(started_at, ?), gate = slot1,
+			""" + Sql.Columns.claimCounts("fanout_runs") + """
+
+			WHERE id = ANY (?)
+			""";
 
 	static final String SELECT_CLAIMED = "SELECT " + Sql.Columns.RUN_WITH_EVENT + """
 			FROM fanout_runs r JOIN fanout_events e ON e.seq = r.event_seq
 			WHERE r.id = ANY (?)
-			ORDER BY r.due_at
+			ORDER BY r.rank_at
 			""";
+
+	private static final RowMapper<OffsetDateTime> TIME = (rs, n) -> rs.getObject(1, OffsetDateTime.class);
+
+	private static final RowMapper<Map.Entry<String, OffsetDateTime>> RANKED = (rs, n) -> Map.entry(rs.getString("id"),
+			rs.getObject("rank_at", OffsetDateTime.class));
 
 	/** H2 serves one JVM, so event names are locked in memory, by stripe. */
 	private static final ReentrantReadWriteLock[] NAME_LOCKS = new ReentrantReadWriteLock[64];
@@ -94,7 +128,13 @@ final class H2Dialect extends Dialect {
 
 	private final String selectDueOfStatus;
 
+	private final String selectExpired;
+
 	private final String nextDueOfStatus;
+
+	private final String nextRankOfStatus;
+
+	private final String selectBehindGate;
 
 	private final String lockDue;
 
@@ -109,22 +149,27 @@ final class H2Dialect extends Dialect {
 	H2Dialect(String prefix) {
 		super(Statements.forPrefix(prefix, Map.of()));
 		this.selectDueOfStatus = statements().render(SELECT_DUE_OF_STATUS);
+		this.selectExpired = statements().render(SELECT_EXPIRED);
 		this.nextDueOfStatus = statements().render(NEXT_DUE_OF_STATUS);
+		this.nextRankOfStatus = statements().render(NEXT_RANK_OF_STATUS);
+		this.selectBehindGate = statements().render(SELECT_BEHIND_GATE);
 		this.lockDue = statements().render(LOCK_DUE);
 		this.take = statements().render(TAKE);
 		this.selectClaimed = statements().render(SELECT_CLAIMED);
 	}
 
 	@Override
-	Optional<OffsetDateTime> nextDue(JdbcOperations jdbc, String appId, SqlArray functionIds) {
-		// One ordered index read per status, as for claims: a MIN over all statuses
-		// scans every queued row, which takes seconds over a deep queue.
-		return PAUSED.stream()
-			.flatMap((status) -> jdbc
-				.query(this.nextDueOfStatus, (rs, n) -> rs.getObject("due_at", OffsetDateTime.class), status, appId,
-						functionIds)
-				.stream())
-			.min(OffsetDateTime::compareTo);
+	Optional<OffsetDateTime> nextDue(JdbcOperations jdbc, String appId, SqlArray functionIds, OffsetDateTime now) {
+		// One read of an index range per status, as for claims: over all statuses at
+		// once H2 scans every queued row, which takes seconds over a deep queue.
+		OffsetDateTime reach = reach(now);
+		List<OffsetDateTime> times = new ArrayList<>();
+		for (String status : PAUSED) {
+			times.addAll(jdbc.query(this.nextDueOfStatus, TIME, status, reach, appId, functionIds));
+			times.addAll(jdbc.query(this.nextRankOfStatus, TIME, status, reach, appId, functionIds));
+		}
+		times.addAll(jdbc.query(statements().get(Sql.NEXT_DUE_OF_GATES), TIME, appId, functionIds, appId, functionIds));
+		return times.stream().filter(Objects::nonNull).min(OffsetDateTime::compareTo);
 	}
 
 	@Override
@@ -133,27 +178,79 @@ final class H2Dialect extends Dialect {
 		// One ordered index scan per status rather than one query over all of them: H2
 		// has no partial index, and sorting every due run on each claim made claims slow
 		// under load.
+		OffsetDateTime reach = reach(now);
 		List<Map.Entry<String, OffsetDateTime>> due = new ArrayList<>();
-		for (String status : CLAIMABLE) {
-			due.addAll(jdbc.query(this.selectDueOfStatus,
-					(rs, n) -> Map.entry(rs.getString("id"), rs.getObject("due_at", OffsetDateTime.class)), status, now,
-					appId, functionIds, limit));
+		for (String status : PAUSED) {
+			due.addAll(jdbc.query(this.selectDueOfStatus, RANKED, status, reach, now, appId, functionIds, limit));
 		}
-		if (due.isEmpty()) {
-			return List.of();
-		}
+		due.addAll(jdbc.query(this.selectExpired, RANKED, now, appId, functionIds, limit));
 		List<String> candidates = due.stream()
 			.sorted(Map.Entry.comparingByValue())
 			.limit(limit)
 			.map(Map.Entry::getKey)
 			.toList();
-		List<String> ids = jdbc.queryForList(this.lockDue, String.class, new SqlArray(candidates), now);
+		return take(jdbc, candidates, owner, now, leaseUntil);
+	}
+
+	@Override
+	List<GateCandidate> gateCandidates(JdbcOperations jdbc, Map<String, Integer> wanted, String appId,
+			SqlArray functionIds, OffsetDateTime now) {
+		OffsetDateTime reach = reach(now);
+		List<GateCandidate> candidates = new ArrayList<>();
+		wanted.forEach((gate, count) -> {
+			List<GateCandidate> behind = new ArrayList<>();
+			for (String status : PAUSED) {
+				behind.addAll(jdbc.query(this.selectBehindGate, GateCandidate.ROW, status, gate, reach, now, appId,
+						functionIds, count));
+			}
+			behind.stream().sorted(Comparator.comparing(GateCandidate::rankAt)).limit(count).forEach(candidates::add);
+		});
+		return candidates;
+	}
+
+	/**
+	 * Lock the runs, those still due, then take them: one claim at a time reads them, but
+	 * a send may cancel one meanwhile.
+	 */
+	@Override
+	List<ClaimedRun> take(JdbcOperations jdbc, List<String> runIds, String owner, OffsetDateTime now,
+			OffsetDateTime leaseUntil) {
+		if (runIds.isEmpty()) {
+			return List.of();
+		}
+		List<String> ids = jdbc.queryForList(this.lockDue, String.class, new SqlArray(runIds), now);
 		if (ids.isEmpty()) {
 			return List.of();
 		}
-		SqlArray runIds = new SqlArray(ids);
-		jdbc.update(this.take, owner, leaseUntil, now, now, runIds);
-		return jdbc.query(this.selectClaimed, Rows.CLAIMED_RUN, runIds);
+		SqlArray taken = new SqlArray(ids);
+		jdbc.update(this.take, owner, leaseUntil, leaseUntil, now, now, taken);
+		return jdbc.query(this.selectClaimed, Rows.CLAIMED_RUN, taken);
+	}
+
+	/** An update, or an insert where there is no row, for each gate. */
+	@Override
+	void openGates(JdbcOperations jdbc, List<GateOpening> openings) {
+		for (GateOpening opening : openings) {
+			OffsetDateTime due = Rows.time(opening.due());
+			if (jdbc.update(statements().get(Sql.OPEN_GATE), due, due, opening.key()) == 0) {
+				try {
+					jdbc.update(statements().get(Sql.INSERT_OPEN_GATE), Rows.gateValues(opening));
+				}
+				catch (DuplicateKeyException ex) {
+					jdbc.update(statements().get(Sql.OPEN_GATE), due, due, opening.key());
+				}
+			}
+		}
+	}
+
+	@Override
+	int release(JdbcOperations jdbc, Sql statement, Collection<String> runIds, Object... args) {
+		int changed = jdbc.update(statements().get(statement), args);
+		if (changed > 0) {
+			SqlArray ids = new SqlArray(runIds);
+			jdbc.update(statements().get(Sql.WAKE_GATES_OF_RUNS), ids, ids);
+		}
+		return changed;
 	}
 
 	@Override
@@ -266,7 +363,9 @@ final class H2Dialect extends Dialect {
 			}
 		}
 		if (!ended.isEmpty()) {
-			jdbc.update(statements().get(Sql.DELETE_WAITS_OF_RUNS), new SqlArray(ended));
+			SqlArray ids = new SqlArray(ended);
+			jdbc.update(statements().get(Sql.DELETE_WAITS_OF_RUNS), ids);
+			jdbc.update(statements().get(Sql.WAKE_GATES_OF_RUNS), ids, ids);
 		}
 		return ended;
 	}

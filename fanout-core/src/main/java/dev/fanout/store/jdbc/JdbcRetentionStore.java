@@ -98,6 +98,11 @@ public final class JdbcRetentionStore implements RetentionStore {
 		return Arrays.stream(this.jdbc.batchUpdate(sql(Sql.DELETE_CRON_TICK), ticks)).sum();
 	}
 
+	@Override
+	public int deleteIdleGates(Instant now, int limit) {
+		return deleteByKey(Sql.IDLE_GATES, Sql.DELETE_GATES, time(now), limit);
+	}
+
 	/**
 	 * Lock a batch of rows with a select of their keys, then delete them by key.
 	 */

@@ -21,6 +21,8 @@ import dev.fanout.RunQuery;
 import dev.fanout.RunStatus;
 import dev.fanout.store.AcceptedEvents;
 import dev.fanout.store.ClaimedRun;
+import dev.fanout.store.GateLimits;
+import dev.fanout.store.GateOpening;
 import dev.fanout.store.NewEvent;
 import dev.fanout.store.NewRun;
 import dev.fanout.store.NewWait;
@@ -28,6 +30,7 @@ import dev.fanout.store.PendingWait;
 import dev.fanout.store.RegisteredFunction;
 import dev.fanout.store.ReplayableRun;
 import dev.fanout.store.RunEnd;
+import dev.fanout.store.RunFlow;
 import dev.fanout.store.RunStep;
 import dev.fanout.store.RunStore;
 import dev.fanout.store.StoredStep;
@@ -51,6 +54,8 @@ public final class JdbcRunStore implements RunStore {
 
 	private final RunViews views;
 
+	private final GateClaim gates;
+
 	/** The application this store claims runs for. */
 	private final String appId;
 
@@ -59,6 +64,7 @@ public final class JdbcRunStore implements RunStore {
 		this.dialect = dialect;
 		this.statements = dialect.statements();
 		this.views = new RunViews(jdbc, this.statements);
+		this.gates = new GateClaim(jdbc, dialect);
 		this.appId = appId;
 	}
 
@@ -167,12 +173,13 @@ public final class JdbcRunStore implements RunStore {
 
 	@Override
 	public boolean wake(String runId, Instant now) {
-		return this.jdbc.update(sql(Sql.WAKE), time(now), runId) == 1;
+		return this.jdbc.update(sql(Sql.WAKE), time(now), time(now), runId) == 1;
 	}
 
 	@Override
 	public boolean park(String runId, String owner, RunStatus status, Instant dueAt) {
-		return this.jdbc.update(sql(Sql.PARK), status.name(), time(dueAt), runId, owner) == 1;
+		return this.dialect.release(this.jdbc, Sql.PARK, List.of(runId), status.name(), time(dueAt), time(dueAt), runId,
+				owner) == 1;
 	}
 
 	@Override
@@ -209,11 +216,12 @@ public final class JdbcRunStore implements RunStore {
 	}
 
 	@Override
-	public Optional<Instant> nextDue(Collection<String> functionIds) {
+	public Optional<Instant> nextDue(Collection<String> functionIds, Instant now) {
 		if (functionIds.isEmpty()) {
 			return Optional.empty();
 		}
-		return this.dialect.nextDue(this.jdbc, this.appId, new SqlArray(functionIds)).map(OffsetDateTime::toInstant);
+		return this.dialect.nextDue(this.jdbc, this.appId, new SqlArray(functionIds), time(now))
+			.map(OffsetDateTime::toInstant);
 	}
 
 	@Override
@@ -224,6 +232,22 @@ public final class JdbcRunStore implements RunStore {
 		}
 		return this.dialect.claim(this.jdbc, this.appId, new SqlArray(functionIds), limit, owner, time(now),
 				time(leaseUntil));
+	}
+
+	@Override
+	public List<ClaimedRun> claimGated(String owner, Map<String, GateLimits> functions, int limit, Instant now,
+			Instant leaseUntil) {
+		if (functions.isEmpty() || limit <= 0) {
+			return List.of();
+		}
+		return this.gates.claim(this.appId, functions, limit, owner, time(now), time(leaseUntil));
+	}
+
+	@Override
+	public void openGates(List<GateOpening> openings) {
+		if (!openings.isEmpty()) {
+			this.dialect.openGates(this.jdbc, openings);
+		}
 	}
 
 	@Override
@@ -261,7 +285,8 @@ public final class JdbcRunStore implements RunStore {
 	@Override
 	public boolean requeue(String runId, String owner, Instant dueAt, int failures, int retryAttempt,
 			@Nullable String error) {
-		return this.jdbc.update(sql(Sql.REQUEUE), time(dueAt), failures, retryAttempt, error, runId, owner) == 1;
+		return this.dialect.release(this.jdbc, Sql.REQUEUE, List.of(runId), time(dueAt), time(dueAt), failures,
+				retryAttempt, error, runId, owner) == 1;
 	}
 
 	@Override
@@ -274,7 +299,8 @@ public final class JdbcRunStore implements RunStore {
 		if (runIds.isEmpty()) {
 			return 0;
 		}
-		return this.jdbc.update(sql(Sql.EXTEND_LEASES), time(leaseUntil), owner, new SqlArray(runIds));
+		return this.jdbc.update(sql(Sql.EXTEND_LEASES), time(leaseUntil), time(leaseUntil), owner,
+				new SqlArray(runIds));
 	}
 
 	@Override
@@ -291,7 +317,7 @@ public final class JdbcRunStore implements RunStore {
 		if (runIds.isEmpty()) {
 			return 0;
 		}
-		return this.jdbc.update(sql(statement), time(now), owner, new SqlArray(runIds));
+		return this.dialect.release(this.jdbc, statement, runIds, time(now), time(now), owner, new SqlArray(runIds));
 	}
 
 	@Override
@@ -317,7 +343,9 @@ public final class JdbcRunStore implements RunStore {
 	@Override
 	public List<ReplayableRun> replayableRuns(String functionId, RunStatus status, Instant from, Instant to) {
 		return this.jdbc.query(sql(Sql.REPLAYABLE_RUNS),
-				(rs, n) -> new ReplayableRun(rs.getString("id"), rs.getString("event_seq"), rs.getString("event_id")),
+				(rs, n) -> new ReplayableRun(rs.getString("id"), rs.getString("event_seq"), rs.getString("event_id"),
+						new RunFlow(rs.getInt("priority"), rs.getString("slot1"), rs.getString("slot2"),
+								rs.getString("throttle_key"), rs.getString("singleton_key"))),
 				this.appId, functionId, status.name(), time(from), time(to));
 	}
 
@@ -330,7 +358,7 @@ public final class JdbcRunStore implements RunStore {
 
 	@Override
 	public boolean requeueForReplay(String runId, RunStatus status, Instant dueAt) {
-		if (this.jdbc.update(sql(Sql.REQUEUE_FOR_REPLAY), time(dueAt), runId, status.name()) != 1) {
+		if (this.jdbc.update(sql(Sql.REQUEUE_FOR_REPLAY), time(dueAt), time(dueAt), runId, status.name()) != 1) {
 			return false;
 		}
 		this.jdbc.update(sql(Sql.DELETE_UNFINISHED_STEPS), runId);

@@ -3,6 +3,7 @@ package dev.fanout.store.jdbc;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.EnumMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
@@ -20,6 +21,7 @@ import org.springframework.jdbc.core.RowCallbackHandler;
 
 import dev.fanout.store.AcceptedEvents;
 import dev.fanout.store.ClaimedRun;
+import dev.fanout.store.GateOpening;
 import dev.fanout.store.RunEnd;
 import dev.fanout.store.RunStep;
 import dev.fanout.store.WaitLookup;
@@ -32,35 +34,105 @@ import dev.fanout.store.WaitLookup;
  */
 final class PostgresDialect extends Dialect {
 
-	static final String CLAIM = """
-			WITH next AS MATERIALIZED (
-				SELECT id FROM fanout_runs
-				WHERE status IN ('QUEUED', 'RUNNING', 'SLEEPING', 'WAITING') AND due_at <= ? AND app_id = ?
-					AND function_id = ANY (?)
-				ORDER BY due_at
-				LIMIT ?
-				FOR UPDATE SKIP LOCKED
-			)
+	/**
+	 * How a claim takes runs: leased, their first gate now their first slot (a throttle
+	 * is passed once), returned with their events. Its parameters are the owner, the
+	 * lease's end twice, the time twice.
+	 */
+	private static final String TAKE = """
 			UPDATE fanout_runs r
-			SET status = 'RUNNING', lease_owner = ?, due_at = ?, attempts = r.attempts + 1,
-				started_at = COALESCE(r.started_at, ?), """ + Sql.Columns.claimCounts("r") + """
+			SET status = 'RUNNING', lease_owner = ?, due_at = ?, rank_at = ?, attempts = r.attempts + 1,
+				started_at = COALESCE(r.started_at, ?), gate = r.slot1, """ + Sql.Columns.claimCounts("r") + """
+
 			FROM next, fanout_events e
 			WHERE r.id = next.id AND e.seq = r.event_seq
 			RETURNING
 			""" + Sql.Columns.RUN_WITH_EVENT;
 
 	/**
+	 * The runs due in rank order, but those behind a gate (unless their lease expired),
+	 * which {@link GateClaim} starts. Its parameters are the reach of priorities, the
+	 * time, the application, the functions and the most runs, then those of
+	 * {@link #TAKE}.
+	 */
+	static final String CLAIM = """
+			WITH next AS MATERIALIZED (
+				SELECT id FROM fanout_runs
+				WHERE status IN ('QUEUED', 'RUNNING', 'SLEEPING', 'WAITING') AND (gate IS NULL OR status = 'RUNNING')
+					AND rank_at <= ? AND due_at <= ? AND app_id = ? AND function_id = ANY (?)
+				ORDER BY rank_at
+				LIMIT ?
+				FOR UPDATE SKIP LOCKED
+			)
+			""" + TAKE;
+
+	/** {@link #TAKE} of runs locked by a gated claim, named by its first parameter. */
+	static final String TAKE_LOCKED = "WITH next AS (SELECT unnest(?::varchar[]) AS id) " + TAKE;
+
+	/**
+	 * The runs due behind each of some gates, up to a number per gate, oldest rank first.
+	 * Its parameters are the gates and the numbers, as arrays, then the reach of
+	 * priorities, the time, the application and the functions.
+	 */
+	static final String GATE_CANDIDATES = """
+			SELECT c.* FROM unnest(?::varchar[], ?::integer[]) AS g (gate_key, wanted)
+			CROSS JOIN LATERAL (
+				SELECT r.id, r.function_id, r.gate, r.slot1, r.slot2, r.throttle_key, r.started_at, r.rank_at
+				FROM fanout_runs r
+				WHERE r.gate = g.gate_key AND r.status IN ('QUEUED', 'SLEEPING', 'WAITING') AND r.rank_at <= ?
+					AND r.due_at <= ? AND r.app_id = ? AND r.function_id = ANY (?)
+				ORDER BY r.rank_at
+				LIMIT g.wanted
+				FOR UPDATE SKIP LOCKED
+			) AS c
+			""";
+
+	/**
+	 * The gates of the slots that the runs a statement changed held made due, in key
+	 * order, after the statement's own CTE {@code changed} that returns the runs' slots.
+	 */
+	private static final String WAKE_GATES = """
+			, woken_gates AS MATERIALIZED (
+				SELECT gate_key FROM fanout_gates
+				WHERE gate_key IN (SELECT slot1 FROM changed UNION SELECT slot2 FROM changed)
+				ORDER BY gate_key
+				FOR UPDATE
+			), woken AS (
+				UPDATE fanout_gates g SET next_due = """ + Sql.Columns.EPOCH + """
+
+				FROM woken_gates w WHERE g.gate_key = w.gate_key
+			)
+			""";
+
+	/**
+	 * Gates made due by new runs: their rows inserted where missing, else due no later
+	 * than the runs. {@code %s} takes the rows, of {@link #GATE_ROW}, in key order.
+	 */
+	static final String OPEN_GATES = """
+			INSERT INTO fanout_gates AS g (gate_key, app_id, function_id, next_due)
+			SELECT * FROM (VALUES %s) AS v (gate_key, app_id, function_id, next_due) ORDER BY gate_key
+			ON CONFLICT (gate_key) DO UPDATE
+			SET next_due = CASE WHEN g.next_due IS NULL OR g.next_due > EXCLUDED.next_due THEN EXCLUDED.next_due
+				ELSE g.next_due END
+			""";
+
+	static final String GATE_ROW = "(?::varchar, ?::varchar, ?::varchar, ?::timestamptz)";
+
+	/**
 	 * {@link Sql#WAKE} with the run found by its key alone, and its status checked after
 	 * (see {@link Sql}): a materialized CTE is never merged with the outer query, so
 	 * nothing can combine the status condition with the run's key. The CTE also carries
-	 * the parameters, which keeps their order.
+	 * the parameters, which keeps their order: the due time twice, as {@link Sql#WAKE}
+	 * takes it.
 	 */
 	static final String WAKE_BY_KEY = """
 			WITH current AS MATERIALIZED (
-				SELECT id, status, CAST(? AS timestamp with time zone) AS due_at
+				SELECT id, status, CAST(? AS timestamp with time zone) AS due_at,
+					CAST(? AS timestamp with time zone) AS rank_from
 				FROM fanout_runs WHERE id = ? FOR UPDATE
 			)
-			UPDATE fanout_runs r SET status = 'QUEUED', due_at = c.due_at
+			UPDATE fanout_runs r SET status = 'QUEUED', due_at = c.due_at,
+				rank_at = c.rank_from - r.priority * INTERVAL '1' SECOND
 			FROM current c
 			WHERE r.id = c.id AND c.status IN ('SLEEPING', 'WAITING')
 			""";
@@ -132,18 +204,28 @@ final class PostgresDialect extends Dialect {
 	 * statement.
 	 */
 	static final String FINISH_ALL = """
-			WITH ended AS (
+			WITH changed AS (
 				UPDATE fanout_runs r
 				SET status = v.status, lease_owner = NULL, output = v.output, error = v.error, error_stack = v.error_stack,
 					ended_at = v.ended_at
 				FROM (VALUES %s) AS v (status, output, error, error_stack, ended_at, id)
 				WHERE r.id = v.id AND r.lease_owner = ?
-				RETURNING r.id
+				RETURNING r.id, r.slot1, r.slot2
 			), unwaited AS (
-				DELETE FROM fanout_waits WHERE run_id IN (SELECT id FROM ended)
-			)
-			SELECT id FROM ended
-			""";
+				DELETE FROM fanout_waits WHERE run_id IN (SELECT id FROM changed)
+			)"""
+			+ WAKE_GATES + """
+					SELECT id FROM changed
+					""";
+
+	/**
+	 * A statement that takes runs out of {@code RUNNING}, with their slots' gates made
+	 * due, and the count of runs it changed as its result.
+	 */
+	static String freeingSlots(Sql statement) {
+		return "WITH changed AS (" + statement.text() + " RETURNING slot1, slot2)" + WAKE_GATES
+				+ "SELECT COUNT(*) FROM changed";
+	}
 
 	/**
 	 * {@link Sql#FUNCTIONS_VERSION} as one text, so that a send can read it within its
@@ -173,11 +255,14 @@ final class PostgresDialect extends Dialect {
 
 	static final String MARK_CRON_SEEN_OR_NOTHING = Sql.MARK_CRON_SEEN.text() + "ON CONFLICT DO NOTHING";
 
+	static final String INSERT_GATE_OR_NOTHING = Sql.INSERT_GATE.text() + "ON CONFLICT DO NOTHING";
+
 	/** The statements of the catalogue that PostgreSQL runs in its own form. */
 	private static final Map<Sql, String> VARIANTS = Map.ofEntries(Map.entry(Sql.WAKE, WAKE_BY_KEY),
 			Map.entry(Sql.CANCEL_PARKED, CANCEL_PARKED_BY_KEY),
 			Map.entry(Sql.CLAIM_CRON_TICK, CLAIM_CRON_TICK_OR_NOTHING),
-			Map.entry(Sql.MARK_CRON_SEEN, MARK_CRON_SEEN_OR_NOTHING));
+			Map.entry(Sql.MARK_CRON_SEEN, MARK_CRON_SEEN_OR_NOTHING),
+			Map.entry(Sql.INSERT_GATE, INSERT_GATE_OR_NOTHING));
 
 	/**
 	 * A namespace for fanout's advisory locks, so they never collide with the
@@ -196,6 +281,14 @@ final class PostgresDialect extends Dialect {
 	private static final long NOTIFY_INTERVAL_MILLIS = 10;
 
 	private final String claim;
+
+	private final String takeLocked;
+
+	private final String gateCandidates;
+
+	private final String openGates;
+
+	private final Map<Sql, String> freeingSlots = new EnumMap<>(Sql.class);
 
 	private final String upsertSteps;
 
@@ -218,6 +311,12 @@ final class PostgresDialect extends Dialect {
 	PostgresDialect(String prefix) {
 		super(Statements.forPrefix(prefix, VARIANTS));
 		this.claim = statements().render(CLAIM);
+		this.takeLocked = statements().render(TAKE_LOCKED);
+		this.gateCandidates = statements().render(GATE_CANDIDATES);
+		this.openGates = statements().render(OPEN_GATES);
+		for (Sql statement : List.of(Sql.PARK, Sql.REQUEUE, Sql.RELEASE, Sql.UNCLAIM)) {
+			this.freeingSlots.put(statement, statements().render(freeingSlots(statement)));
+		}
 		this.upsertSteps = statements().render(UPSERT_STEPS);
 		this.saveHeldSteps = statements().render(SAVE_HELD_STEPS);
 		this.finishAll = statements().render(FINISH_ALL);
@@ -249,14 +348,44 @@ final class PostgresDialect extends Dialect {
 	@Override
 	List<ClaimedRun> claim(JdbcOperations jdbc, String appId, SqlArray functionIds, int limit, String owner,
 			OffsetDateTime now, OffsetDateTime leaseUntil) {
-		return jdbc.query(this.claim, Rows.CLAIMED_RUN, now, appId, functionIds, limit, owner, leaseUntil, now, now);
+		return jdbc.query(this.claim, Rows.CLAIMED_RUN, reach(now), now, appId, functionIds, limit, owner, leaseUntil,
+				leaseUntil, now, now);
 	}
 
 	@Override
-	Optional<OffsetDateTime> nextDue(JdbcOperations jdbc, String appId, SqlArray functionIds) {
+	List<GateCandidate> gateCandidates(JdbcOperations jdbc, Map<String, Integer> wanted, String appId,
+			SqlArray functionIds, OffsetDateTime now) {
+		return jdbc.query(this.gateCandidates, GateCandidate.ROW, new SqlArray(wanted.keySet()),
+				SqlArray.ofIntegers(wanted.values().toArray(Integer[]::new)), reach(now), now, appId, functionIds);
+	}
+
+	@Override
+	List<ClaimedRun> take(JdbcOperations jdbc, List<String> runIds, String owner, OffsetDateTime now,
+			OffsetDateTime leaseUntil) {
+		return jdbc.query(this.takeLocked, Rows.CLAIMED_RUN, new SqlArray(runIds), owner, leaseUntil, leaseUntil, now,
+				now);
+	}
+
+	@Override
+	void openGates(JdbcOperations jdbc, List<GateOpening> openings) {
+		if (!openings.isEmpty()) {
+			jdbc.update(this.openGates.formatted(RowsInsert.rows(GATE_ROW, openings.size())),
+					RowsInsert.rowValues(openings, Rows::gateValues).toArray());
+		}
+	}
+
+	@Override
+	int release(JdbcOperations jdbc, Sql statement, Collection<String> runIds, Object... args) {
+		Integer changed = jdbc.queryForObject(this.freeingSlots.get(statement), Integer.class, args);
+		return (changed != null) ? changed : 0;
+	}
+
+	@Override
+	Optional<OffsetDateTime> nextDue(JdbcOperations jdbc, String appId, SqlArray functionIds, OffsetDateTime now) {
+		OffsetDateTime reach = reach(now);
 		return jdbc
-			.query(statements().get(Sql.NEXT_DUE), (rs, n) -> rs.getObject("next_due", OffsetDateTime.class), appId,
-					functionIds)
+			.query(statements().get(Sql.NEXT_DUE), (rs, n) -> rs.getObject("next_due", OffsetDateTime.class), reach,
+					appId, functionIds, reach, appId, functionIds, appId, functionIds, appId, functionIds)
 			.stream()
 			.filter(Objects::nonNull)
 			.findFirst();

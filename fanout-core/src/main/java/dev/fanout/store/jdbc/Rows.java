@@ -16,6 +16,7 @@ import dev.fanout.RunStatus;
 import dev.fanout.StepInfo;
 import dev.fanout.StepStatus;
 import dev.fanout.store.ClaimedRun;
+import dev.fanout.store.GateOpening;
 import dev.fanout.store.NewEvent;
 import dev.fanout.store.NewRun;
 import dev.fanout.store.NewWait;
@@ -107,8 +108,17 @@ final class Rows {
 				time(run.createdAt()), false, nullableTime(run.deadlineAt()), run.deadlineReason(), run.parentRunId(),
 				run.parentStepKey(), run.leaseOwner(), started ? time(run.createdAt()) : null, started ? 1 : 0,
 				started ? time(run.createdAt()) : null, flow.priority(),
-				time(run.dueAt().minusSeconds(flow.priority())), flow.gate(), flow.slot1(), flow.slot2(),
-				flow.throttle(), flow.singleton() };
+				time(started ? run.dueAt() : run.dueAt().minusSeconds(flow.priority())), flow.gate(), flow.slot1(),
+				flow.slot2(), flow.throttle(), flow.singleton() };
+	}
+
+	/**
+	 * The values of {@link Sql#INSERT_OPEN_GATE} for a gate new runs wait behind.
+	 * @param opening the gate
+	 * @return the values, in order
+	 */
+	static Object[] gateValues(GateOpening opening) {
+		return new Object[] { opening.key(), opening.appId(), opening.functionId(), time(opening.due()) };
 	}
 
 	/**

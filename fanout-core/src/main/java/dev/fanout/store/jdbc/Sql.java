@@ -9,8 +9,8 @@ package dev.fanout.store.jdbc;
  * change of status away from {@code RUNNING} clears the owner, and the schema's
  * {@code fanout_runs_lease_check} refuses anything else. So a write fenced by
  * {@code lease_owner = ?} needs no condition on the status, and has none, because on
- * PostgreSQL such a condition implies the predicate of the partial due-time index: when
- * the statistics were taken while no run was active (a quiet queue, then a burst), the
+ * PostgreSQL such a condition implies the predicate of the partial rank index: when the
+ * statistics were taken while no run was active (a quiet queue, then a burst), the
  * planner believes that index empty and scans all of it for each row, instead of the
  * primary key ({@code PlannerTrapTests}).
  */
@@ -85,13 +85,14 @@ enum Sql {
 			"""),
 
 	/** PostgreSQL runs {@link PostgresDialect#WAKE_BY_KEY} in its place. */
-	WAKE("""
-			UPDATE fanout_runs SET status = 'QUEUED', due_at = ?
+	WAKE("UPDATE fanout_runs SET status = 'QUEUED', " + Columns.DUE + """
+
 			WHERE id = ? AND status IN ('SLEEPING', 'WAITING')
 			"""),
 
-	PARK("""
-			UPDATE fanout_runs SET status = ?, due_at = ?, lease_owner = NULL, idle_claims = 0
+	/** Frees the run's slots: see {@link Dialect#release}. */
+	PARK("UPDATE fanout_runs SET status = ?, " + Columns.DUE + """
+			, lease_owner = NULL, idle_claims = 0
 			WHERE id = ? AND lease_owner = ? AND cancel_requested = FALSE
 			"""),
 
@@ -120,10 +121,29 @@ enum Sql {
 			LIMIT ?
 			"""),
 
+	/**
+	 * When a claim may next take a run of these functions: the earliest due time of the
+	 * runs within a priority's reach of the rank order's front; or, beyond, the earliest
+	 * rank less the longest priority, which is no later than any run's due time (read
+	 * from the index, where a due time would take a scan); or the earliest gate, a global
+	 * one only for a run of these functions behind it. Its parameters are the reach, the
+	 * application and the functions, the reach again, then twice the application and the
+	 * functions.
+	 */
 	NEXT_DUE("""
-			SELECT MIN(due_at) AS next_due FROM fanout_runs
-			WHERE status IN ('QUEUED', 'SLEEPING', 'WAITING') AND app_id = ? AND function_id = ANY (?)
-			"""),
+			SELECT MIN(t) AS next_due FROM (
+				SELECT MIN(due_at) AS t FROM fanout_runs
+				WHERE status IN ('QUEUED', 'SLEEPING', 'WAITING') AND gate IS NULL AND rank_at <= ?
+					AND app_id = ? AND function_id = ANY (?)
+				UNION ALL
+				SELECT MIN(rank_at) - INTERVAL '600' SECOND FROM fanout_runs
+				WHERE status IN ('QUEUED', 'SLEEPING', 'WAITING') AND gate IS NULL AND rank_at > ?
+					AND app_id = ? AND function_id = ANY (?)
+				UNION ALL
+			""" + Columns.GATES_DUE + ") AS due"),
+
+	/** The gates' part of {@link #NEXT_DUE}, which H2 runs apart. */
+	NEXT_DUE_OF_GATES("SELECT MIN(t) FROM (" + Columns.GATES_DUE + ") AS due"),
 
 	/**
 	 * Locks, rather than updates, the rows: a new row version would also mean new entries
@@ -144,7 +164,7 @@ enum Sql {
 	 * waiting for it while holding other rows could deadlock with it.
 	 */
 	EXTEND_LEASES("""
-			UPDATE fanout_runs SET due_at = ?
+			UPDATE fanout_runs SET due_at = ?, rank_at = ?
 			WHERE id IN (
 				SELECT id FROM fanout_runs
 				WHERE lease_owner = ? AND id = ANY (?)
@@ -153,8 +173,9 @@ enum Sql {
 			)
 			"""),
 
-	RELEASE("""
-			UPDATE fanout_runs SET status = 'QUEUED', lease_owner = NULL, due_at = ?
+	/** Frees the runs' slots: see {@link Dialect#release}. */
+	RELEASE("UPDATE fanout_runs SET status = 'QUEUED', lease_owner = NULL, " + Columns.DUE + """
+
 			WHERE lease_owner = ? AND id = ANY (?)
 			"""),
 
@@ -163,21 +184,23 @@ enum Sql {
 	 * back, and so is its start time when it was the run's first (the condition reads the
 	 * attempts before this update).
 	 */
-	UNCLAIM("""
-			UPDATE fanout_runs SET status = 'QUEUED', lease_owner = NULL, due_at = ?, attempts = attempts - 1,
+	UNCLAIM("UPDATE fanout_runs SET status = 'QUEUED', lease_owner = NULL, " + Columns.DUE + """
+			, attempts = attempts - 1,
 				started_at = CASE WHEN attempts = 1 THEN NULL ELSE started_at END,
 				idle_claims = GREATEST(idle_claims - 1, 0)
 			WHERE lease_owner = ? AND id = ANY (?)
 			"""),
 
-	REQUEUE("""
-			UPDATE fanout_runs
-			SET status = 'QUEUED', lease_owner = NULL, due_at = ?, failures = ?, retry_attempt = ?, error = ?,
-				idle_claims = 0
+	/** Frees the run's slots: see {@link Dialect#release}. */
+	REQUEUE("UPDATE fanout_runs SET status = 'QUEUED', lease_owner = NULL, " + Columns.DUE + """
+			, failures = ?, retry_attempt = ?, error = ?, idle_claims = 0
 			WHERE id = ? AND lease_owner = ? AND cancel_requested = FALSE
 			"""),
 
-	/** Its parameters are {@link Rows#endValues}, then the owner. */
+	/**
+	 * Its parameters are {@link Rows#endValues}, then the owner. Frees the run's slots:
+	 * see {@link Dialect#release}.
+	 */
 	FINISH("""
 			UPDATE fanout_runs
 			SET status = ?, lease_owner = NULL, output = ?, error = ?, error_stack = ?, ended_at = ?
@@ -218,6 +241,87 @@ enum Sql {
 			FROM fanout_runs WHERE event_id = ? ORDER BY id
 			"""),
 
+	/*
+	 * Gates: see GateClaim.
+	 */
+
+	/**
+	 * The gates with runs due behind them, the longest due first, so that keys take
+	 * turns. Its parameters are the time, the application and its gated functions,
+	 * whether global gates count, and the most gates.
+	 */
+	DUE_GATES("""
+			SELECT gate_key, function_id, tat FROM fanout_gates
+			WHERE next_due <= ? AND ((app_id = ? AND function_id = ANY (?)) OR (app_id IS NULL AND ?))
+			ORDER BY next_due
+			LIMIT ?
+			FOR UPDATE SKIP LOCKED
+			"""),
+
+	/** Gates that some runs must also pass, locked without waiting, in key order. */
+	LOCK_GATES("""
+			SELECT gate_key, function_id, tat FROM fanout_gates
+			WHERE gate_key = ANY (?)
+			ORDER BY gate_key
+			FOR UPDATE SKIP LOCKED
+			"""),
+
+	/**
+	 * A gate's row where there is none. PostgreSQL's variant skips a duplicate; elsewhere
+	 * it raises a {@link org.springframework.dao.DuplicateKeyException}.
+	 */
+	INSERT_GATE(
+			"""
+					INSERT INTO fanout_gates (gate_key) SELECT ? WHERE NOT EXISTS (SELECT 1 FROM fanout_gates WHERE gate_key = ?)
+					"""),
+
+	/** How many runs hold each of some slots. */
+	RUNNING_IN_SLOTS("""
+			SELECT slot, COUNT(*) AS running FROM (
+				SELECT slot1 AS slot FROM fanout_runs WHERE slot1 = ANY (?) AND status = 'RUNNING'
+				UNION ALL
+				SELECT slot2 FROM fanout_runs WHERE slot2 = ANY (?) AND status = 'RUNNING'
+			) AS held
+			GROUP BY slot
+			"""),
+
+	/** When each gate's earliest run is due, of all applications. */
+	PENDING_DUE_OF_GATES("""
+			SELECT gate, MIN(due_at) AS due FROM fanout_runs
+			WHERE gate = ANY (?) AND status IN ('QUEUED', 'SLEEPING', 'WAITING')
+			GROUP BY gate
+			"""),
+
+	INSERT_OPEN_GATE("INSERT INTO fanout_gates (gate_key, app_id, function_id, next_due) VALUES (?, ?, ?, ?)"),
+
+	UPDATE_GATE("UPDATE fanout_gates SET tat = ?, next_due = ? WHERE gate_key = ?"),
+
+	/** A gate passed as a run's second gate: its due time is its own runs'. */
+	UPDATE_GATE_TAT("UPDATE fanout_gates SET tat = ? WHERE gate_key = ?"),
+
+	/**
+	 * A gate's earliest run due no later than a time: H2 runs it, and
+	 * {@link #INSERT_GATE} where it updates nothing.
+	 */
+	OPEN_GATE("""
+			UPDATE fanout_gates
+			SET next_due = CASE WHEN next_due IS NULL OR next_due > ? THEN ? ELSE next_due END
+			WHERE gate_key = ?
+			"""),
+
+	/**
+	 * The gates of the slots some runs held made due, now that their runs hold them no
+	 * more: H2 runs it after each statement that frees slots; PostgreSQL does as much
+	 * within those statements.
+	 */
+	WAKE_GATES_OF_RUNS("UPDATE fanout_gates SET next_due = " + Columns.EPOCH + """
+			 WHERE gate_key IN (
+				SELECT slot1 FROM fanout_runs WHERE id = ANY (?) AND slot1 IS NOT NULL
+				UNION
+				SELECT slot2 FROM fanout_runs WHERE id = ANY (?) AND slot2 IS NOT NULL
+			)
+			"""),
+
 	COUNT_REPLAYABLE_RUNS("""
 			SELECT COUNT(*) FROM fanout_runs
 			WHERE app_id = ? AND function_id = ? AND status = ? AND created_at >= ? AND created_at < ?
@@ -228,17 +332,21 @@ enum Sql {
 	 * creates a new run from that event; concurrent replays of the same runs take turns.
 	 */
 	REPLAYABLE_RUNS("""
-			SELECT id, event_seq, event_id FROM fanout_runs
+			SELECT id, event_seq, event_id, priority, slot1, slot2, throttle_key, singleton_key FROM fanout_runs
 			WHERE app_id = ? AND function_id = ? AND status = ? AND created_at >= ? AND created_at < ?
 			ORDER BY id
 			FOR UPDATE
 			"""),
 
-	REQUEUE_FOR_REPLAY("""
-			UPDATE fanout_runs
-			SET status = 'QUEUED', due_at = ?, lease_owner = NULL, failures = 0, retry_attempt = 0,
+	/**
+	 * The run starts again: behind its gates again, its throttle's included, which only a
+	 * run never started passes.
+	 */
+	REQUEUE_FOR_REPLAY("UPDATE fanout_runs SET status = 'QUEUED', " + Columns.DUE + """
+			, lease_owner = NULL, failures = 0, retry_attempt = 0,
 				cancel_requested = FALSE, deadline_at = NULL, deadline_reason = NULL, output = NULL, error = NULL,
-				error_stack = NULL, ended_at = NULL, idle_claims = 0
+				error_stack = NULL, ended_at = NULL, idle_claims = 0, started_at = NULL,
+				gate = COALESCE(slot1, throttle_key)
 			WHERE id = ? AND status = ?
 			"""),
 
@@ -378,7 +486,24 @@ enum Sql {
 
 	DELETE_CRON_TICK("""
 			DELETE FROM fanout_cron_ticks WHERE app_id = ? AND function_id = ? AND tick_at = ?
-			""");
+			"""),
+
+	/**
+	 * Gates no run waits behind or holds a slot of, whose throttle has nothing left to
+	 * space, and that no claim has looked at since a time.
+	 */
+	IDLE_GATES("""
+			SELECT g.gate_key FROM fanout_gates g
+			WHERE g.next_due IS NULL AND (g.tat IS NULL OR g.tat < ?)
+				AND NOT EXISTS (SELECT 1 FROM fanout_runs r
+					WHERE r.gate = g.gate_key AND r.status IN ('QUEUED', 'SLEEPING', 'WAITING'))
+				AND NOT EXISTS (SELECT 1 FROM fanout_runs r WHERE r.slot1 = g.gate_key AND r.status = 'RUNNING')
+				AND NOT EXISTS (SELECT 1 FROM fanout_runs r WHERE r.slot2 = g.gate_key AND r.status = 'RUNNING')
+			LIMIT ?
+			FOR UPDATE SKIP LOCKED
+			"""),
+
+	DELETE_GATES("DELETE FROM fanout_gates WHERE gate_key = ANY (?)");
 
 	private final String text;
 
@@ -399,6 +524,29 @@ enum Sql {
 	 * Column lists that several statements share, the dialects' included.
 	 */
 	static final class Columns {
+
+		/**
+		 * A queued or paused run's due time and, from it and the run's priority, its
+		 * rank: two parameters, both the due time.
+		 */
+		static final String DUE = "due_at = ?, rank_at = CAST(? AS TIMESTAMP WITH TIME ZONE) - priority * INTERVAL '1' SECOND";
+
+		/**
+		 * When the gates of an application's runs are due: its functions' own, and the
+		 * global ones when one of its runs waits behind, no earlier than that run.
+		 */
+		static final String GATES_DUE = """
+				SELECT MIN(next_due) AS t FROM fanout_gates
+				WHERE next_due IS NOT NULL AND app_id = ? AND function_id = ANY (?)
+				UNION ALL
+				SELECT MIN(CASE WHEN r.due_at > g.next_due THEN r.due_at ELSE g.next_due END)
+				FROM fanout_gates g JOIN fanout_runs r ON r.gate = g.gate_key
+				WHERE g.app_id IS NULL AND g.next_due IS NOT NULL AND r.status IN ('QUEUED', 'SLEEPING', 'WAITING')
+					AND r.app_id = ? AND r.function_id = ANY (?)
+				""";
+
+		/** A time before any other: a gate due at it is due at once. */
+		static final String EPOCH = "TIMESTAMP WITH TIME ZONE '1970-01-01 00:00:00+00'";
 
 		/**
 		 * The columns of a run with its event, as {@link Rows#CLAIMED_RUN} reads them.

@@ -149,22 +149,17 @@ create table if not exists fanout_functions (
 
 alter table fanout_functions add column if not exists flow_control text;
 
--- The gates of runs with a concurrency limit or a throttle, one row per key, locked by the claims
--- that start its runs (the runs that hold a concurrency slot are counted, not a counter kept):
--- its limit, its throttle's interval, burst and theoretical arrival time, when a run queued behind
--- it is due next (next_due: never later than the truth, null while its slots are all taken or no
--- run waits), and when a claim last started its runs (served_at), so that keys are served in turn.
--- A gate of one function names it; a global one names none.
+-- The gates of runs with a concurrency limit or a throttle, one row per key, which the claims
+-- that start its runs lock: the runs that hold a concurrency slot are counted, the limits are the
+-- claiming application's, and the row keeps its throttle's theoretical arrival time (tat) and when
+-- a run queued behind it is due next (next_due: never later than the truth; null while its slots
+-- are all taken or no run waits). A gate of one function names it; a global one names none.
 create table if not exists fanout_gates (
     gate_key varchar(600) primary key,
     app_id varchar(128),
     function_id varchar(128),
-    limit_value integer,
-    interval_ms bigint,
-    burst integer,
     tat timestamp with time zone,
-    next_due timestamp with time zone,
-    served_at timestamp with time zone
+    next_due timestamp with time zone
 );
 create index if not exists fanout_gates_due_idx on fanout_gates (next_due);
 

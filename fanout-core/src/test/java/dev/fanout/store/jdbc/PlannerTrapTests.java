@@ -14,7 +14,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * PostgreSQL's plans of the writes that find a run by its key, with the statistics of a
- * quiet queue and then a burst: taken while every run had ended, so the partial due-time
+ * quiet queue and then a burst: taken while every run had ended, so the partial rank
  * index looks empty while it holds 40,000 active runs. Each write must find its run by
  * the primary key, not scan that index (which cost 13-20 ms per row, and made run endings
  * the benchmark's bottleneck).
@@ -47,14 +47,14 @@ class PlannerTrapTests {
 	@Test
 	void theTrapIsSetForAByKeyWriteWithAStatusCondition() {
 		assertThat(plan("UPDATE fanout_runs SET status = 'COMPLETED' WHERE id = ? AND status = 'RUNNING'", RUN_ID))
-			.contains("fanout_runs_due_idx");
+			.contains("fanout_runs_rank_idx");
 	}
 
 	@Test
 	void writesFencedByTheLeaseOwnerUseThePrimaryKey() {
 		assertUsesThePrimaryKey(Sql.FINISH.text(), "COMPLETED", "42", null, null, NOW, RUN_ID, "worker-1");
-		assertUsesThePrimaryKey(Sql.REQUEUE.text(), NOW, 1, 1, "boom", RUN_ID, "worker-1");
-		assertUsesThePrimaryKey(Sql.PARK.text(), "SLEEPING", NOW, RUN_ID, "worker-1");
+		assertUsesThePrimaryKey(PostgresDialect.freeingSlots(Sql.REQUEUE), NOW, NOW, 1, 1, "boom", RUN_ID, "worker-1");
+		assertUsesThePrimaryKey(PostgresDialect.freeingSlots(Sql.PARK), "SLEEPING", NOW, NOW, RUN_ID, "worker-1");
 		assertUsesThePrimaryKey(Sql.CANCEL_REQUESTED.text(), RUN_ID, "worker-1");
 		assertUsesThePrimaryKey(Sql.HOLD_CANCELLING.text(), RUN_ID, "worker-1");
 		assertUsesThePrimaryKey(Sql.REQUEST_CANCEL.text(), "stop", RUN_ID);
@@ -64,8 +64,10 @@ class PlannerTrapTests {
 	void writesOfManyRunsUseThePrimaryKey() {
 		SqlArray ids = new SqlArray(List.of(RUN_ID, "00000000000000000000004101"));
 		assertUsesThePrimaryKey(Sql.LOCK_RUNS.text(), ids);
-		assertUsesThePrimaryKey(Sql.EXTEND_LEASES.text(), NOW, "worker-1", ids);
-		assertUsesThePrimaryKey(Sql.RELEASE.text(), NOW, "worker-1", ids);
+		assertUsesThePrimaryKey(Sql.EXTEND_LEASES.text(), NOW, NOW, "worker-1", ids);
+		assertUsesThePrimaryKey(PostgresDialect.freeingSlots(Sql.RELEASE), NOW, NOW, "worker-1", ids);
+		assertUsesThePrimaryKey(PostgresDialect.freeingSlots(Sql.UNCLAIM), NOW, NOW, "worker-1", ids);
+		assertUsesThePrimaryKey(PostgresDialect.TAKE_LOCKED, ids, "worker-1", NOW, NOW, NOW, NOW);
 	}
 
 	@Test
@@ -80,12 +82,12 @@ class PlannerTrapTests {
 
 	@Test
 	void writesThatCheckAParkedStatusUseThePrimaryKey() {
-		assertUsesThePrimaryKey(PostgresDialect.WAKE_BY_KEY, NOW, RUN_ID);
+		assertUsesThePrimaryKey(PostgresDialect.WAKE_BY_KEY, NOW, NOW, RUN_ID);
 		assertUsesThePrimaryKey(PostgresDialect.CANCEL_PARKED_BY_KEY, "stop", NOW, RUN_ID);
 	}
 
 	private static void assertUsesThePrimaryKey(String sql, Object... args) {
-		assertThat(plan(sql, args)).as(sql).contains("fanout_runs_pkey").doesNotContain("due_idx");
+		assertThat(plan(sql, args)).as(sql).contains("fanout_runs_pkey").doesNotContain("rank_idx");
 	}
 
 	private static String plan(String sql, Object... args) {
