@@ -67,7 +67,7 @@ class RetentionTests {
 		RetentionCleaner.Cleaned week = retention(engine).clean();
 		// The completed runs, their events and the event nothing ran for; the ids of all
 		// six events are past the 24h dedup window.
-		assertThat(week).isEqualTo(new RetentionCleaner.Cleaned(2, 3, 6, 0, 0));
+		assertThat(week).isEqualTo(new RetentionCleaner.Cleaned(2, 3, 6, 0, 0, 0));
 		assertThat(runs(db)).containsExactlyInAnyOrder(done.runIds().get(2), sleeping, cancelled);
 		assertThat(stepsOf(db, done.runIds().get(0))).isZero();
 		assertThat(stepsOf(db, done.runIds().get(2))).isOne();
@@ -78,7 +78,7 @@ class RetentionTests {
 		// The failed and the cancelled run. The sleeping run started at T0 + 1h: the
 		// events stored since then stay, as its waits would look back at them, so the
 		// cancelled run's event stays too while the failed run's goes.
-		assertThat(month).isEqualTo(new RetentionCleaner.Cleaned(2, 1, 0, 0, 0));
+		assertThat(month).isEqualTo(new RetentionCleaner.Cleaned(2, 1, 0, 0, 0, 0));
 		assertThat(runs(db)).containsExactly(sleeping);
 		assertThat(engine.admin().run(sleeping).orElseThrow().status()).isEqualTo(RunStatus.SLEEPING);
 		assertThat(stepsOf(db, sleeping)).isEqualTo(2);
@@ -128,7 +128,7 @@ class RetentionTests {
 			.update("INSERT INTO fanout_replays (id, function_id, mode, created_at, run_ids) VALUES (?, ?, ?, ?, ?)",
 					"recent", "report", "FRESH", utc(T0.minus(Duration.ofDays(1))), "");
 		TestEngine engine = this.fixture.start(db, EngineFixture.settings(), new MutableClock(T0), new Functions());
-		assertThat(retention(engine).clean()).isEqualTo(new RetentionCleaner.Cleaned(0, 0, 0, 1, 2));
+		assertThat(retention(engine).clean()).isEqualTo(new RetentionCleaner.Cleaned(0, 0, 0, 1, 2, 0));
 		assertThat(db.jdbc()
 			.queryForList("SELECT app_id || '/' || function_id FROM fanout_cron_ticks ORDER BY 1", String.class))
 			.containsExactly("other/report", "other/report", "test/cleanup", "test/report");

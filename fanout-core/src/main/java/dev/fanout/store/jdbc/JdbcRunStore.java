@@ -30,6 +30,7 @@ import dev.fanout.store.ReplayableRun;
 import dev.fanout.store.RunEnd;
 import dev.fanout.store.RunStep;
 import dev.fanout.store.RunStore;
+import dev.fanout.store.StoredEvent;
 import dev.fanout.store.StoredStep;
 import dev.fanout.store.WaitLookup;
 
@@ -128,11 +129,7 @@ public final class JdbcRunStore implements RunStore {
 	}
 
 	private <T> void insertRows(Sql head, List<T> rows, Function<T, Object[]> values) {
-		for (int from = 0; from < rows.size(); from += RowsInsert.MAX_ROWS) {
-			RowsInsert insert = RowsInsert.of(sql(head),
-					rows.subList(from, Math.min(rows.size(), from + RowsInsert.MAX_ROWS)), values);
-			this.jdbc.update(insert.sql(), insert.args().toArray());
-		}
+		RowsInsert.insertAll(this.jdbc, sql(head), rows, values);
 	}
 
 	@Override
@@ -224,6 +221,16 @@ public final class JdbcRunStore implements RunStore {
 		}
 		return this.dialect.claim(this.jdbc, this.appId, new SqlArray(functionIds), limit, owner, time(now),
 				time(leaseUntil));
+	}
+
+	@Override
+	public List<StoredEvent> batchEvents(String runId) {
+		return this.jdbc.query(sql(Sql.SELECT_BATCH_EVENTS), Rows.EVENT, runId);
+	}
+
+	@Override
+	public void copyBatchEvents(String fromRunId, String toRunId) {
+		this.jdbc.update(sql(Sql.COPY_BATCH_EVENTS), toRunId, fromRunId);
 	}
 
 	@Override

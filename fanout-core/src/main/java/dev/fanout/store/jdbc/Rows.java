@@ -15,7 +15,9 @@ import dev.fanout.RunInfo;
 import dev.fanout.RunStatus;
 import dev.fanout.StepInfo;
 import dev.fanout.StepStatus;
+import dev.fanout.store.BatchEvent;
 import dev.fanout.store.ClaimedRun;
+import dev.fanout.store.FlowState;
 import dev.fanout.store.NewEvent;
 import dev.fanout.store.NewRun;
 import dev.fanout.store.NewWait;
@@ -50,6 +52,9 @@ final class Rows {
 			rs.getString("function_id"), rs.getString("name"), rs.getString("triggers"), rs.getString("filter_expr"),
 			rs.getString("cancel_on"), (Long) rs.getObject("start_timeout_ms", Long.class),
 			rs.getString("flow_control"), instant(rs, "registered_at"), instant(rs, "last_seen"));
+
+	static final RowMapper<FlowState> FLOW_STATE = (rs, n) -> new FlowState(rs.getString("state_key"),
+			nullableInstant(rs, "at"), rs.getString("run_id"), rs.getInt("size"));
 
 	static final RowMapper<StoredStep> STEP = (rs, n) -> new StoredStep(rs.getString("step_key"), rs.getInt("position"),
 			StepStatus.valueOf(rs.getString("status")), rs.getString("output"), rs.getString("output_type"),
@@ -106,9 +111,36 @@ final class Rows {
 				(started ? RunStatus.RUNNING : RunStatus.QUEUED).name(), started ? 1 : 0, 0, 0, time(run.dueAt()),
 				time(run.createdAt()), false, nullableTime(run.deadlineAt()), run.deadlineReason(), run.parentRunId(),
 				run.parentStepKey(), run.leaseOwner(), started ? time(run.createdAt()) : null, started ? 1 : 0,
-				started ? time(run.createdAt()) : null, flow.priority(),
-				time(run.dueAt().minusSeconds(flow.priority())), flow.gate(), flow.slot1(), flow.slot2(),
-				flow.throttle(), flow.singleton() };
+				started ? time(run.createdAt()) : null, flow.priority(), rankAt(run.dueAt(), flow.priority()),
+				flow.gate(), flow.slot1(), flow.slot2(), flow.throttle(), flow.singleton() };
+	}
+
+	/**
+	 * The values of {@link Sql#SAVE_FLOW_STATE} for a state.
+	 * @param state the state
+	 * @return the values, in order
+	 */
+	static Object[] flowStateValues(FlowState state) {
+		return new Object[] { nullableTime(state.at()), state.runId(), state.size(), state.key() };
+	}
+
+	/**
+	 * The values of {@link Sql#INSERT_BATCH_EVENTS} for a batch's event.
+	 * @param event the event of the batch
+	 * @return the values, in order
+	 */
+	static Object[] batchEventValues(BatchEvent event) {
+		return new Object[] { event.runId(), event.position(), event.eventSeq(), event.eventId() };
+	}
+
+	/**
+	 * The time a run is ranked at by the claim: its due time, less its priority.
+	 * @param dueAt when it is due
+	 * @param priority its priority, in seconds
+	 * @return the rank time
+	 */
+	static OffsetDateTime rankAt(Instant dueAt, int priority) {
+		return time(dueAt.minusSeconds(priority));
 	}
 
 	/**
