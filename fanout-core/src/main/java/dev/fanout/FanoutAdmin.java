@@ -1,6 +1,7 @@
 package dev.fanout;
 
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -18,11 +19,25 @@ public interface FanoutAdmin {
 	Optional<RunInfo> run(String runId);
 
 	/**
-	 * The runs an event triggered, oldest first, with their steps.
+	 * The runs an event triggered, oldest first, with their steps; a batched run is a run
+	 * of each of its events. An event that flow control skipped has none, nor one whose
+	 * debounced run a later event took over.
 	 * @param eventId the event id
 	 * @return the runs, empty if none
 	 */
 	List<RunInfo> runsForEvent(String eventId);
+
+	/**
+	 * How many events made no run of a function because of its flow control, counted by
+	 * this instance, for the events it sent, since it started: over a {@code @RateLimit}
+	 * ({@code rate-limit}), an {@code @Idempotency} key already used
+	 * ({@code idempotency}), a {@code @Singleton} key held by an unfinished run
+	 * ({@code singleton}), and a {@code @Debounce} run taken over by a later event
+	 * ({@code debounce}). Other instances count their own sends.
+	 * @return the counts by function id, then by reason; functions that skipped nothing
+	 * are missing
+	 */
+	Map<String, Map<String, Long>> skippedEvents();
 
 	/**
 	 * List runs, newest first, with their steps.

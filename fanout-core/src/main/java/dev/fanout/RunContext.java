@@ -30,14 +30,16 @@ public interface RunContext {
 	int attempt();
 
 	/**
-	 * The event that triggered the run.
+	 * The event that triggered the run: for a {@link Batch batched} run, the first of its
+	 * events; for a {@link Debounce debounced} one, the last event of the window.
 	 * @return the event
 	 */
 	Event event();
 
 	/**
-	 * All events of the run: the trigger alone unless the function is batched.
-	 * @return the events
+	 * All events of the run, in the order they were sent: a {@link Batch batched} run's
+	 * events, the trigger alone for any other run.
+	 * @return the events, at least one
 	 */
 	List<Event> events();
 

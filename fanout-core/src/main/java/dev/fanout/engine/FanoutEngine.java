@@ -27,7 +27,9 @@ import dev.fanout.engine.operations.StoreFanoutAdmin;
 import dev.fanout.engine.run.Cancellations;
 import dev.fanout.engine.run.RunEndings;
 import dev.fanout.engine.run.RunExecutor;
+import dev.fanout.engine.sending.EnqueueControls;
 import dev.fanout.engine.sending.EventWriter;
+import dev.fanout.engine.sending.SkippedEvents;
 import dev.fanout.engine.sending.StoreEventSender;
 import dev.fanout.engine.settings.EngineSettings;
 import dev.fanout.engine.support.RetrySupport;
@@ -36,6 +38,7 @@ import dev.fanout.json.JacksonPayloadSerializer;
 import dev.fanout.spi.PayloadSerializer;
 import dev.fanout.store.RunStore;
 import dev.fanout.store.jdbc.JdbcCronTickStore;
+import dev.fanout.store.jdbc.JdbcFlowStateStore;
 import dev.fanout.store.jdbc.JdbcRetentionStore;
 import dev.fanout.store.jdbc.JdbcRunStore;
 
@@ -79,8 +82,11 @@ public final class FanoutEngine {
 		this.own = new TransactionTemplate(builder.transactionManager);
 		this.own.setPropagationBehavior(TransactionDefinition.PROPAGATION_REQUIRES_NEW);
 		// Matched @CancelOn rules cancel runs, whose endings write events in turn.
+		SkippedEvents skipped = new SkippedEvents();
+		EnqueueControls controls = new EnqueueControls(
+				JdbcFlowStateStore.create(builder.dataSource, this.settings.tablePrefix()), this::cancel, skipped);
 		EventWriter writer = new EventWriter(this.directory, store, builder.serializer, this.settings, builder.clock,
-				this::wakeWorker, this::cancel);
+				this::wakeWorker, this::cancel, controls);
 		RunEndings endings = new RunEndings(store, writer, builder.serializer, builder.clock, this::wakeWorker);
 		this.cancellations = new Cancellations(store, endings, builder.serializer, builder.clock, this::markCancel);
 		this.sender = new StoreEventSender(writer,
@@ -100,7 +106,7 @@ public final class FanoutEngine {
 		}
 		Replays replays = new Replays(this.directory, this.registry, store, this.own, builder.clock,
 				this.settings.replayRate(), this.settings.replayMaxRuns(), this::wakeWorker);
-		this.admin = new StoreFanoutAdmin(store, this.cancellations, joining, replays);
+		this.admin = new StoreFanoutAdmin(store, this.cancellations, joining, replays, skipped);
 	}
 
 	/**

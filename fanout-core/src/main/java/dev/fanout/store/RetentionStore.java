@@ -18,7 +18,7 @@ public interface RetentionStore {
 
 	/**
 	 * Delete runs of this application that ended with one of the statuses before a time,
-	 * with their steps and matchers.
+	 * with their steps, matchers and batches' events.
 	 * @param statuses final statuses
 	 * @param endedBefore the latest end time to delete
 	 * @param limit the most runs to delete
@@ -56,6 +56,16 @@ public interface RetentionStore {
 	 * @return how many requests were deleted
 	 */
 	int deleteReplays(Instant createdBefore, int limit);
+
+	/**
+	 * Delete the state rows of flow controls that say nothing any more: rate limits and
+	 * idempotency keys whose time has passed, singletons', and debounced or batched keys
+	 * whose run has started or ended.
+	 * @param now the current time
+	 * @param limit the most rows to delete
+	 * @return how many rows were deleted
+	 */
+	int deleteSpentFlowStates(Instant now, int limit);
 
 	/**
 	 * Delete cron ticks of this application before a time, except the latest of each

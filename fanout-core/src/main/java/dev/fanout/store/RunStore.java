@@ -217,6 +217,20 @@ public interface RunStore {
 	void openGates(List<GateOpening> openings);
 
 	/**
+	 * The events of a batched run, in the order they joined it; the first is its trigger.
+	 * @param runId the run
+	 * @return the events, none for a run that is not batched
+	 */
+	List<StoredEvent> batchEvents(String runId);
+
+	/**
+	 * Give a new run the batch of another, for a fresh replay of a batched run.
+	 * @param fromRunId the run replayed
+	 * @param toRunId the new run
+	 */
+	void copyBatchEvents(String fromRunId, String toRunId);
+
+	/**
 	 * Load the stored steps of a run.
 	 * @param runId the run id
 	 * @return the steps, in no particular order
@@ -322,7 +336,8 @@ public interface RunStore {
 	Optional<RunInfo> run(String runId);
 
 	/**
-	 * Find the runs of an event with their steps.
+	 * Find the runs of an event with their steps: those it triggered, and those of the
+	 * batches it is one of the events of.
 	 * @param eventId the event id
 	 * @return the runs, oldest first
 	 */

@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.function.Supplier;
+import java.util.stream.Stream;
 
 import org.jspecify.annotations.Nullable;
 
@@ -127,8 +128,52 @@ public record FlowControl(List<ConcurrencyLimit> concurrency, @Nullable Throttle
 		return new RunFlow(priorityOf(event), slots[0], slots[1], throttleKey, singletonKey);
 	}
 
+	/**
+	 * The keys of the state rows that the enqueue-time controls of a function decide an
+	 * event's fate with: runs of events with equal keys share them. A singleton's key is
+	 * also the key its runs hold ({@link RunFlow#singleton()}).
+	 * @param appId the function's application
+	 * @param functionId the function
+	 * @param event the event as a map
+	 * ({@link dev.fanout.engine.event.EventExpressions#asMap})
+	 * @return the keys, {@code null} for the controls not declared
+	 */
+	public EnqueueKeys enqueueKeys(String appId, String functionId, Map<String, Object> event) {
+		String function = appId + "/" + functionId;
+		return new EnqueueKeys(
+				(this.rateLimit != null) ? GateKeys.of("r", function, keyOf(this.rateLimit.key(), event)) : null,
+				(this.idempotency != null) ? GateKeys.of("i", function, this.idempotency.key().keyOf(event)) : null,
+				(this.singleton != null) ? GateKeys.of("s", function, keyOf(this.singleton.key(), event)) : null,
+				(this.debounce != null) ? GateKeys.of("d", function, keyOf(this.debounce.key(), event)) : null,
+				(this.batch != null) ? GateKeys.of("b", function, keyOf(this.batch.key(), event)) : null);
+	}
+
 	private static String keyOf(@Nullable FlowKey key, Map<String, Object> event) {
 		return (key != null) ? key.keyOf(event) : "";
+	}
+
+	/**
+	 * The state keys of an event's enqueue-time controls, each {@code null} when the
+	 * control is not declared.
+	 *
+	 * @param rateLimit the rate limit's key
+	 * @param idempotency the idempotency key
+	 * @param singleton the singleton key
+	 * @param debounce the debounce's key
+	 * @param batch the batch's key
+	 */
+	public record EnqueueKeys(@Nullable String rateLimit, @Nullable String idempotency, @Nullable String singleton,
+			@Nullable String debounce, @Nullable String batch) {
+
+		/**
+		 * The keys declared.
+		 * @return the keys
+		 */
+		public Stream<String> all() {
+			return Stream.of(this.rateLimit, this.idempotency, this.singleton, this.debounce, this.batch)
+				.filter(Objects::nonNull);
+		}
+
 	}
 
 	/**

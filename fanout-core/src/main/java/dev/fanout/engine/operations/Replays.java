@@ -28,7 +28,8 @@ import dev.fanout.store.RunStore;
  * Carries out replay requests, each once: the request row is written first, so a repeat
  * (or a concurrent twin) finds it and gets what the first queued. Replayed runs are due
  * one after the other at the replay rate, so the workers take live runs, due now, before
- * the later replays.
+ * the later replays. Flow control that decides when events are sent does not apply: a
+ * replay runs again what was chosen, and a fresh replay of a batched run gets its batch.
  */
 public final class Replays {
 
@@ -124,6 +125,9 @@ public final class Replays {
 				NewRun replay = EventWriter.replayRun(target, run, due, now);
 				fresh.add(replay);
 				runId = replay.id();
+				if (function.flow().batch() != null) {
+					this.store.copyBatchEvents(run.id(), runId);
+				}
 			}
 			else if (!this.store.requeueForReplay(run.id(), request.status(), due)) {
 				continue;

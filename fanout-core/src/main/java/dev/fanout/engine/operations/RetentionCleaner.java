@@ -23,11 +23,11 @@ import dev.fanout.store.RetentionStore;
 /**
  * Deletes what has outlived its retention, about once a minute on every instance with a
  * worker: this application's runs that ended more than {@code fanout.retention.completed}
- * (completed) or {@code fanout.retention.failed} (failed, cancelled) ago with their steps
- * and matchers, then the events no run refers to, event ids past the dedup window, old
- * replay requests and old cron ticks. Each batch is a short transaction of its own, and
- * instances skip the rows another is deleting, so whichever gets there first does the
- * work and nobody waits.
+ * (completed) or {@code fanout.retention.failed} (failed, cancelled) ago with their
+ * steps, matchers and batches' events, then the events no run refers to, event ids past
+ * the dedup window, old replay requests, old cron ticks and the flow controls' spent
+ * state. Each batch is a short transaction of its own, and instances skip the rows
+ * another is deleting, so whichever gets there first does the work and nobody waits.
  */
 public final class RetentionCleaner {
 
@@ -135,8 +135,9 @@ public final class RetentionCleaner {
 		Instant longest = now.minus(max(completed, failed));
 		int replays = drain(() -> this.store.deleteReplays(longest, BATCH_SIZE));
 		int cronTicks = drain(() -> this.store.deleteCronTicks(longest, BATCH_SIZE));
-		int flowState = drain(() -> this.store.deleteIdleGates(now, BATCH_SIZE));
-		return new Cleaned(runs, events, eventIds, replays, cronTicks, flowState);
+		int flowStates = drain(() -> this.store.deleteSpentFlowStates(now, BATCH_SIZE))
+				+ drain(() -> this.store.deleteIdleGates(now, BATCH_SIZE));
+		return new Cleaned(runs, events, eventIds, replays, cronTicks, flowStates);
 	}
 
 	/**
@@ -177,12 +178,12 @@ public final class RetentionCleaner {
 	 * @param eventIds event ids past the dedup window
 	 * @param replays replay requests
 	 * @param cronTicks cron ticks
-	 * @param flowState rows of flow control no run needs any more
+	 * @param flowStates rows of flow control no run or send needs any more
 	 */
-	public record Cleaned(int runs, int events, int eventIds, int replays, int cronTicks, int flowState) {
+	public record Cleaned(int runs, int events, int eventIds, int replays, int cronTicks, int flowStates) {
 
 		public int total() {
-			return this.runs + this.events + this.eventIds + this.replays + this.cronTicks + this.flowState;
+			return this.runs + this.events + this.eventIds + this.replays + this.cronTicks + this.flowStates;
 		}
 
 	}

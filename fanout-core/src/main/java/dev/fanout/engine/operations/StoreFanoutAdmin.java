@@ -1,6 +1,7 @@
 package dev.fanout.engine.operations;
 
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 import org.springframework.transaction.support.TransactionTemplate;
@@ -11,6 +12,7 @@ import dev.fanout.ReplayResult;
 import dev.fanout.RunInfo;
 import dev.fanout.RunQuery;
 import dev.fanout.engine.run.Cancellations;
+import dev.fanout.engine.sending.SkippedEvents;
 import dev.fanout.store.RunStore;
 
 /**
@@ -26,19 +28,23 @@ public final class StoreFanoutAdmin implements FanoutAdmin {
 
 	private final Replays replays;
 
+	private final SkippedEvents skipped;
+
 	/**
 	 * Create the admin view.
 	 * @param store the store
 	 * @param cancellations cancels runs
 	 * @param transaction joins the caller's transaction or starts one
 	 * @param replays carries out replays
+	 * @param skipped the events flow control skipped
 	 */
 	public StoreFanoutAdmin(RunStore store, Cancellations cancellations, TransactionTemplate transaction,
-			Replays replays) {
+			Replays replays, SkippedEvents skipped) {
 		this.store = store;
 		this.cancellations = cancellations;
 		this.transaction = transaction;
 		this.replays = replays;
+		this.skipped = skipped;
 	}
 
 	@Override
@@ -71,6 +77,11 @@ public final class StoreFanoutAdmin implements FanoutAdmin {
 			throw new IllegalArgumentException("runId must not be null");
 		}
 		return this.store.run(runId);
+	}
+
+	@Override
+	public Map<String, Map<String, Long>> skippedEvents() {
+		return this.skipped.counts();
 	}
 
 	@Override

@@ -27,6 +27,7 @@ import dev.fanout.spi.PayloadSerializer;
 import dev.fanout.store.ClaimedRun;
 import dev.fanout.store.RunEnd;
 import dev.fanout.store.RunStore;
+import dev.fanout.store.StoredEvent;
 import dev.fanout.store.StoredStep;
 
 /**
@@ -102,9 +103,13 @@ public final class RunExecutor {
 	public CompletableFuture<Void> execute(ClaimedRun run) {
 		FunctionDefinition function = this.functions.get(run.functionId())
 			.orElseThrow(() -> new IllegalStateException("Claimed a run of unknown function " + run.functionId()));
+		List<StoredEvent> batch = batchOf(run, function);
 		Event event;
+		List<Event> events;
 		try {
 			event = StoredEvents.trigger(run, this.serializer);
+			events = batch.isEmpty() ? List.of(event)
+					: batch.stream().map((stored) -> StoredEvents.event(stored, this.serializer)).toList();
 		}
 		catch (RuntimeException ex) {
 			// Stored data never changes: every attempt would fail the same way.
@@ -128,13 +133,25 @@ public final class RunExecutor {
 				: List.of();
 		StoreJournal journal = new StoreJournal(run, event, stored, this.writes, this.events, this.functions,
 				this.serializer);
-		Invocation.Outcome outcome = new Invocation(run.id(), function, event, run.retryAttempt(), this.outputs)
+		Invocation.Outcome outcome = new Invocation(run.id(), function, events, run.retryAttempt(), this.outputs)
 			.invoke(journal);
 		if (outcome.interruption() != null) {
 			return interrupted(run, event, outcome.interruption());
 		}
 		return (outcome.failure() == null) ? completed(run, function, event, outcome.result())
 				: failed(run, function, event, outcome.failure());
+	}
+
+	/**
+	 * The events of a batched run, read apart from the claim so that the claims of other
+	 * runs read nothing more; none for another run, whose function receives its trigger
+	 * alone.
+	 */
+	private List<StoredEvent> batchOf(ClaimedRun run, FunctionDefinition function) {
+		if (function.flow().batch() == null) {
+			return List.of();
+		}
+		return this.writes.db(() -> this.writes.store().batchEvents(run.id()));
 	}
 
 	/**

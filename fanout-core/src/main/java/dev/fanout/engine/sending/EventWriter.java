@@ -12,6 +12,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.function.Supplier;
+import java.util.stream.Stream;
 
 import org.jspecify.annotations.Nullable;
 import org.springframework.transaction.support.TransactionSynchronizationManager;
@@ -66,6 +67,8 @@ public final class EventWriter {
 
 	private final Matchers matchers;
 
+	private final EnqueueControls controls;
+
 	/** This instance's worker, when it runs functions; see {@link #startLocally}. */
 	private volatile @Nullable DirectStart local;
 
@@ -78,9 +81,10 @@ public final class EventWriter {
 	 * @param clock the clock
 	 * @param onCommit called after a commit that created or resumed runs
 	 * @param canceller cancels the runs that an event's matchers match
+	 * @param controls decides for functions with enqueue-time flow control
 	 */
 	public EventWriter(FunctionCatalog catalog, RunStore store, PayloadSerializer serializer, EngineSettings settings,
-			Clock clock, Runnable onCommit, RunCanceller canceller) {
+			Clock clock, Runnable onCommit, RunCanceller canceller, EnqueueControls controls) {
 		this.catalog = catalog;
 		this.store = store;
 		this.payloads = new EventPayloads(settings.limits(), serializer, clock);
@@ -88,6 +92,7 @@ public final class EventWriter {
 		this.clock = clock;
 		this.onCommit = onCommit;
 		this.matchers = new Matchers(store, serializer, canceller);
+		this.controls = controls;
 	}
 
 	/**
@@ -148,7 +153,8 @@ public final class EventWriter {
 	/**
 	 * Store events and the runs they trigger. An event whose id was seen within the dedup
 	 * window, or earlier in the same send, is not stored again and triggers nothing; its
-	 * id is returned all the same.
+	 * id is returned all the same. A function with enqueue-time flow control gets the run
+	 * its controls decide, after the send's others.
 	 */
 	SendResult write(List<Event> events, List<EventPayloads.Payload> payloads, @Nullable Target only,
 			@Nullable DirectStart starter) {
@@ -166,6 +172,7 @@ public final class EventWriter {
 				? this.catalog.view(fresh.functionsVersion()) : null;
 		DirectStart worker = TransactionSynchronizationManager.isSynchronizationActive() ? starter : null;
 		List<ClaimedRun> started = new ArrayList<>();
+		List<EnqueueControls.Candidate> controlled = new ArrayList<>();
 		for (int i = 0; i < events.size(); i++) {
 			Event event = events.get(i);
 			if (!fresh.ids().contains(event.id()) || !triggered.add(event.id())) {
@@ -178,6 +185,11 @@ public final class EventWriter {
 			boolean due = !stored.ts().isAfter(now);
 			EventMap trigger = new EventMap(event);
 			for (FunctionCatalog.Target target : targetsFor(functions, event, only)) {
+				if (target.flow().decidesAtEnqueue() && (only == null || only.parentRunId() == null)) {
+					controlled
+						.add(new EnqueueControls.Candidate(target, stored, trigger.get(), due ? now : stored.ts()));
+					continue;
+				}
 				NewRun run = newRun(target, stored.seq(), event.id(), stored.ts(), due ? now : stored.ts(), now, only,
 						target.flow().runFlow(target.appId(), target.functionId(), trigger));
 				// A run behind a gate starts when a claim lets it through.
@@ -196,13 +208,16 @@ public final class EventWriter {
 			// Registered before the insert, so that a failing one frees the threads too.
 			Transactions.afterCompletion(() -> worker.startReserved(started), () -> worker.unreserve(started.size()));
 		}
+		EnqueueControls.Admitted admitted = controlled.isEmpty() ? EnqueueControls.Admitted.NONE
+				: admit(controlled, now, runs, waits);
 		WaitLookup pending = this.store.insertAndFindWaits(rows, runs, waits,
 				accepted.stream().map(Event::name).distinct().toList(), now);
 		boolean resumed = this.matchers.resolve(accepted, runs, pending, now);
-		this.store.openGates(GateKeys.openings(runs));
-		List<String> queuedApps = runs.stream()
-			.filter((run) -> run.leaseOwner() == null)
-			.map(NewRun::appId)
+		this.store.openGates(
+				GateKeys.merged(Stream.concat(GateKeys.openings(runs).stream(), admitted.gates().stream()).toList()));
+		List<String> queuedApps = Stream
+			.concat(runs.stream().filter((run) -> run.leaseOwner() == null).map(NewRun::appId),
+					admitted.rescheduledApps().stream())
 			.distinct()
 			.toList();
 		if (!queuedApps.isEmpty() || resumed) {
@@ -211,6 +226,23 @@ public final class EventWriter {
 			this.store.announce(resumed ? List.of("*") : queuedApps);
 		}
 		return new SendResult(ids, runs.stream().map(NewRun::id).toList());
+	}
+
+	/**
+	 * Let the enqueue-time controls decide, adding the runs they make and their matchers.
+	 * An invoked function's run is never theirs to decide: its caller waits for it.
+	 * @return what they decided
+	 */
+	private EnqueueControls.Admitted admit(List<EnqueueControls.Candidate> controlled, Instant now, List<NewRun> runs,
+			List<NewWait> waits) {
+		EnqueueControls.Admitted admitted = this.controls.admit(controlled, now);
+		for (EnqueueControls.Created created : admitted.runs()) {
+			runs.add(created.run());
+			if (!created.target().cancelOn().isEmpty()) {
+				waits.addAll(cancelWaits(created.target(), created.run().id(), now, created.trigger()));
+			}
+		}
+		return admitted;
 	}
 
 	/**
@@ -259,17 +291,30 @@ public final class EventWriter {
 
 	private static NewRun newRun(FunctionCatalog.Target target, String seq, String eventId, Instant startFrom,
 			Instant due, Instant now, @Nullable Target only, RunFlow flow) {
-		NewRun.Builder run = NewRun.of(Ids.next(), target.appId(), target.functionId())
-			.triggeredBy(seq, eventId)
-			.flow(flow);
-		Duration start = target.startTimeout();
-		if (start != null) {
-			run.deadline(startFrom.plus(start), "Not started within the start timeout of " + start);
-		}
+		NewRun.Builder run = runOf(target, Ids.next(), seq, eventId, startFrom).flow(flow);
 		if (only != null) {
 			run.parent(only.parentRunId(), only.parentStepKey());
 		}
 		return run.queued(due, now);
+	}
+
+	/**
+	 * A run of a function for an event, with its start deadline, for the caller to queue.
+	 * @param target the function
+	 * @param runId the run id
+	 * @param seq the row key of the triggering event
+	 * @param eventId the id of the triggering event
+	 * @param startFrom when the start timeout starts counting
+	 * @return the run's builder
+	 */
+	static NewRun.Builder runOf(FunctionCatalog.Target target, String runId, String seq, String eventId,
+			Instant startFrom) {
+		NewRun.Builder run = NewRun.of(runId, target.appId(), target.functionId()).triggeredBy(seq, eventId);
+		Duration start = target.startTimeout();
+		if (start != null) {
+			run.deadline(startFrom.plus(start), "Not started within the start timeout of " + start);
+		}
+		return run;
 	}
 
 	/**

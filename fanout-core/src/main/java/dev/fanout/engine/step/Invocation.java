@@ -1,5 +1,7 @@
 package dev.fanout.engine.step;
 
+import java.util.List;
+
 import org.jspecify.annotations.Nullable;
 
 import dev.fanout.Event;
@@ -11,12 +13,28 @@ import dev.fanout.engine.function.FunctionDefinition;
  *
  * @param runId the run id the function sees
  * @param function the function
- * @param event the run's trigger
+ * @param events the run's events: its trigger first, then, for a batch, the others
  * @param attempt the zero-based attempt the invocation starts with
  * @param outputs how step outputs are stored and restored
  * @since 0.1.0
  */
-public record Invocation(String runId, FunctionDefinition function, Event event, int attempt, StepOutputs outputs) {
+public record Invocation(String runId, FunctionDefinition function, List<Event> events, int attempt,
+		StepOutputs outputs) {
+
+	public Invocation {
+		if (events.isEmpty()) {
+			throw new IllegalArgumentException("A run has at least its trigger");
+		}
+		events = List.copyOf(events);
+	}
+
+	/**
+	 * The run's trigger.
+	 * @return the first of its events
+	 */
+	public Event event() {
+		return this.events.get(0);
+	}
 
 	/**
 	 * Invoke the function once.

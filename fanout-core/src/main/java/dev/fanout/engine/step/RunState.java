@@ -266,7 +266,7 @@ final class RunState implements StepContext, RunContext {
 
 	@Override
 	public List<Event> events() {
-		return List.of(this.invocation.event());
+		return this.invocation.events();
 	}
 
 	/**

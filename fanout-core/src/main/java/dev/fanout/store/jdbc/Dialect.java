@@ -16,6 +16,7 @@ import org.springframework.jdbc.support.MetaDataAccessException;
 
 import dev.fanout.store.AcceptedEvents;
 import dev.fanout.store.ClaimedRun;
+import dev.fanout.store.FlowState;
 import dev.fanout.store.GateOpening;
 import dev.fanout.store.RunEnd;
 import dev.fanout.store.RunFlow;
@@ -186,6 +187,15 @@ abstract sealed class Dialect permits H2Dialect, PostgresDialect {
 	 */
 	abstract WaitLookup insertAndFindWaits(JdbcOperations jdbc, List<RowsInsert> inserts, SqlArray eventNames,
 			OffsetDateTime now);
+
+	/**
+	 * Create the state rows of keys that have none, then lock and read every key's row;
+	 * see {@link dev.fanout.store.FlowStateStore#lock}.
+	 * @param jdbc the JDBC operations, in a transaction
+	 * @param keys the keys, distinct, at least one
+	 * @return the rows, one per key
+	 */
+	abstract List<FlowState> lockFlowStates(JdbcOperations jdbc, List<String> keys);
 
 	/**
 	 * Lock the runs of some steps, and save the steps of the runs the owner holds; see

@@ -11,6 +11,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.locks.Lock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 
@@ -26,6 +27,7 @@ import org.springframework.transaction.support.TransactionSynchronizationManager
 import dev.fanout.RunStatus;
 import dev.fanout.store.AcceptedEvents;
 import dev.fanout.store.ClaimedRun;
+import dev.fanout.store.FlowState;
 import dev.fanout.store.GateOpening;
 import dev.fanout.store.RunEnd;
 import dev.fanout.store.RunStep;
@@ -308,6 +310,31 @@ final class H2Dialect extends Dialect {
 			jdbc.update(insert.sql(), insert.args().toArray());
 		}
 		return jdbc.query(statements().get(Sql.PENDING_WAITS), WaitLookups.INSTANCE, eventNames, now, eventNames);
+	}
+
+	/**
+	 * An insert per missing key, then the lock. A row that retention deletes between the
+	 * two is missing from the lock's rows: its key is created and locked again.
+	 */
+	@Override
+	List<FlowState> lockFlowStates(JdbcOperations jdbc, List<String> keys) {
+		List<FlowState> locked = new ArrayList<>();
+		Set<String> missing = new TreeSet<>(keys);
+		while (!missing.isEmpty()) {
+			for (String key : missing) {
+				try {
+					jdbc.update(statements().get(Sql.INSERT_FLOW_STATE), key, key);
+				}
+				catch (DuplicateKeyException ex) {
+					// Created meanwhile by another send: the lock waits for it.
+				}
+			}
+			List<FlowState> rows = jdbc.query(statements().get(Sql.LOCK_FLOW_STATES), Rows.FLOW_STATE,
+					new SqlArray(missing));
+			rows.forEach((row) -> missing.remove(row.key()));
+			locked.addAll(rows);
+		}
+		return locked;
 	}
 
 	/** The lock is one statement, and each step one or two more. */

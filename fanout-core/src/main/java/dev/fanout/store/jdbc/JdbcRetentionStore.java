@@ -61,6 +61,7 @@ public final class JdbcRetentionStore implements RetentionStore {
 		SqlArray runIds = new SqlArray(ids);
 		this.jdbc.update(sql(Sql.DELETE_STEPS_OF_RUNS), runIds);
 		this.jdbc.update(sql(Sql.DELETE_WAITS_OF_RUNS), runIds);
+		this.jdbc.update(sql(Sql.DELETE_BATCH_EVENTS_OF_RUNS), runIds);
 		return this.jdbc.update(sql(Sql.DELETE_RUNS), runIds);
 	}
 
@@ -85,6 +86,11 @@ public final class JdbcRetentionStore implements RetentionStore {
 	@Override
 	public int deleteReplays(Instant createdBefore, int limit) {
 		return deleteByKey(Sql.OLD_REPLAYS, Sql.DELETE_REPLAYS, time(createdBefore), limit);
+	}
+
+	@Override
+	public int deleteSpentFlowStates(Instant now, int limit) {
+		return deleteByKey(Sql.SPENT_FLOW_STATES, Sql.DELETE_FLOW_STATES, time(now), limit);
 	}
 
 	@Override

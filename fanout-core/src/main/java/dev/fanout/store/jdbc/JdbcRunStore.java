@@ -30,9 +30,9 @@ import dev.fanout.store.PendingWait;
 import dev.fanout.store.RegisteredFunction;
 import dev.fanout.store.ReplayableRun;
 import dev.fanout.store.RunEnd;
-import dev.fanout.store.RunFlow;
 import dev.fanout.store.RunStep;
 import dev.fanout.store.RunStore;
+import dev.fanout.store.StoredEvent;
 import dev.fanout.store.StoredStep;
 import dev.fanout.store.WaitLookup;
 
@@ -134,11 +134,7 @@ public final class JdbcRunStore implements RunStore {
 	}
 
 	private <T> void insertRows(Sql head, List<T> rows, Function<T, Object[]> values) {
-		for (int from = 0; from < rows.size(); from += RowsInsert.MAX_ROWS) {
-			RowsInsert insert = RowsInsert.of(sql(head),
-					rows.subList(from, Math.min(rows.size(), from + RowsInsert.MAX_ROWS)), values);
-			this.jdbc.update(insert.sql(), insert.args().toArray());
-		}
+		RowsInsert.insertAll(this.jdbc, sql(head), rows, values);
 	}
 
 	@Override
@@ -251,6 +247,16 @@ public final class JdbcRunStore implements RunStore {
 	}
 
 	@Override
+	public List<StoredEvent> batchEvents(String runId) {
+		return this.jdbc.query(sql(Sql.SELECT_BATCH_EVENTS), Rows.EVENT, runId);
+	}
+
+	@Override
+	public void copyBatchEvents(String fromRunId, String toRunId) {
+		this.jdbc.update(sql(Sql.COPY_BATCH_EVENTS), toRunId, fromRunId);
+	}
+
+	@Override
 	public List<StoredStep> steps(String runId) {
 		return this.jdbc.query(sql(Sql.SELECT_STEPS), Rows.STEP, runId);
 	}
@@ -342,10 +348,9 @@ public final class JdbcRunStore implements RunStore {
 
 	@Override
 	public List<ReplayableRun> replayableRuns(String functionId, RunStatus status, Instant from, Instant to) {
-		return this.jdbc.query(sql(Sql.REPLAYABLE_RUNS),
-				(rs, n) -> new ReplayableRun(rs.getString("id"), rs.getString("event_seq"), rs.getString("event_id"),
-						new RunFlow(rs.getInt("priority"), rs.getString("slot1"), rs.getString("slot2"),
-								rs.getString("throttle_key"), rs.getString("singleton_key"))),
+		return this.jdbc.query(
+				sql(Sql.REPLAYABLE_RUNS), (rs, n) -> new ReplayableRun(rs.getString("id"), rs.getString("event_seq"),
+						rs.getString("event_id"), Rows.flow(rs)),
 				this.appId, functionId, status.name(), time(from), time(to));
 	}
 

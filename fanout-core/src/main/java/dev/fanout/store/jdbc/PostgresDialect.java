@@ -21,6 +21,7 @@ import org.springframework.jdbc.core.RowCallbackHandler;
 
 import dev.fanout.store.AcceptedEvents;
 import dev.fanout.store.ClaimedRun;
+import dev.fanout.store.FlowState;
 import dev.fanout.store.GateOpening;
 import dev.fanout.store.RunEnd;
 import dev.fanout.store.RunStep;
@@ -250,6 +251,18 @@ final class PostgresDialect extends Dialect {
 			RETURNING id, (%s) AS functions_version
 			""".formatted(FUNCTIONS_VERSION_TEXT);
 
+	/**
+	 * {@link Sql#INSERT_FLOW_STATE} and {@link Sql#LOCK_FLOW_STATES} in one statement:
+	 * rows are inserted in key order, and each existing one is locked by the update of
+	 * its conflict as its turn comes, so keys are locked in that order.
+	 */
+	static final String UPSERT_FLOW_STATES = """
+			INSERT INTO fanout_flow_state AS s (state_key, size)
+			SELECT k, 0 FROM unnest(?::varchar[]) AS k ORDER BY k
+			ON CONFLICT (state_key) DO UPDATE SET size = s.size
+			RETURNING state_key, at, run_id, size
+			""";
+
 	/** Concurrent instances claiming one tick: the loser inserts nothing, quietly. */
 	static final String CLAIM_CRON_TICK_OR_NOTHING = Sql.CLAIM_CRON_TICK.text() + "ON CONFLICT DO NOTHING";
 
@@ -300,6 +313,8 @@ final class PostgresDialect extends Dialect {
 
 	private final String functionsVersion;
 
+	private final String upsertFlowStates;
+
 	private final String channel;
 
 	private volatile @Nullable PostgresAnnouncer announcer;
@@ -322,6 +337,7 @@ final class PostgresDialect extends Dialect {
 		this.finishAll = statements().render(FINISH_ALL);
 		this.lockAndAcceptEventIds = statements().render(LOCK_AND_ACCEPT_EVENT_IDS);
 		this.functionsVersion = statements().render(FUNCTIONS_VERSION_TEXT);
+		this.upsertFlowStates = statements().render(UPSERT_FLOW_STATES);
 		// LISTEN takes an unquoted identifier, which PostgreSQL folds to lower case.
 		this.channel = statements().render("fanout_wakeup").toLowerCase(Locale.ROOT);
 	}
@@ -404,6 +420,11 @@ final class PostgresDialect extends Dialect {
 	private static SqlArray lockKeys(Collection<String> eventNames) {
 		return SqlArray
 			.ofIntegers(eventNames.stream().map(String::hashCode).distinct().sorted().toArray(Integer[]::new));
+	}
+
+	@Override
+	List<FlowState> lockFlowStates(JdbcOperations jdbc, List<String> keys) {
+		return jdbc.query(this.upsertFlowStates, Rows.FLOW_STATE, new SqlArray(keys));
 	}
 
 	@Override

@@ -15,7 +15,9 @@ import dev.fanout.RunInfo;
 import dev.fanout.RunStatus;
 import dev.fanout.StepInfo;
 import dev.fanout.StepStatus;
+import dev.fanout.store.BatchEvent;
 import dev.fanout.store.ClaimedRun;
+import dev.fanout.store.FlowState;
 import dev.fanout.store.GateOpening;
 import dev.fanout.store.NewEvent;
 import dev.fanout.store.NewRun;
@@ -51,6 +53,9 @@ final class Rows {
 			rs.getString("function_id"), rs.getString("name"), rs.getString("triggers"), rs.getString("filter_expr"),
 			rs.getString("cancel_on"), (Long) rs.getObject("start_timeout_ms", Long.class),
 			rs.getString("flow_control"), instant(rs, "registered_at"), instant(rs, "last_seen"));
+
+	static final RowMapper<FlowState> FLOW_STATE = (rs, n) -> new FlowState(rs.getString("state_key"),
+			nullableInstant(rs, "at"), rs.getString("run_id"), rs.getInt("size"));
 
 	static final RowMapper<StoredStep> STEP = (rs, n) -> new StoredStep(rs.getString("step_key"), rs.getInt("position"),
 			StepStatus.valueOf(rs.getString("status")), rs.getString("output"), rs.getString("output_type"),
@@ -108,8 +113,19 @@ final class Rows {
 				time(run.createdAt()), false, nullableTime(run.deadlineAt()), run.deadlineReason(), run.parentRunId(),
 				run.parentStepKey(), run.leaseOwner(), started ? time(run.createdAt()) : null, started ? 1 : 0,
 				started ? time(run.createdAt()) : null, flow.priority(),
-				time(started ? run.dueAt() : run.dueAt().minusSeconds(flow.priority())), flow.gate(), flow.slot1(),
+				started ? time(run.dueAt()) : rankAt(run.dueAt(), flow.priority()), flow.gate(), flow.slot1(),
 				flow.slot2(), flow.throttle(), flow.singleton() };
+	}
+
+	/**
+	 * A run's flow, from its columns.
+	 * @param rs a row with the run's flow columns
+	 * @return the flow
+	 * @throws SQLException if a column cannot be read
+	 */
+	static RunFlow flow(ResultSet rs) throws SQLException {
+		return new RunFlow(rs.getInt("priority"), rs.getString("slot1"), rs.getString("slot2"),
+				rs.getString("throttle_key"), rs.getString("singleton_key"));
 	}
 
 	/**
@@ -119,6 +135,34 @@ final class Rows {
 	 */
 	static Object[] gateValues(GateOpening opening) {
 		return new Object[] { opening.key(), opening.appId(), opening.functionId(), time(opening.due()) };
+	}
+
+	/**
+	 * The values of {@link Sql#SAVE_FLOW_STATE} for a state.
+	 * @param state the state
+	 * @return the values, in order
+	 */
+	static Object[] flowStateValues(FlowState state) {
+		return new Object[] { nullableTime(state.at()), state.runId(), state.size(), state.key() };
+	}
+
+	/**
+	 * The values of {@link Sql#INSERT_BATCH_EVENTS} for a batch's event.
+	 * @param event the event of the batch
+	 * @return the values, in order
+	 */
+	static Object[] batchEventValues(BatchEvent event) {
+		return new Object[] { event.runId(), event.position(), event.eventSeq(), event.eventId() };
+	}
+
+	/**
+	 * The time a run is ranked at by the claim: its due time, less its priority.
+	 * @param dueAt when it is due
+	 * @param priority its priority, in seconds
+	 * @return the rank time
+	 */
+	static OffsetDateTime rankAt(Instant dueAt, int priority) {
+		return time(dueAt.minusSeconds(priority));
 	}
 
 	/**

@@ -6,6 +6,8 @@ import java.util.Collections;
 import java.util.List;
 import java.util.function.Function;
 
+import org.springframework.jdbc.core.JdbcOperations;
+
 /**
  * A multi-row insert and its arguments: several rows in one statement, one round trip.
  *
@@ -34,6 +36,21 @@ record RowsInsert(String sql, List<Object> args) {
 		List<Object> args = rowValues(items, row);
 		int width = args.size() / items.size();
 		return new RowsInsert(head + rows("(" + "?, ".repeat(width - 1) + "?)", items.size()), args);
+	}
+
+	/**
+	 * Insert rows with as few multi-row inserts as the limit of rows per insert allows.
+	 * @param <T> what a row is made of
+	 * @param jdbc the JDBC operations
+	 * @param head the statement up to its {@code VALUES} rows, rendered
+	 * @param items the rows' items, possibly none
+	 * @param row the values of an item's row, one per column
+	 */
+	static <T> void insertAll(JdbcOperations jdbc, String head, List<T> items, Function<T, Object[]> row) {
+		for (int from = 0; from < items.size(); from += MAX_ROWS) {
+			RowsInsert insert = of(head, items.subList(from, Math.min(items.size(), from + MAX_ROWS)), row);
+			jdbc.update(insert.sql(), insert.args().toArray());
+		}
 	}
 
 	/**

@@ -46,10 +46,10 @@ final class RunViews {
 	/**
 	 * See {@link dev.fanout.store.RunStore#runsForEvent}.
 	 * @param eventId the event
-	 * @return its runs
+	 * @return the runs it triggered, and those of the batches it is in
 	 */
 	List<RunInfo> runsForEvent(String eventId) {
-		return withSteps(this.jdbc.query(this.statements.get(Sql.SELECT_RUNS_OF_EVENT), Rows.RUN, eventId));
+		return withSteps(this.jdbc.query(this.statements.get(Sql.SELECT_RUNS_OF_EVENT), Rows.RUN, eventId, eventId));
 	}
 
 	/**
@@ -68,7 +68,12 @@ final class RunViews {
 		}
 		where(sql, args, " AND created_at >= ?", (query.from() != null) ? time(query.from()) : null);
 		where(sql, args, " AND created_at < ?", (query.to() != null) ? time(query.to()) : null);
-		where(sql, args, " AND event_id = ?", query.eventId());
+		if (query.eventId() != null) {
+			// A batched run is one of each of its events' runs.
+			sql.append(" AND (event_id = ? OR id IN (SELECT run_id FROM fanout_batch_events WHERE event_id = ?))");
+			args.add(query.eventId());
+			args.add(query.eventId());
+		}
 		where(sql, args, " AND id < ?", query.cursor());
 		sql.append(" ORDER BY id DESC LIMIT ?");
 		args.add(query.limit());

@@ -71,6 +71,71 @@ enum Sql {
 			+ "parent_step_key, lease_owner, started_at, idle_claims, claimed_at, priority, rank_at, gate, slot1, slot2, "
 			+ "throttle_key, singleton_key) VALUES "),
 
+	/*
+	 * The controls a send decides: their state rows, locked by the send (see
+	 * FlowStateStore), and the changes they make to runs and batches.
+	 */
+
+	/**
+	 * Creates a key's state row unless it exists. PostgreSQL runs
+	 * {@link PostgresDialect#UPSERT_FLOW_STATES} in place of this and
+	 * {@link #LOCK_FLOW_STATES}; elsewhere a row inserted meanwhile raises a
+	 * {@link org.springframework.dao.DuplicateKeyException}.
+	 */
+	INSERT_FLOW_STATE("""
+			INSERT INTO fanout_flow_state (state_key, size)
+			SELECT ?, 0 WHERE NOT EXISTS (SELECT 1 FROM fanout_flow_state WHERE state_key = ?)
+			"""),
+
+	/** Locked in key order, whoever locks them. */
+	LOCK_FLOW_STATES("""
+			SELECT state_key, at, run_id, size FROM fanout_flow_state
+			WHERE state_key = ANY (?)
+			ORDER BY state_key
+			FOR UPDATE
+			"""),
+
+	SAVE_FLOW_STATE("UPDATE fanout_flow_state SET at = ?, run_id = ?, size = ? WHERE state_key = ?"),
+
+	UNFINISHED_SINGLETON_RUNS("""
+			SELECT id FROM fanout_runs
+			WHERE function_id = ? AND singleton_key = ? AND status IN ('QUEUED', 'RUNNING', 'SLEEPING', 'WAITING')
+			ORDER BY id
+			"""),
+
+	/**
+	 * Found by its key alone, whether it is open read from the row once locked (see the
+	 * class comment): a claim holding it is waited for, and its outcome then read.
+	 */
+	LOCK_RUN("""
+			SELECT id, status, attempts, event_seq, event_id, priority, slot1, slot2, throttle_key, singleton_key
+			FROM fanout_runs WHERE id = ? FOR UPDATE
+			"""),
+
+	RETRIGGER("""
+			UPDATE fanout_runs SET event_seq = ?, event_id = ?, priority = ?, due_at = ?, rank_at = ?, gate = ?,
+			slot1 = ?, slot2 = ?, throttle_key = ?, singleton_key = ?
+			WHERE id = ?
+			"""),
+
+	/**
+	 * The start of a multi-row insert of batch events, before its {@code VALUES} rows.
+	 */
+	INSERT_BATCH_EVENTS("INSERT INTO fanout_batch_events (run_id, position, event_seq, event_id) VALUES "),
+
+	SELECT_BATCH_EVENTS("""
+			SELECT e.seq, e.id, e.name, e.data, e.user_data, e.ts, e.v
+			FROM fanout_batch_events b JOIN fanout_events e ON e.seq = b.event_seq
+			WHERE b.run_id = ?
+			ORDER BY b.position
+			"""),
+
+	/** A fresh replay of a batched run gets the same batch. */
+	COPY_BATCH_EVENTS("""
+			INSERT INTO fanout_batch_events (run_id, position, event_seq, event_id)
+			SELECT ?, position, event_seq, event_id FROM fanout_batch_events WHERE run_id = ?
+			"""),
+
 	/** The start of a multi-row insert of matchers, before its {@code VALUES} rows. */
 	INSERT_WAITS("INSERT INTO fanout_waits (" + Columns.WAITS + ") VALUES "),
 
@@ -236,9 +301,14 @@ enum Sql {
 			SELECT id, function_id, event_id, status, attempts, output, error, created_at, started_at, ended_at
 			FROM fanout_runs WHERE 1 = 1"""),
 
+	/** The runs an event triggered, and the batched runs it is one of the events of. */
 	SELECT_RUNS_OF_EVENT("""
 			SELECT id, function_id, event_id, status, attempts, output, error, created_at, started_at, ended_at
-			FROM fanout_runs WHERE event_id = ? ORDER BY id
+			FROM fanout_runs WHERE event_id = ?
+			UNION
+			SELECT id, function_id, event_id, status, attempts, output, error, created_at, started_at, ended_at
+			FROM fanout_runs WHERE id IN (SELECT run_id FROM fanout_batch_events WHERE event_id = ?)
+			ORDER BY id
 			"""),
 
 	/*
@@ -440,6 +510,8 @@ enum Sql {
 
 	DELETE_WAITS_OF_RUNS("DELETE FROM fanout_waits WHERE run_id = ANY (?)"),
 
+	DELETE_BATCH_EVENTS_OF_RUNS("DELETE FROM fanout_batch_events WHERE run_id = ANY (?)"),
+
 	DELETE_RUNS("DELETE FROM fanout_runs WHERE id = ANY (?)"),
 
 	EARLIEST_UNFINISHED_START("""
@@ -449,11 +521,12 @@ enum Sql {
 
 	/**
 	 * Runs refer to their event by seq; matching on the indexed event id instead keeps a
-	 * few duplicates longer, never deletes an event a run needs.
+	 * few duplicates longer, never deletes an event a run needs, nor one of a batch.
 	 */
 	UNREFERENCED_EVENTS("""
 			SELECT e.seq FROM fanout_events e
 			WHERE e.received_at < ? AND NOT EXISTS (SELECT 1 FROM fanout_runs r WHERE r.event_id = e.id)
+				AND NOT EXISTS (SELECT 1 FROM fanout_batch_events b WHERE b.event_id = e.id)
 			LIMIT ?
 			FOR UPDATE SKIP LOCKED
 			"""),
@@ -471,6 +544,22 @@ enum Sql {
 			"""),
 
 	DELETE_REPLAYS("DELETE FROM fanout_replays WHERE id = ANY (?)"),
+
+	/**
+	 * State rows that say nothing any more: a rate limit whose arrival time, or an
+	 * idempotency key whose expiry, has passed, a singleton's (which holds no state), and
+	 * a debounced or batched key whose run is no longer open (queued, never started).
+	 */
+	SPENT_FLOW_STATES("""
+			SELECT s.state_key FROM fanout_flow_state s
+			WHERE (s.run_id IS NULL AND (s.at IS NULL OR s.at < ?))
+				OR (s.run_id IS NOT NULL AND NOT EXISTS (
+					SELECT 1 FROM fanout_runs r WHERE r.id = s.run_id AND r.status = 'QUEUED' AND r.attempts = 0))
+			LIMIT ?
+			FOR UPDATE SKIP LOCKED
+			"""),
+
+	DELETE_FLOW_STATES("DELETE FROM fanout_flow_state WHERE state_key = ANY (?)"),
 
 	/**
 	 * Old ticks, except each function's latest, which says where its schedule resumes.
