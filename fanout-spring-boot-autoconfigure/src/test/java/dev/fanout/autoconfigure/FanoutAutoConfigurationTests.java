@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import javax.sql.DataSource;
 
@@ -29,6 +30,7 @@ import dev.fanout.RunInfo;
 import dev.fanout.RunStatus;
 import dev.fanout.SendResult;
 import dev.fanout.StepContext;
+import dev.fanout.Throttle;
 import dev.fanout.engine.FanoutEngine;
 import dev.fanout.engine.function.Backoff;
 import dev.fanout.engine.settings.EngineSettings;
@@ -142,6 +144,31 @@ class FanoutAutoConfigurationTests {
 				assertThat(run.status()).isEqualTo(RunStatus.FAILED);
 				assertThat(run.steps()).singleElement().satisfies((step) -> assertThat(step.attempts()).isEqualTo(2));
 			});
+	}
+
+	@Test
+	void appliesAPerFunctionConcurrencyLimitFromProperties() {
+		this.runner.withPropertyValues("fanout.functions.overlapping.concurrency=1")
+			.withUserConfiguration(Overlapping.class)
+			.run((context) -> {
+				EventSender sender = context.getBean(EventSender.class);
+				List<String> runIds = sender
+					.sendAll(List.of(Event.of("app/overlap", Map.of()), Event.of("app/overlap", Map.of()),
+							Event.of("app/overlap", Map.of()), Event.of("app/overlap", Map.of())))
+					.runIds();
+				FanoutAdmin admin = context.getBean(FanoutAdmin.class);
+				runIds.forEach((id) -> assertThat(awaitFinal(admin, id).status()).isEqualTo(RunStatus.COMPLETED));
+				assertThat(context.getBean(Overlapping.class).mostAtOnce).hasValue(1);
+			});
+	}
+
+	@Test
+	void failsOnABadFlowControlValue() {
+		this.runner.withUserConfiguration(BadThrottle.class)
+			.run((context) -> assertThat(context).getFailure()
+				.hasMessageContaining(
+						"Invalid @EventFunction 'bad-throttle' on bean " + "'fanoutAutoConfigurationTests.BadThrottle'")
+				.hasMessageContaining("@Throttle period"));
 	}
 
 	@Test
@@ -327,6 +354,31 @@ class FanoutAutoConfigurationTests {
 		@EventFunction(id = "greet", event = "app/greet")
 		String greet(Event event) {
 			return "Hello, " + event.data().get("name");
+		}
+
+	}
+
+	static class Overlapping {
+
+		final AtomicInteger mostAtOnce = new AtomicInteger();
+
+		private final AtomicInteger running = new AtomicInteger();
+
+		@EventFunction(id = "overlapping", event = "app/overlap")
+		void overlap() throws InterruptedException {
+			this.mostAtOnce.accumulateAndGet(this.running.incrementAndGet(), Math::max);
+			// Long enough for the other runs to start, were they not held back.
+			Thread.sleep(50);
+			this.running.decrementAndGet();
+		}
+
+	}
+
+	static class BadThrottle {
+
+		@EventFunction(id = "bad-throttle", event = "app/greet")
+		@Throttle(limit = 2, period = "soon")
+		void handle() {
 		}
 
 	}

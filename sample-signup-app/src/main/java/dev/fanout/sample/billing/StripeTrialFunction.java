@@ -2,12 +2,13 @@ package dev.fanout.sample.billing;
 
 import org.springframework.stereotype.Component;
 
+import dev.fanout.Concurrency;
 import dev.fanout.EventFunction;
 import dev.fanout.RunContext;
 import dev.fanout.StepContext;
 import dev.fanout.sample.SampleProperties;
-import dev.fanout.sample.signup.UserSignedUp;
 import dev.fanout.sample.signup.UserSignedUp.SignedUpUser;
+import dev.fanout.sample.signup.UserSignedUp;
 
 /**
  * The {@code start-stripe-trial} function: step {@code create-customer}, then step
@@ -17,6 +18,10 @@ import dev.fanout.sample.signup.UserSignedUp.SignedUpUser;
  * The customer id flows from the first step's stored output into the second: if the
  * second step fails and is retried (or the run is resumed by a replay), the customer is
  * not created again.
+ * <p>
+ * Stripe bounds the requests of one account in flight, whichever function sends them: at
+ * most {@value #STRIPE_CALLS} runs of every function declaring the global
+ * {@code 'stripe'} key execute at once, across all instances.
  *
  * @since 0.1.0
  */
@@ -25,6 +30,9 @@ public class StripeTrialFunction {
 
 	/** The length of the trial. */
 	public static final int TRIAL_DAYS = 14;
+
+	/** The most runs calling Stripe at once. */
+	public static final int STRIPE_CALLS = 10;
 
 	private final TrialBilling billing;
 
@@ -36,6 +44,7 @@ public class StripeTrialFunction {
 	}
 
 	@EventFunction(id = "start-stripe-trial", name = "Start Stripe trial", event = UserSignedUp.EVENT)
+	@Concurrency(limit = STRIPE_CALLS, key = "'stripe'", scope = Concurrency.Scope.GLOBAL)
 	public TrialStarted startTrial(UserSignedUp signup, StepContext step, RunContext run) {
 		SignedUpUser user = signup.user();
 		StripeCustomer customer = step.run("create-customer", StripeCustomer.class,
