@@ -62,7 +62,7 @@ public final class Backlog {
 		for (long sent = 0; sent < events; sent += FILL_BATCH) {
 			List<Event> batch = new ArrayList<>(FILL_BATCH);
 			for (long i = sent; i < Math.min(events, sent + FILL_BATCH); i++) {
-				batch.add(BenchmarkFunctions.event(workload.payloadBytes()));
+				batch.add(workload.event(i));
 			}
 			filler.sender().sendAll(batch);
 		}

@@ -30,7 +30,7 @@ public final class BenchmarkEngines {
 				.workerEnabled(workerEnabled)
 				.build())
 			.serializer(serializer)
-			.functions(BenchmarkFunctions.definitions(workload.functions(), workload.steps(), serializer))
+			.functions(BenchmarkFunctions.definitions(workload, serializer))
 			.build();
 		engine.start();
 		return engine;

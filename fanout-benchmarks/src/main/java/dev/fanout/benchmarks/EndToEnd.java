@@ -103,6 +103,10 @@ public final class EndToEnd {
 				CancelMatchers.run(target, options.matchers(), out);
 				return;
 			}
+			if (options.hotKey() > 0) {
+				HotKey.run(target, options.workload(), options.hotKey(), out);
+				return;
+			}
 			if (options.backlog() > 0) {
 				Backlog.run(target, options.workload(), options.backlog(), out);
 				return;

@@ -25,6 +25,8 @@ import org.jspecify.annotations.Nullable;
  * mode
  * @param matchers how many live runs with a {@code @CancelOn} the matchers mode queues
  * before it times a send of deletions, 0 for the normal mode
+ * @param hotKey how many runs the hot-key mode queues on one key before it times a
+ * trickle of events on other keys, 0 for the normal mode
  * @param jvmArgs the options of the JVM each configuration runs in
  * @param pgStatements how many of its costliest statements the embedded PostgreSQL
  * reports, 0 for none
@@ -33,8 +35,8 @@ import org.jspecify.annotations.Nullable;
  * @since 0.1.0
  */
 public record Options(List<String> databases, @Nullable String jdbcUrl, String user, String password, Workload workload,
-		int runs, int warmupEvents, int lightEvents, double lightRate, long backlog, int matchers, List<String> jvmArgs,
-		int pgStatements, @Nullable String child) {
+		int runs, int warmupEvents, int lightEvents, double lightRate, long backlog, int matchers, int hotKey,
+		List<String> jvmArgs, int pgStatements, @Nullable String child) {
 
 	static final String USAGE = """
 			Options (all optional):
@@ -52,6 +54,9 @@ public record Options(List<String> databases, @Nullable String jdbcUrl, String u
 			  --light-rate 200       light-load events per second
 			  --backlog 0            build up this many queued runs and report heap, instead of the runs above
 			  --matchers 0           queue this many runs with a @CancelOn, then time a send of 5,000 deletions
+			  --key-limit 0          give every function @Concurrency(limit = N, key = "event.data.user"), 0 for none
+			  --keys 1000            users the events are spread over, with --key-limit
+			  --hot-key 0            queue this many runs on one key, then time a trickle of events on 100 others
 			  --jvm-args "-Xmx1g"    options of the JVM started per database
 			  --pg-statements 0      print the embedded PostgreSQL's N costliest statements (pg_stat_statements)
 			""";
@@ -73,12 +78,12 @@ public record Options(List<String> databases, @Nullable String jdbcUrl, String u
 		Reader reader = new Reader(values);
 		Workload workload = new Workload(reader.integer("events", 20_000), reader.integer("functions", 2),
 				reader.integer("steps", 2), reader.integer("payload", 200), reader.integer("concurrency", 16),
-				reader.integer("batch", 100));
+				reader.integer("batch", 100), reader.integer("key-limit", 0), reader.integer("keys", 1000));
 		Options options = new Options(List.of(reader.text("db", "h2,postgresql").split(",")),
 				reader.nullableText("jdbc-url"), reader.text("user", ""), reader.text("password", ""), workload,
 				reader.integer("runs", 3), reader.integer("warmup", 2000), reader.integer("light-events", 1000),
 				Double.parseDouble(reader.text("light-rate", "200")), Long.parseLong(reader.text("backlog", "0")),
-				reader.integer("matchers", 0), splitJvmArgs(reader.text("jvm-args", "")),
+				reader.integer("matchers", 0), reader.integer("hot-key", 0), splitJvmArgs(reader.text("jvm-args", "")),
 				reader.integer("pg-statements", 0), reader.nullableText("child"));
 		reader.rejectUnknown();
 		return options;

@@ -68,7 +68,7 @@ public final class Trial {
 		for (int sent = 0; sent < workload.events(); sent += workload.batchSize()) {
 			List<Event> batch = new ArrayList<>(workload.batchSize());
 			for (int i = sent; i < Math.min(workload.events(), sent + workload.batchSize()); i++) {
-				batch.add(BenchmarkFunctions.event(workload.payloadBytes()));
+				batch.add(workload.event(i));
 			}
 			Instant at = Instant.now();
 			log.sent(sender.sendAll(batch), at);
@@ -95,7 +95,7 @@ public final class Trial {
 				if (wait > 0) {
 					LockSupport.parkNanos(wait);
 				}
-				Event event = BenchmarkFunctions.event(workload.payloadBytes());
+				Event event = workload.event(i);
 				Instant at = Instant.now();
 				log.sent(sender.send(event), at);
 			}
@@ -152,6 +152,19 @@ public final class Trial {
 			}
 			LockSupport.parkNanos(POLL.toNanos());
 		}
+	}
+
+	/**
+	 * The send-to-start latency of each completed run of the logged events.
+	 * @param database the database
+	 * @param log the events sent
+	 * @return the latencies, in milliseconds
+	 */
+	static double[] sendToStart(FreshDatabase database, SendLog log) {
+		return readRuns(database).stream()
+			.filter((row) -> log.has(row.eventId()) && row.completed())
+			.mapToDouble((row) -> millisBetween(log.sentAt(row.eventId()), Objects.requireNonNull(row.startedAt())))
+			.toArray();
 	}
 
 	private static List<RunRow> readRuns(FreshDatabase database) {

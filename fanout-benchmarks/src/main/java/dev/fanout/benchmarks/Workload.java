@@ -1,5 +1,7 @@
 package dev.fanout.benchmarks;
 
+import dev.fanout.Event;
+
 /**
  * The knobs of an end-to-end workload: every event fans out to {@code functions}
  * functions, each of which runs {@code steps} trivial steps.
@@ -11,15 +13,27 @@ package dev.fanout.benchmarks;
  * @param concurrency the worker's concurrency (runs executed at once)
  * @param batchSize how many events one {@code sendAll} sends, when sending as fast as
  * possible
+ * @param keyLimit a {@code @Concurrency} limit per key on every function, keyed by the
+ * event's user, 0 for none
+ * @param keys how many users the events are spread over, when there is a key limit
  * @since 0.1.0
  */
-public record Workload(int events, int functions, int steps, int payloadBytes, int concurrency, int batchSize) {
+public record Workload(int events, int functions, int steps, int payloadBytes, int concurrency, int batchSize,
+		int keyLimit, int keys) {
 
 	public Workload {
-		if (events < 1 || functions < 1 || steps < 0 || payloadBytes < 0 || concurrency < 1 || batchSize < 1) {
-			throw new IllegalArgumentException("events, functions, concurrency and batch size must be at least 1, "
-					+ "steps and payload at least 0: " + this);
+		if (events < 1 || functions < 1 || steps < 0 || payloadBytes < 0 || concurrency < 1 || batchSize < 1
+				|| keyLimit < 0 || keys < 1) {
+			throw new IllegalArgumentException("events, functions, concurrency, batch size and keys must be at "
+					+ "least 1, steps, payload and key limit at least 0: " + this);
 		}
+	}
+
+	/**
+	 * A workload without flow control.
+	 */
+	public Workload(int events, int functions, int steps, int payloadBytes, int concurrency, int batchSize) {
+		this(events, functions, steps, payloadBytes, concurrency, batchSize, 0, 1);
 	}
 
 	/**
@@ -40,7 +54,28 @@ public record Workload(int events, int functions, int steps, int payloadBytes, i
 	}
 
 	public Workload withEvents(int events) {
-		return new Workload(events, this.functions, this.steps, this.payloadBytes, this.concurrency, this.batchSize);
+		return new Workload(events, this.functions, this.steps, this.payloadBytes, this.concurrency, this.batchSize,
+				this.keyLimit, this.keys);
+	}
+
+	/**
+	 * The same workload with a concurrency limit per key.
+	 * @param keyLimit the limit, 0 for none
+	 * @param keys how many keys the events are spread over
+	 * @return the workload
+	 */
+	public Workload withKeyLimit(int keyLimit, int keys) {
+		return new Workload(this.events, this.functions, this.steps, this.payloadBytes, this.concurrency,
+				this.batchSize, keyLimit, keys);
+	}
+
+	/**
+	 * The n-th event of the workload.
+	 * @param n its number
+	 * @return a new event, of the n-th key when there is a key limit
+	 */
+	public Event event(long n) {
+		return BenchmarkFunctions.event(this.payloadBytes, (this.keyLimit > 0) ? "user-" + (n % this.keys) : null);
 	}
 
 	/**
@@ -49,7 +84,8 @@ public record Workload(int events, int functions, int steps, int payloadBytes, i
 	 */
 	public String describe() {
 		return this.events + " events x " + this.functions + " functions x " + this.steps + " steps, "
-				+ this.payloadBytes + " B, concurrency " + this.concurrency;
+				+ this.payloadBytes + " B, concurrency " + this.concurrency + ((this.keyLimit > 0)
+						? ", @Concurrency(limit = " + this.keyLimit + ") per user over " + this.keys + " users" : "");
 	}
 
 }

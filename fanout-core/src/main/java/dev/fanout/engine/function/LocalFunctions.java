@@ -100,6 +100,14 @@ public final class LocalFunctions {
 	}
 
 	/**
+	 * Whether some function has a concurrency limit or a throttle.
+	 * @return whether its runs wait behind gates
+	 */
+	public boolean hasGates() {
+		return this.snapshot.hasGates;
+	}
+
+	/**
 	 * All functions.
 	 * @return the functions, in registration order
 	 */
@@ -117,9 +125,12 @@ public final class LocalFunctions {
 
 		private final Map<String, GateLimits> gateLimits = new LinkedHashMap<>();
 
+		private final boolean hasGates;
+
 		Snapshot(Map<String, FunctionDefinition> functions) {
 			this.functions = Collections.unmodifiableMap(functions);
 			functions.forEach((id, definition) -> this.gateLimits.put(id, definition.flow().gateLimits()));
+			this.hasGates = this.gateLimits.values().stream().anyMatch((limits) -> !limits.equals(GateLimits.NONE));
 			for (FunctionDefinition definition : functions.values()) {
 				for (String trigger : definition.triggers()) {
 					if (trigger.endsWith("*")) {

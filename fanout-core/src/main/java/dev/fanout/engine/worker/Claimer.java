@@ -25,6 +25,12 @@ final class Claimer {
 	/** The longest a claim waits for more threads to free up under a backlog. */
 	private static final Duration GATHER = Duration.ofMillis(2);
 
+	/**
+	 * How often an application whose functions have no gates looks behind them all the
+	 * same: runs queued while an earlier version of a function had a limit wait there.
+	 */
+	private static final Duration UNGATED_LOOK = Duration.ofSeconds(1);
+
 	private final LocalFunctions registry;
 
 	private final RunStore store;
@@ -47,6 +53,9 @@ final class Claimer {
 
 	/** Whether the next claim takes the runs behind gates first; dispatcher only. */
 	private boolean gatedFirst;
+
+	/** When the application without gates last looked behind them; dispatcher only. */
+	private long ungatedLookAt = System.nanoTime() - UNGATED_LOOK.toNanos();
 
 	Claimer(LocalFunctions registry, RunStore store, TransactionTemplate transaction, RetrySupport retry, Clock clock,
 			int concurrency, HeldRuns held, Backlog backlog, RunThreads threads, Signal signal) {
@@ -118,6 +127,13 @@ final class Claimer {
 	}
 
 	private List<ClaimedRun> claimGated(int limit) {
+		if (!this.registry.hasGates()) {
+			long now = System.nanoTime();
+			if (now - this.ungatedLookAt < UNGATED_LOOK.toNanos()) {
+				return List.of();
+			}
+			this.ungatedLookAt = now;
+		}
 		return this.store.claimGated(this.held.owner(), this.registry.gateLimits(), limit, this.clock.instant(),
 				this.held.leaseUntil());
 	}

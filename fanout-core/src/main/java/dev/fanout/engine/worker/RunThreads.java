@@ -12,8 +12,10 @@ import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import dev.fanout.engine.function.LocalFunctions;
 import dev.fanout.engine.run.RunExecutor;
 import dev.fanout.store.ClaimedRun;
+import dev.fanout.store.GateLimits;
 
 /**
  * The bounded pool that executes runs, one thread per run, so that a slow or failing
@@ -34,14 +36,18 @@ final class RunThreads {
 
 	private final Signal signal;
 
+	private final LocalFunctions functions;
+
 	private ExecutorService pool;
 
-	RunThreads(int concurrency, RunExecutor executor, HeldRuns held, Backlog backlog, Signal signal) {
+	RunThreads(int concurrency, RunExecutor executor, HeldRuns held, Backlog backlog, Signal signal,
+			LocalFunctions functions) {
 		this.concurrency = concurrency;
 		this.executor = executor;
 		this.held = held;
 		this.backlog = backlog;
 		this.signal = signal;
+		this.functions = functions;
 	}
 
 	void start() {
@@ -73,6 +79,11 @@ final class RunThreads {
 			}
 		}
 		this.held.handBack(refused, false);
+	}
+
+	private boolean holdsSlot(String functionId) {
+		GateLimits limits = this.functions.gateLimits().get(functionId);
+		return limits != null && limits.slot1() > 0;
 	}
 
 	/**
@@ -121,6 +132,11 @@ final class RunThreads {
 				this.held.handBack(List.of(run.id()), false);
 			}
 			this.held.ended(run.id());
+			// The committed end freed a concurrency slot: runs queued behind it may
+			// start.
+			if (holdsSlot(run.functionId())) {
+				this.signal.wake();
+			}
 		});
 	}
 

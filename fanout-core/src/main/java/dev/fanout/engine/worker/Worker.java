@@ -94,7 +94,8 @@ public final class Worker implements RunHost, DirectStart {
 		this.held = new HeldRuns(store, transaction, retry, clock, settings);
 		this.backlog = new Backlog(settings.concurrency() / 2, this.held, this.signal);
 		this.executor = executors.apply(this);
-		this.threads = new RunThreads(settings.concurrency(), this.executor, this.held, this.backlog, this.signal);
+		this.threads = new RunThreads(settings.concurrency(), this.executor, this.held, this.backlog, this.signal,
+				registry);
 		this.heartbeat = new Heartbeat(store, transaction, clock, settings, this.held);
 		Claimer claimer = new Claimer(registry, store, transaction, retry, clock, settings.concurrency(), this.held,
 				this.backlog, this.threads, this.signal);

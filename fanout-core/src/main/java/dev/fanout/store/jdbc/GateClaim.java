@@ -44,6 +44,13 @@ final class GateClaim {
 	 */
 	static final Duration RECHECK = Duration.ofMillis(200);
 
+	/**
+	 * The next due time of a gate whose slots are all taken while runs wait behind it:
+	 * never, until a run that holds one of its slots ends, parks or is released, which
+	 * wakes only gates so marked; see {@link Sql.Columns#FULL}.
+	 */
+	static final OffsetDateTime FULL = OffsetDateTime.parse("9999-12-31T00:00:00Z");
+
 	private final JdbcOperations jdbc;
 
 	private final Dialect dialect;
@@ -81,8 +88,8 @@ final class GateClaim {
 				: this.dialect.gateCandidates(this.jdbc, wanted, appId, functionIds, now);
 		Map<String, Gate> others = lockOthers(candidates, gates, functions);
 		running.putAll(running(others.values().stream().map(Gate::key).toList()));
-		Admission admission = new Admission(gates, others, running, functions, now);
-		candidates.forEach(admission::consider);
+		Admission admission = new Admission(gates, others, running, functions, now, limit);
+		inTurns(candidates, wanted.keySet()).forEach(admission::consider);
 		List<ClaimedRun> claimed = this.dialect.take(this.jdbc, admission.admitted, owner, now, leaseUntil);
 		updateGates(gates, others, wanted, candidates, running, maxSlotLimit(functions), now);
 		return claimed;
@@ -110,22 +117,40 @@ final class GateClaim {
 	}
 
 	/**
-	 * How many runs to take behind each gate: as many as it lets through, while the claim
-	 * has room. A global gate's limit is each run's own function's, so the most of them
-	 * is taken and each run checked.
+	 * How many runs to read behind each gate: as many as it lets through, up to the
+	 * claim's limit, as a gate may have fewer runs behind it. A global gate's limit is
+	 * each run's own function's, so the most of them is read and each run checked.
 	 */
 	private static Map<String, Integer> wanted(Map<String, Gate> gates, Map<String, Integer> running, int limit,
 			OffsetDateTime now, int maxSlotLimit) {
 		Map<String, Integer> wanted = new LinkedHashMap<>();
-		int room = limit;
 		for (Gate gate : gates.values()) {
-			int through = Math.min(gate.through(running, now, maxSlotLimit), room);
+			int through = Math.min(gate.through(running, now, maxSlotLimit), limit);
 			if (through > 0) {
 				wanted.put(gate.key(), through);
-				room -= through;
 			}
 		}
 		return wanted;
+	}
+
+	/**
+	 * The candidates in turns: the first of each gate, longest due first, then the second
+	 * of each, and so on, so that the claim's limit cuts the long queues, not the keys.
+	 */
+	private static List<GateCandidate> inTurns(List<GateCandidate> candidates, Set<String> gateOrder) {
+		Map<String, List<GateCandidate>> byGate = new LinkedHashMap<>();
+		gateOrder.forEach((gate) -> byGate.put(gate, new ArrayList<>()));
+		candidates.forEach(
+				(candidate) -> byGate.computeIfAbsent(candidate.gate(), (gate) -> new ArrayList<>()).add(candidate));
+		List<GateCandidate> turns = new ArrayList<>(candidates.size());
+		for (int turn = 0; turns.size() < candidates.size(); turn++) {
+			for (List<GateCandidate> behind : byGate.values()) {
+				if (turn < behind.size()) {
+					turns.add(behind.get(turn));
+				}
+			}
+		}
+		return turns;
 	}
 
 	/**
@@ -295,14 +320,17 @@ final class GateClaim {
 		}
 
 		/**
-		 * When the gate is next due: none without runs behind it or while its slots are
-		 * all taken; otherwise when its earliest run is due, no earlier than its runs may
-		 * pass the throttle or their other gates.
+		 * When the gate is next due: none without runs behind it, {@link #FULL} while its
+		 * slots are all taken; otherwise when its earliest run is due, no earlier than
+		 * its runs may pass the throttle or their other gates.
 		 */
 		@Nullable OffsetDateTime nextDue(@Nullable OffsetDateTime pending, Map<String, Integer> running, OffsetDateTime now,
 				int maxSlotLimit) {
-			if (pending == null || (isSlot() && through(running, now, maxSlotLimit) <= 0)) {
+			if (pending == null) {
 				return null;
+			}
+			if (isSlot() && through(running, now, maxSlotLimit) <= 0) {
+				return FULL;
 			}
 			OffsetDateTime due = pending;
 			if (isThrottle() && throttleAllowance(now, this.function) == 0) {
@@ -333,18 +361,24 @@ final class GateClaim {
 
 		private final OffsetDateTime now;
 
+		private final int limit;
+
 		private final List<String> admitted = new ArrayList<>();
 
 		Admission(Map<String, Gate> gates, Map<String, Gate> others, Map<String, Integer> running,
-				Map<String, GateLimits> functions, OffsetDateTime now) {
+				Map<String, GateLimits> functions, OffsetDateTime now, int limit) {
 			this.gates = gates;
 			this.others = others;
 			this.running = running;
 			this.functions = functions;
 			this.now = now;
+			this.limit = limit;
 		}
 
 		void consider(GateCandidate run) {
+			if (this.admitted.size() >= this.limit) {
+				return;
+			}
 			GateLimits limits = this.functions.getOrDefault(run.functionId(), GateLimits.NONE);
 			Gate behind = this.gates.get(run.gate());
 			OffsetDateTime blocked = null;

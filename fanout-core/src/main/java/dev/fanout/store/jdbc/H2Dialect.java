@@ -211,6 +211,16 @@ final class H2Dialect extends Dialect {
 	}
 
 	/**
+	 * Make due the full gates of the slots that runs held: locked first, in a statement
+	 * of their own, so that the update sees a claim's mark of a full gate once it
+	 * commits.
+	 */
+	private void wakeGates(JdbcOperations jdbc, SqlArray runIds) {
+		jdbc.queryForList(statements().get(Sql.LOCK_GATES_OF_RUNS), String.class, runIds, runIds);
+		jdbc.update(statements().get(Sql.WAKE_GATES_OF_RUNS), runIds, runIds);
+	}
+
+	/**
 	 * Lock the runs, those still due, then take them: one claim at a time reads them, but
 	 * a send may cancel one meanwhile.
 	 */
@@ -249,8 +259,7 @@ final class H2Dialect extends Dialect {
 	int release(JdbcOperations jdbc, Sql statement, Collection<String> runIds, Object... args) {
 		int changed = jdbc.update(statements().get(statement), args);
 		if (changed > 0) {
-			SqlArray ids = new SqlArray(runIds);
-			jdbc.update(statements().get(Sql.WAKE_GATES_OF_RUNS), ids, ids);
+			wakeGates(jdbc, new SqlArray(runIds));
 		}
 		return changed;
 	}
@@ -392,7 +401,7 @@ final class H2Dialect extends Dialect {
 		if (!ended.isEmpty()) {
 			SqlArray ids = new SqlArray(ended);
 			jdbc.update(statements().get(Sql.DELETE_WAITS_OF_RUNS), ids);
-			jdbc.update(statements().get(Sql.WAKE_GATES_OF_RUNS), ids, ids);
+			wakeGates(jdbc, ids);
 		}
 		return ended;
 	}

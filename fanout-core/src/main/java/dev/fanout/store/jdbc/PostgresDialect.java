@@ -89,21 +89,23 @@ final class PostgresDialect extends Dialect {
 			""";
 
 	/**
-	 * The gates of the slots that the runs a statement changed held made due, in key
+	 * The full gates of the slots that the runs a statement changed held made due, in key
 	 * order, after the statement's own CTE {@code changed} that returns the runs' slots.
+	 * A gate that is not full is due already, or has no run behind it. Every gate is
+	 * locked, whatever its state: a claim that holds one may be marking it full, and the
+	 * lock returns the row as that claim left it.
 	 */
 	private static final String WAKE_GATES = """
 			, woken_gates AS MATERIALIZED (
-				SELECT gate_key FROM fanout_gates
+				SELECT gate_key, next_due FROM fanout_gates
 				WHERE gate_key IN (SELECT slot1 FROM changed UNION SELECT slot2 FROM changed)
 				ORDER BY gate_key
 				FOR UPDATE
 			), woken AS (
-				UPDATE fanout_gates g SET next_due = """ + Sql.Columns.EPOCH + """
-
-				FROM woken_gates w WHERE g.gate_key = w.gate_key
+				UPDATE fanout_gates g SET next_due = %2$s
+				FROM woken_gates w WHERE g.gate_key = w.gate_key AND w.next_due = %1$s
 			)
-			""";
+			""".formatted(Sql.Columns.FULL, Sql.Columns.EPOCH);
 
 	/**
 	 * Gates made due by new runs: their rows inserted where missing, else due no later

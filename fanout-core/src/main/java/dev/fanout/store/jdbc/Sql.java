@@ -380,17 +380,33 @@ enum Sql {
 			"""),
 
 	/**
-	 * The gates of the slots some runs held made due, now that their runs hold them no
-	 * more: H2 runs it after each statement that frees slots; PostgreSQL does as much
-	 * within those statements.
+	 * Lock the gates of the slots some runs hold, before {@link #WAKE_GATES_OF_RUNS}: a
+	 * claim that holds one may be marking it full, and is waited for.
 	 */
-	WAKE_GATES_OF_RUNS("UPDATE fanout_gates SET next_due = " + Columns.EPOCH + """
-			 WHERE gate_key IN (
+	LOCK_GATES_OF_RUNS("""
+			SELECT gate_key FROM fanout_gates
+			WHERE gate_key IN (
 				SELECT slot1 FROM fanout_runs WHERE id = ANY (?) AND slot1 IS NOT NULL
 				UNION
 				SELECT slot2 FROM fanout_runs WHERE id = ANY (?) AND slot2 IS NOT NULL
 			)
+			ORDER BY gate_key
+			FOR UPDATE
 			"""),
+
+	/**
+	 * The full gates of the slots some runs held made due, now that their runs hold them
+	 * no more: H2 runs it after each statement that frees slots; PostgreSQL does as much
+	 * within those statements.
+	 */
+	WAKE_GATES_OF_RUNS("""
+			UPDATE fanout_gates SET next_due = %s
+			WHERE next_due = %s AND gate_key IN (
+				SELECT slot1 FROM fanout_runs WHERE id = ANY (?) AND slot1 IS NOT NULL
+				UNION
+				SELECT slot2 FROM fanout_runs WHERE id = ANY (?) AND slot2 IS NOT NULL
+			)
+			""".formatted(Columns.EPOCH, Columns.FULL)),
 
 	COUNT_REPLAYABLE_RUNS("""
 			SELECT COUNT(*) FROM fanout_runs
@@ -583,14 +599,14 @@ enum Sql {
 	 */
 	IDLE_GATES("""
 			SELECT g.gate_key FROM fanout_gates g
-			WHERE g.next_due IS NULL AND (g.tat IS NULL OR g.tat < ?)
+			WHERE (g.next_due IS NULL OR g.next_due = %s) AND (g.tat IS NULL OR g.tat < ?)
 				AND NOT EXISTS (SELECT 1 FROM fanout_runs r
 					WHERE r.gate = g.gate_key AND r.status IN ('QUEUED', 'SLEEPING', 'WAITING'))
 				AND NOT EXISTS (SELECT 1 FROM fanout_runs r WHERE r.slot1 = g.gate_key AND r.status = 'RUNNING')
 				AND NOT EXISTS (SELECT 1 FROM fanout_runs r WHERE r.slot2 = g.gate_key AND r.status = 'RUNNING')
 			LIMIT ?
 			FOR UPDATE SKIP LOCKED
-			"""),
+			""".formatted(Columns.FULL)),
 
 	DELETE_GATES("DELETE FROM fanout_gates WHERE gate_key = ANY (?)");
 
@@ -636,6 +652,12 @@ enum Sql {
 
 		/** A time before any other: a gate due at it is due at once. */
 		static final String EPOCH = "TIMESTAMP WITH TIME ZONE '1970-01-01 00:00:00+00'";
+
+		/**
+		 * The next due time of a full gate, which only a freed slot makes due:
+		 * {@link GateClaim#FULL}.
+		 */
+		static final String FULL = "TIMESTAMP WITH TIME ZONE '9999-12-31 00:00:00+00'";
 
 		/**
 		 * The columns of a run with its event, as {@link Rows#CLAIMED_RUN} reads them.
