@@ -20,8 +20,9 @@ import dev.fanout.testsupport.TestEngine;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * {@code @Priority}: among due runs, one with priority p is ordered as if queued p seconds
- * earlier, behind a concurrency limit as in the plain claim; ties keep their queue order.
+ * {@code @Priority}: among due runs, one with priority p is ordered as if queued p
+ * seconds earlier, behind a concurrency limit as in the plain claim; ties keep their
+ * queue order.
  */
 class PriorityTests {
 
