@@ -5,7 +5,9 @@ import java.util.List;
 import dev.fanout.RunInfo;
 
 /**
- * The runs one event triggered, as {@link FanoutRuns} awaited them.
+ * The runs one event triggered, as {@link FanoutRuns} awaited them. An event of a
+ * {@link dev.fanout.Batch batch} has the batch's run, whose {@link RunInfo#eventId()} is
+ * the batch's first event.
  *
  * @param eventId the event id
  * @param runs the runs, oldest first, with their steps
@@ -29,7 +31,7 @@ public record EventRuns(String eventId, List<RunInfo> runs) {
 			.filter((run) -> run.functionId().equals(functionId))
 			.findFirst()
 			.orElseThrow(() -> new AssertionError("Event " + this.eventId + " triggered no run of '" + functionId
-					+ "'\n" + RunDescriptions.describe(this.runs)));
+					+ "'\n" + RunDescriptions.describe(this.runs, this.eventId)));
 	}
 
 }

@@ -33,6 +33,21 @@ import dev.fanout.spi.PayloadSerializer;
  * StripeCustomer customer = runs.stepOutput(signup.run("start-stripe-trial"), "create-customer", StripeCustomer.class);
  * </pre>
  * <p>
+ * Runs that flow control gives several events are found through each of them:
+ * <ul>
+ * <li>each event of a {@link dev.fanout.Batch @Batch} awaits the batch's one run, whose
+ * {@link RunInfo#eventId()} is the batch's first event;</li>
+ * <li>the last event of a {@link dev.fanout.Debounce @Debounce} window awaits the run
+ * made for the window's first event, which starts a period after the last event (give a
+ * longer timeout when the period nears the default one). An earlier event of the window
+ * has no run of that function (its other runs are still its own): awaiting it fails at
+ * once when the await saw a later event take its run over, and otherwise at the timeout,
+ * saying why an event may have no run and showing {@link FanoutAdmin#skippedEvents()}.
+ * That an event is one of those skipped cannot be known sooner: the counts do not say
+ * which events they are, and an event without runs may yet get them (sent later, or in a
+ * transaction not committed yet).</li>
+ * </ul>
+ * <p>
  * In a Spring test, {@link FanoutRunsExtension} passes one to test methods. Immutable;
  * {@code with} methods return changed copies.
  *
@@ -149,30 +164,39 @@ public final class FanoutRuns {
 	}
 
 	/**
-	 * Wait for every run of an event to reach a status: one or more runs, all with it.
+	 * Wait for every run of an event to reach a status: one or more runs, all with it,
+	 * within the default timeout. An event of a batch has the batch's run; see the class
+	 * description for debounced events.
 	 * @param eventId the event id
 	 * @param status the status
 	 * @return the runs
-	 * @throws AssertionError if a run ends with another status or the timeout passes
+	 * @throws AssertionError if a run ends with another status, if the event has no run
+	 * left since a later event of a {@code @Debounce} window took its run over, or if the
+	 * timeout passes
 	 */
 	public EventRuns awaitEvent(String eventId, RunStatus status) {
 		return awaitEvent(eventId, status, this.timeout);
 	}
 
 	/**
-	 * Wait for every run of an event to reach a status: one or more runs, all with it.
+	 * Wait for every run of an event to reach a status: one or more runs, all with it. An
+	 * event of a batch has the batch's run; see the class description for debounced
+	 * events.
 	 * @param eventId the event id
 	 * @param status the status
 	 * @param timeout how long to wait
 	 * @return the runs
-	 * @throws AssertionError if a run ends with another status or the timeout passes
+	 * @throws AssertionError if a run ends with another status, if the event has no run
+	 * left since a later event of a {@code @Debounce} window took its run over, or if the
+	 * timeout passes
 	 */
 	public EventRuns awaitEvent(String eventId, RunStatus status, Duration timeout) {
+		EventReads reads = new EventReads(this.admin, eventId);
 		return poll(timeout, () -> {
-			List<RunInfo> runs = this.admin.runsForEvent(eventId);
-			String state = "Runs of event " + eventId + " are not all " + status + "\n"
-					+ RunDescriptions.describe(runs);
-			if (runs.stream().anyMatch((run) -> run.status() != status && run.status().isFinal())) {
+			List<RunInfo> runs = reads.read();
+			String state = "Runs of event " + eventId + " are not all " + status + "\n" + reads.describe(runs);
+			if (runs.stream().anyMatch((run) -> run.status() != status && run.status().isFinal())
+					|| (runs.isEmpty() && !reads.lost(runs).isEmpty())) {
 				return Check.failed(state);
 			}
 			boolean done = !runs.isEmpty() && runs.stream().allMatch((run) -> run.status() == status);
@@ -182,13 +206,17 @@ public final class FanoutRuns {
 
 	/**
 	 * Wait for the runs of an event to reach a status per function: exactly one run of
-	 * each function named, and no other. <pre class="code">
+	 * each function named, and no other, within the default timeout. An event of a batch
+	 * has the batch's run; see the class description for debounced events.
+	 * <pre class="code">
 	 * runs.awaitEvent(eventId, Map.of("send-welcome-email", FAILED, "start-stripe-trial", COMPLETED));
 	 * </pre>
 	 * @param eventId the event id
 	 * @param statusByFunction the status each function's run must reach
 	 * @return the runs
-	 * @throws AssertionError if a run ends with another status or the timeout passes
+	 * @throws AssertionError if a run ends with another status, if a later event of a
+	 * {@code @Debounce} window took over the run of a function named, or if the timeout
+	 * passes
 	 */
 	public EventRuns awaitEvent(String eventId, Map<String, RunStatus> statusByFunction) {
 		return awaitEvent(eventId, statusByFunction, this.timeout);
@@ -196,46 +224,55 @@ public final class FanoutRuns {
 
 	/**
 	 * Wait for the runs of an event to reach a status per function: exactly one run of
-	 * each function named, and no other.
+	 * each function named, and no other. An event of a batch has the batch's run; see the
+	 * class description for debounced events.
 	 * @param eventId the event id
 	 * @param statusByFunction the status each function's run must reach
 	 * @param timeout how long to wait
 	 * @return the runs
-	 * @throws AssertionError if a run ends with another status or the timeout passes
+	 * @throws AssertionError if a run ends with another status, if a later event of a
+	 * {@code @Debounce} window took over the run of a function named, or if the timeout
+	 * passes
 	 */
 	public EventRuns awaitEvent(String eventId, Map<String, RunStatus> statusByFunction, Duration timeout) {
+		EventReads reads = new EventReads(this.admin, eventId);
 		return poll(timeout, () -> {
-			List<RunInfo> runs = this.admin.runsForEvent(eventId);
-			List<String> differences = differences(runs, statusByFunction);
+			List<RunInfo> runs = reads.read();
+			List<String> differences = differences(runs, statusByFunction, reads);
 			if (differences.isEmpty()) {
 				return Check.done(new EventRuns(eventId, runs));
 			}
 			String state = "Runs of event " + eventId + " do not match " + statusByFunction + ": "
-					+ String.join("; ", differences) + "\n" + RunDescriptions.describe(runs);
+					+ String.join("; ", differences) + "\n" + reads.describe(runs);
 			boolean hopeless = runs.stream()
 				.anyMatch((run) -> run.status().isFinal() && statusByFunction.containsKey(run.functionId())
-						&& run.status() != statusByFunction.get(run.functionId()));
+						&& run.status() != statusByFunction.get(run.functionId()))
+					|| statusByFunction.keySet().stream().anyMatch((functionId) -> reads.lostRunOf(functionId, runs));
 			return hopeless ? Check.failed(state) : Check.pending(state);
 		});
 	}
 
 	/**
-	 * Wait for every run of an event to end, whatever their final statuses.
+	 * Wait for every run of an event to end, whatever their final statuses. An event of a
+	 * batch has the batch's run; see the class description for debounced events.
 	 * @param eventId the event id
 	 * @return the runs
-	 * @throws AssertionError if the event has no run or the timeout passes first
+	 * @throws AssertionError if the event has no run left since a later event of a
+	 * {@code @Debounce} window took its run over, or if the timeout passes first
 	 */
 	public EventRuns awaitEventEnded(String eventId) {
+		EventReads reads = new EventReads(this.admin, eventId);
 		return poll(this.timeout, () -> {
-			List<RunInfo> runs = this.admin.runsForEvent(eventId);
+			List<RunInfo> runs = reads.read();
 			if (!runs.isEmpty() && runs.stream().allMatch((run) -> run.status().isFinal())) {
 				return Check.done(new EventRuns(eventId, runs));
 			}
-			return Check.pending("Runs of event " + eventId + " have not all ended\n" + RunDescriptions.describe(runs));
+			String state = "Runs of event " + eventId + " have not all ended\n" + reads.describe(runs);
+			return (runs.isEmpty() && !reads.lost(runs).isEmpty()) ? Check.failed(state) : Check.pending(state);
 		});
 	}
 
-	private static List<String> differences(List<RunInfo> runs, Map<String, RunStatus> expected) {
+	private static List<String> differences(List<RunInfo> runs, Map<String, RunStatus> expected, EventReads reads) {
 		List<String> differences = new ArrayList<>();
 		Set<String> seen = new LinkedHashSet<>();
 		for (RunInfo run : runs) {
@@ -253,7 +290,9 @@ public final class FanoutRuns {
 		expected.keySet()
 			.stream()
 			.filter((functionId) -> !seen.contains(functionId))
-			.forEach((functionId) -> differences.add("no run of '" + functionId + "'"));
+			// Without runs, the description shows all that flow control skipped.
+			.forEach((functionId) -> differences
+				.add("no run of '" + functionId + "'" + (runs.isEmpty() ? "" : reads.skippedOf(functionId))));
 		return differences;
 	}
 

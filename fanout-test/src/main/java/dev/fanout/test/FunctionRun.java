@@ -94,11 +94,21 @@ public final class FunctionRun {
 	}
 
 	/**
-	 * The event that triggered the run.
+	 * The event that triggered the run: for a {@link dev.fanout.Batch batched} run, the
+	 * first of its events.
 	 * @return the event
 	 */
 	public Event event() {
 		return this.setup.event();
+	}
+
+	/**
+	 * The run's events, as the function received them: a {@link dev.fanout.Batch batched}
+	 * run's events, the trigger first, or the trigger alone.
+	 * @return the events, at least one
+	 */
+	public List<Event> events() {
+		return this.setup.events();
 	}
 
 	/**

@@ -8,6 +8,7 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.Callable;
 
 import org.jspecify.annotations.Nullable;
@@ -15,6 +16,7 @@ import org.springframework.core.MethodIntrospector;
 import org.springframework.core.annotation.AnnotatedElementUtils;
 import org.springframework.util.ClassUtils;
 
+import dev.fanout.Batch;
 import dev.fanout.Event;
 import dev.fanout.EventFunction;
 import dev.fanout.NonRetriableException;
@@ -54,6 +56,14 @@ import dev.fanout.store.StoredStep;
  * assertThat(run.stepCalls("create-subscription")).hasSize(1);
  * </pre>
  * <p>
+ * A {@link Batch @Batch} function's run gets several events, as the engine gathers them:
+ * its {@code List<Event>} parameter and {@link dev.fanout.RunContext#events()} receive
+ * them, and the first is the trigger. <pre class="code">
+ * FunctionRun run = FunctionTester.of(new ImportRows(repository))
+ *     .events(List.of(row("a"), row("b"), row("c")))
+ *     .execute();
+ * </pre>
+ * <p>
  * Steps without a mock run their real body. A mock is called only when the step would
  * really run (not when it replays), receives the step's arguments, and a mock that throws
  * is handled exactly as the step's body throwing.
@@ -77,7 +87,8 @@ public final class FunctionTester {
 
 	private final EventFunction annotation;
 
-	private @Nullable Event event;
+	/** The run's events: its trigger first, then, for a batch, the others. */
+	private List<Event> events = List.of();
 
 	private final Map<String, StepAnswer> mocks = new LinkedHashMap<>();
 
@@ -156,12 +167,33 @@ public final class FunctionTester {
 	}
 
 	/**
-	 * Set the event that triggers the run.
+	 * Set the event that triggers the run, replacing any event or events set before. For
+	 * a {@link Batch @Batch} function, a batch of one.
 	 * @param event the event; it must trigger the function (name and filter)
 	 * @return this tester
 	 */
 	public FunctionTester event(Event event) {
-		this.event = event;
+		Objects.requireNonNull(event, "event must not be null");
+		this.events = List.of(event);
+		return this;
+	}
+
+	/**
+	 * Set the events of a {@link Batch @Batch} function's run, replacing any event or
+	 * events set before. The function receives them as the engine gives it a batch: its
+	 * {@code List<Event>} parameter and {@link dev.fanout.RunContext#events()} in this
+	 * order; the first is the trigger ({@code Event} and data parameters,
+	 * {@link dev.fanout.RunContext#event()}, {@link FunctionRun#event()}). As in the
+	 * engine, each must trigger the function and, for a batch with a {@code key}, have
+	 * the first one's key; {@link #execute()} checks that.
+	 * @param events the events, in the order they were sent
+	 * @return this tester
+	 * @throws IllegalArgumentException if there is no event, an event twice (the same
+	 * id), more than the function's {@code @Batch maxSize}, or more than one for a
+	 * function that is not {@code @Batch}
+	 */
+	public FunctionTester events(List<Event> events) {
+		this.events = RunEvents.checked(definition(), events);
 		return this;
 	}
 
@@ -249,14 +281,14 @@ public final class FunctionTester {
 	 * Start from the completed steps of an earlier run, as a replay in {@code RESUME}
 	 * mode does: completed steps replay, the others (such as the step that failed) run
 	 * again, with fresh attempt counts. Also continues a run that
-	 * {@link #executeUntil(String)} stopped. The earlier run's event is used unless one
-	 * was set.
+	 * {@link #executeUntil(String)} stopped. The earlier run's event (or batch of events)
+	 * is used unless one was set.
 	 * @param previous the earlier run
 	 * @return this tester
 	 */
 	public FunctionTester resumeFrom(FunctionRun previous) {
-		if (this.event == null) {
-			this.event = previous.event();
+		if (this.events.isEmpty()) {
+			this.events = previous.events();
 		}
 		for (StoredStep row : previous.rows()) {
 			if (row.status() == StepStatus.COMPLETED) {
@@ -310,9 +342,11 @@ public final class FunctionTester {
 
 	/**
 	 * Whether an event triggers the function: its name matches a trigger and the filter
-	 * is true for it.
+	 * is true for it. Flow control aside: for a {@link Batch @Batch} function, whether
+	 * the event goes into one of its batches; for a {@link dev.fanout.Debounce @Debounce}
+	 * one, whether it goes into a window.
 	 * @param event the event
-	 * @return whether a run would be created
+	 * @return whether a run would be created, or the event added to one
 	 */
 	public boolean isTriggeredBy(Event event) {
 		return definition().isTriggeredBy(event);
@@ -322,8 +356,8 @@ public final class FunctionTester {
 	 * Run the function until it completes or fails for good.
 	 * @return the run
 	 * @throws AssertionError if the set-up cannot work: no event, an event that does not
-	 * trigger the function, an {@code invoke} without a mock, a mocked event a wait would
-	 * not accept
+	 * trigger the function, events of a batch with different keys, an {@code invoke}
+	 * without a mock, a mocked event a wait would not accept
 	 */
 	public FunctionRun execute() {
 		return execute(null);
@@ -344,19 +378,13 @@ public final class FunctionTester {
 
 	private FunctionRun execute(@Nullable String stopAfter) {
 		FunctionDefinition function = definition();
-		Event trigger = this.event;
-		if (trigger == null) {
+		if (this.events.isEmpty()) {
 			throw new AssertionError("No event to run function '" + function.id() + "' with: call event(...) first");
 		}
-		if (!function.isTriggeredBy(trigger)) {
-			throw new AssertionError("Event '" + trigger.name() + "' with data " + trigger.data()
-					+ " does not trigger function '" + function.id() + "' (events " + function.triggers()
-					+ ((this.annotation.filter().isEmpty()) ? "" : ", filter '" + this.annotation.filter() + "'")
-					+ "); check triggers with isTriggeredBy(event)");
-		}
-		TestSetup setup = new TestSetup(function, trigger, this.runId, new LinkedHashMap<>(this.mocks),
+		RunEvents.checkRunnable(function, this.events);
+		TestSetup setup = new TestSetup(function, this.events, this.runId, new LinkedHashMap<>(this.mocks),
 				List.copyOf(this.incoming), this.serializer, EngineSettings.DEFAULTS.limits(), stopAfter);
-		Instant startedAt = (this.start != null) ? this.start : trigger.ts();
+		Instant startedAt = (this.start != null) ? this.start : setup.event().ts();
 		return new TestRunner(setup, startedAt,
 				completedSteps(startedAt, new StepOutputs(this.serializer, setup.limits())))
 			.run();

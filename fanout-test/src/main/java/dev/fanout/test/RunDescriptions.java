@@ -20,14 +20,25 @@ final class RunDescriptions {
 	}
 
 	static String describe(RunInfo run) {
+		return describe(run, run.eventId());
+	}
+
+	/**
+	 * Describe a run found for an event: a batch's run found for another of its events
+	 * than the first says so.
+	 */
+	private static String describe(RunInfo run, String eventId) {
 		StringBuilder out = new StringBuilder();
 		out.append("run ")
 			.append(run.runId())
 			.append(" of '")
 			.append(run.functionId())
 			.append("' (event ")
-			.append(run.eventId())
-			.append("): ")
+			.append(run.eventId());
+		if (!run.eventId().equals(eventId)) {
+			out.append("; its batch holds event ").append(eventId);
+		}
+		out.append("): ")
 			.append(run.status())
 			.append(" after ")
 			.append(run.attempts())
@@ -50,13 +61,16 @@ final class RunDescriptions {
 		return out.toString();
 	}
 
-	static String describe(List<RunInfo> runs) {
+	/**
+	 * Describe the runs of an event.
+	 */
+	static String describe(List<RunInfo> runs, String eventId) {
 		if (runs.isEmpty()) {
 			return "no runs";
 		}
 		StringBuilder out = new StringBuilder();
 		for (RunInfo run : runs) {
-			out.append((out.length() > 0) ? "\n" : "").append(describe(run));
+			out.append((out.length() > 0) ? "\n" : "").append(describe(run, eventId));
 		}
 		return out.toString();
 	}

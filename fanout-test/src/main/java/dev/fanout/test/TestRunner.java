@@ -35,8 +35,8 @@ final class TestRunner {
 		StepOutputs outputs = new StepOutputs(this.setup.serializer(), this.setup.limits());
 		while (true) {
 			this.memory.invocations++;
-			Invocation.Outcome outcome = new Invocation(this.setup.runId(), this.setup.function(),
-					List.of(this.setup.event()), this.memory.retryAttempt, outputs)
+			Invocation.Outcome outcome = new Invocation(this.setup.runId(), this.setup.function(), this.setup.events(),
+					this.memory.retryAttempt, outputs)
 				.invoke(journal);
 			if (this.memory.misuse != null) {
 				throw new AssertionError(this.memory.misuse + "\n" + stopped());

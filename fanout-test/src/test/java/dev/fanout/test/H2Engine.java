@@ -81,6 +81,10 @@ final class H2Engine implements AutoCloseable {
 		return this.engine.sender().send(event);
 	}
 
+	SendResult sendAll(List<Event> events) {
+		return this.engine.sender().sendAll(events);
+	}
+
 	@Override
 	public void close() {
 		this.engine.stop();
