@@ -109,15 +109,16 @@ final class PostgresDialect extends Dialect {
 
 	/**
 	 * Gates made due by new runs: their rows inserted where missing, else due no later
-	 * than the runs. {@code %s} takes the rows, of {@link #GATE_ROW}, in key order.
+	 * than the runs; a full gate stays so, as a freed slot makes it due, and a gate due
+	 * already is not written again. {@code %s} takes the rows, of {@link #GATE_ROW}, in
+	 * key order.
 	 */
 	static final String OPEN_GATES = """
 			INSERT INTO fanout_gates AS g (gate_key, app_id, function_id, next_due)
-			SELECT * FROM (VALUES %s) AS v (gate_key, app_id, function_id, next_due) ORDER BY gate_key
-			ON CONFLICT (gate_key) DO UPDATE
-			SET next_due = CASE WHEN g.next_due IS NULL OR g.next_due > EXCLUDED.next_due THEN EXCLUDED.next_due
-				ELSE g.next_due END
-			""";
+			SELECT * FROM (VALUES %%s) AS v (gate_key, app_id, function_id, next_due) ORDER BY gate_key
+			ON CONFLICT (gate_key) DO UPDATE SET next_due = EXCLUDED.next_due
+			WHERE g.next_due IS NULL OR (g.next_due > EXCLUDED.next_due AND g.next_due <> %s)
+			""".formatted(Sql.Columns.FULL);
 
 	static final String GATE_ROW = "(?::varchar, ?::varchar, ?::varchar, ?::timestamptz)";
 

@@ -370,14 +370,14 @@ enum Sql {
 	UPDATE_GATE_TAT("UPDATE fanout_gates SET tat = ? WHERE gate_key = ?"),
 
 	/**
-	 * A gate's earliest run due no later than a time: H2 runs it, and
-	 * {@link #INSERT_GATE} where it updates nothing.
+	 * A gate's earliest run due no later than a time, unless it is full (a freed slot
+	 * makes it due): H2 runs it, and {@link #INSERT_GATE} where it updates nothing.
 	 */
 	OPEN_GATE("""
 			UPDATE fanout_gates
-			SET next_due = CASE WHEN next_due IS NULL OR next_due > ? THEN ? ELSE next_due END
+			SET next_due = CASE WHEN next_due IS NULL OR (next_due > ? AND next_due <> %s) THEN ? ELSE next_due END
 			WHERE gate_key = ?
-			"""),
+			""".formatted(Columns.FULL)),
 
 	/**
 	 * Lock the gates of the slots some runs hold, before {@link #WAKE_GATES_OF_RUNS}: a
