@@ -3,6 +3,7 @@ package dev.fanout.store.jdbc;
 import java.sql.DatabaseMetaData;
 import java.time.OffsetDateTime;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -11,6 +12,7 @@ import java.util.Set;
 import javax.sql.DataSource;
 
 import org.springframework.jdbc.core.JdbcOperations;
+import org.springframework.jdbc.core.RowCallbackHandler;
 import org.springframework.jdbc.support.JdbcUtils;
 import org.springframework.jdbc.support.MetaDataAccessException;
 
@@ -118,6 +120,36 @@ abstract sealed class Dialect permits H2Dialect, PostgresDialect {
 	 * @param openings the gates, one per key, in key order
 	 */
 	abstract void openGates(JdbcOperations jdbc, List<GateOpening> openings);
+
+	/**
+	 * Lock the due gates of an application's functions (and the global ones, if it has
+	 * any), the longest due first, skipping those another transaction holds.
+	 * @param jdbc the JDBC operations, in the claim's transaction
+	 * @param rows reads each gate: key, function, throttle state
+	 * @param now the current time
+	 * @param appId the application
+	 * @param functionIds its functions
+	 * @param global whether to lock global gates too
+	 * @param limit the most gates to lock
+	 */
+	void lockDueGates(JdbcOperations jdbc, RowCallbackHandler rows, OffsetDateTime now, String appId,
+			SqlArray functionIds, boolean global, int limit) {
+		jdbc.query(statements().get(Sql.DUE_GATES), rows, now, appId, functionIds, global, limit);
+	}
+
+	/**
+	 * When the earliest run behind each gate is due, of every application.
+	 * @param jdbc the JDBC operations, in the claim's transaction
+	 * @param gates the gates
+	 * @return the due times of the gates with runs behind them
+	 */
+	Map<String, OffsetDateTime> pendingDue(JdbcOperations jdbc, List<String> gates) {
+		Map<String, OffsetDateTime> due = new HashMap<>();
+		jdbc.query(statements().get(Sql.PENDING_DUE_OF_GATES),
+				(RowCallbackHandler) (rs) -> due.put(rs.getString("gate"), rs.getObject("due", OffsetDateTime.class)),
+				new SqlArray(gates));
+		return due;
+	}
 
 	/**
 	 * Run a statement that takes runs out of {@code RUNNING}, and make due the gates of

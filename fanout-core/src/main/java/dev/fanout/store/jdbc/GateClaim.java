@@ -78,7 +78,7 @@ final class GateClaim {
 		SqlArray functionIds = new SqlArray(functions.keySet());
 		boolean global = functions.values().stream().anyMatch(GateLimits::global);
 		Map<String, Gate> gates = new LinkedHashMap<>();
-		this.jdbc.query(sql(Sql.DUE_GATES), gateRows(gates, functions), now, appId, functionIds, global, limit);
+		this.dialect.lockDueGates(this.jdbc, gateRows(gates, functions), now, appId, functionIds, global, limit);
 		if (gates.isEmpty()) {
 			return List.of();
 		}
@@ -220,14 +220,8 @@ final class GateClaim {
 		}
 	}
 
-	/** When the earliest run behind each gate is due, of every application. */
 	private Map<String, OffsetDateTime> pendingDue(List<String> gates) {
-		Map<String, OffsetDateTime> due = new HashMap<>();
-		if (!gates.isEmpty()) {
-			this.jdbc.query(sql(Sql.PENDING_DUE_OF_GATES), (RowCallbackHandler) (rs) -> due.put(rs.getString("gate"),
-					rs.getObject("due", OffsetDateTime.class)), new SqlArray(gates));
-		}
-		return due;
+		return gates.isEmpty() ? Map.of() : this.dialect.pendingDue(this.jdbc, gates);
 	}
 
 	private static int maxSlotLimit(Map<String, GateLimits> functions) {

@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -67,19 +68,41 @@ final class H2Dialect extends Dialect {
 			""";
 
 	/**
-	 * The earliest due time of the runs of a status behind no gate and within the reach
-	 * of priorities, read from the index's range.
+	 * The earliest due run of a status that waits behind no gate, for
+	 * {@link Sql#NEXT_DUE}: the first entry of an index range, where a minimum over the
+	 * rows would read them all.
 	 */
 	static final String NEXT_DUE_OF_STATUS = """
-			SELECT MIN(due_at) FROM fanout_runs
-			WHERE status = ? AND gate IS NULL AND rank_at <= ? AND app_id = ? AND function_id = ANY (?)
+			SELECT due_at FROM fanout_runs
+			WHERE status = ? AND gate IS NULL AND app_id = ? AND function_id = ANY (?)
+			ORDER BY status, gate, due_at
+			LIMIT 1
 			""";
 
-	/** The earliest rank beyond the reach of priorities, for {@link Sql#NEXT_DUE}. */
-	static final String NEXT_RANK_OF_STATUS = """
-			SELECT rank_at - INTERVAL '600' SECOND FROM fanout_runs
-			WHERE status = ? AND gate IS NULL AND rank_at > ? AND app_id = ? AND function_id = ANY (?)
-			ORDER BY status, gate, rank_at
+	/** The gates {@link Sql#DUE_GATES} locks, read without locking. */
+	static final String DUE_GATE_KEYS = """
+			SELECT gate_key FROM fanout_gates
+			WHERE next_due <= ? AND ((app_id = ? AND function_id = ANY (?)) OR (app_id IS NULL AND ?))
+			ORDER BY next_due
+			LIMIT ?
+			""";
+
+	/** Those of the gates still due that no other transaction holds, locked. */
+	static final String LOCK_DUE_GATES = """
+			SELECT gate_key, function_id, tat FROM fanout_gates
+			WHERE gate_key = ANY (?) AND next_due <= ?
+			ORDER BY next_due
+			FOR UPDATE SKIP LOCKED
+			""";
+
+	/**
+	 * The earliest due run of a status behind a gate, for
+	 * {@link Sql#PENDING_DUE_OF_GATES}.
+	 */
+	static final String PENDING_DUE_OF_STATUS = """
+			SELECT due_at FROM fanout_runs
+			WHERE status = ? AND gate = ?
+			ORDER BY status, gate, due_at
 			LIMIT 1
 			""";
 
@@ -134,7 +157,11 @@ final class H2Dialect extends Dialect {
 
 	private final String nextDueOfStatus;
 
-	private final String nextRankOfStatus;
+	private final String pendingDueOfStatus;
+
+	private final String dueGateKeys;
+
+	private final String lockDueGates;
 
 	private final String selectBehindGate;
 
@@ -153,7 +180,9 @@ final class H2Dialect extends Dialect {
 		this.selectDueOfStatus = statements().render(SELECT_DUE_OF_STATUS);
 		this.selectExpired = statements().render(SELECT_EXPIRED);
 		this.nextDueOfStatus = statements().render(NEXT_DUE_OF_STATUS);
-		this.nextRankOfStatus = statements().render(NEXT_RANK_OF_STATUS);
+		this.pendingDueOfStatus = statements().render(PENDING_DUE_OF_STATUS);
+		this.dueGateKeys = statements().render(DUE_GATE_KEYS);
+		this.lockDueGates = statements().render(LOCK_DUE_GATES);
 		this.selectBehindGate = statements().render(SELECT_BEHIND_GATE);
 		this.lockDue = statements().render(LOCK_DUE);
 		this.take = statements().render(TAKE);
@@ -164,11 +193,9 @@ final class H2Dialect extends Dialect {
 	Optional<OffsetDateTime> nextDue(JdbcOperations jdbc, String appId, SqlArray functionIds, OffsetDateTime now) {
 		// One read of an index range per status, as for claims: over all statuses at
 		// once H2 scans every queued row, which takes seconds over a deep queue.
-		OffsetDateTime reach = reach(now);
 		List<OffsetDateTime> times = new ArrayList<>();
 		for (String status : PAUSED) {
-			times.addAll(jdbc.query(this.nextDueOfStatus, TIME, status, reach, appId, functionIds));
-			times.addAll(jdbc.query(this.nextRankOfStatus, TIME, status, reach, appId, functionIds));
+			times.addAll(jdbc.query(this.nextDueOfStatus, TIME, status, appId, functionIds));
 		}
 		times.addAll(jdbc.query(statements().get(Sql.NEXT_DUE_OF_GATES), TIME, appId, functionIds, appId, functionIds));
 		return times.stream().filter(Objects::nonNull).min(OffsetDateTime::compareTo);
@@ -242,17 +269,56 @@ final class H2Dialect extends Dialect {
 	/** An update, or an insert where there is no row, for each gate. */
 	@Override
 	void openGates(JdbcOperations jdbc, List<GateOpening> openings) {
-		for (GateOpening opening : openings) {
-			OffsetDateTime due = Rows.time(opening.due());
-			if (jdbc.update(statements().get(Sql.OPEN_GATE), due, due, opening.key()) == 0) {
+		int[] updated = jdbc.batchUpdate(statements().get(Sql.OPEN_GATE),
+				openings.stream().map(H2Dialect::openGateValues).toList());
+		for (int i = 0; i < openings.size(); i++) {
+			if (updated[i] == 0) {
+				GateOpening opening = openings.get(i);
 				try {
-					jdbc.update(statements().get(Sql.INSERT_OPEN_GATE), Rows.gateValues(opening));
+					Object[] values = Rows.gateValues(opening);
+					jdbc.update(statements().get(Sql.INSERT_OPEN_GATE), values[0], values[1], values[2], values[3],
+							opening.key());
 				}
 				catch (DuplicateKeyException ex) {
-					jdbc.update(statements().get(Sql.OPEN_GATE), due, due, opening.key());
+					jdbc.update(statements().get(Sql.OPEN_GATE), openGateValues(opening));
 				}
 			}
 		}
+	}
+
+	private static Object[] openGateValues(GateOpening opening) {
+		OffsetDateTime due = Rows.time(opening.due());
+		return new Object[] { due, opening.key(), due };
+	}
+
+	/**
+	 * The due gates are found first, then locked: H2 locks every row its condition meets
+	 * before it applies the limit.
+	 */
+	@Override
+	void lockDueGates(JdbcOperations jdbc, RowCallbackHandler rows, OffsetDateTime now, String appId,
+			SqlArray functionIds, boolean global, int limit) {
+		List<String> keys = jdbc.queryForList(this.dueGateKeys, String.class, now, appId, functionIds, global, limit);
+		if (!keys.isEmpty()) {
+			jdbc.query(this.lockDueGates, rows, new SqlArray(keys), now);
+		}
+	}
+
+	/**
+	 * One read of an index entry per gate and status, as H2 reads every queued row for an
+	 * IN.
+	 */
+	@Override
+	Map<String, OffsetDateTime> pendingDue(JdbcOperations jdbc, List<String> gates) {
+		Map<String, OffsetDateTime> due = new HashMap<>();
+		for (String gate : gates) {
+			for (String status : PAUSED) {
+				for (OffsetDateTime time : jdbc.query(this.pendingDueOfStatus, TIME, status, gate)) {
+					due.merge(gate, time, (a, b) -> a.isBefore(b) ? a : b);
+				}
+			}
+		}
+		return due;
 	}
 
 	@Override

@@ -129,7 +129,7 @@ final class Rows {
 	}
 
 	/**
-	 * The values of {@link Sql#INSERT_OPEN_GATE} for a gate new runs wait behind.
+	 * The values of a gate new runs wait behind: key, application, function, due time.
 	 * @param opening the gate
 	 * @return the values, in order
 	 */

@@ -362,7 +362,10 @@ enum Sql {
 			GROUP BY gate
 			"""),
 
-	INSERT_OPEN_GATE("INSERT INTO fanout_gates (gate_key, app_id, function_id, next_due) VALUES (?, ?, ?, ?)"),
+	INSERT_OPEN_GATE("""
+			INSERT INTO fanout_gates (gate_key, app_id, function_id, next_due) SELECT ?, ?, ?, ?
+			WHERE NOT EXISTS (SELECT 1 FROM fanout_gates WHERE gate_key = ?)
+			"""),
 
 	UPDATE_GATE("UPDATE fanout_gates SET tat = ?, next_due = ? WHERE gate_key = ?"),
 
@@ -370,13 +373,14 @@ enum Sql {
 	UPDATE_GATE_TAT("UPDATE fanout_gates SET tat = ? WHERE gate_key = ?"),
 
 	/**
-	 * A gate's earliest run due no later than a time, unless it is full (a freed slot
-	 * makes it due): H2 runs it, and {@link #INSERT_GATE} where it updates nothing.
+	 * A gate's earliest run due no later than a time: H2 runs it, and
+	 * {@link #INSERT_OPEN_GATE} where it updates nothing. A gate due already is not
+	 * written, so that the send does not wait for a claim that holds it, and a full one
+	 * stays so, as a freed slot makes it due.
 	 */
 	OPEN_GATE("""
-			UPDATE fanout_gates
-			SET next_due = CASE WHEN next_due IS NULL OR (next_due > ? AND next_due <> %s) THEN ? ELSE next_due END
-			WHERE gate_key = ?
+			UPDATE fanout_gates SET next_due = ?
+			WHERE gate_key = ? AND (next_due IS NULL OR (next_due > ? AND next_due <> %s))
 			""".formatted(Columns.FULL)),
 
 	/**

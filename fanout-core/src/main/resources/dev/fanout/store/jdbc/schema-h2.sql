@@ -75,10 +75,11 @@ alter table fanout_runs add column if not exists slot2 varchar(512);
 alter table fanout_runs add column if not exists throttle_key varchar(512);
 alter table fanout_runs add column if not exists singleton_key varchar(512);
 create index if not exists fanout_runs_due_idx on fanout_runs (status, due_at);
+create index if not exists fanout_runs_gate_due_idx on fanout_runs (status, gate, due_at);
 -- The claim takes runs in rank order, those with a gate by their gate.
 create index if not exists fanout_runs_rank_idx on fanout_runs (status, gate, rank_at);
-create index if not exists fanout_runs_slot1_idx on fanout_runs (slot1, status);
-create index if not exists fanout_runs_slot2_idx on fanout_runs (slot2, status);
+create index if not exists fanout_runs_running_slot1_idx on fanout_runs (status, slot1);
+create index if not exists fanout_runs_running_slot2_idx on fanout_runs (status, slot2);
 create index if not exists fanout_runs_singleton_idx on fanout_runs (function_id, singleton_key);
 create index if not exists fanout_runs_deadline_idx on fanout_runs (deadline_at);
 create index if not exists fanout_runs_event_idx on fanout_runs (event_id);
