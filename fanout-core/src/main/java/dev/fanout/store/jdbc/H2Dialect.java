@@ -273,22 +273,32 @@ final class H2Dialect extends Dialect {
 				openings.stream().map(H2Dialect::openGateValues).toList());
 		for (int i = 0; i < openings.size(); i++) {
 			if (updated[i] == 0) {
-				GateOpening opening = openings.get(i);
-				try {
-					Object[] values = Rows.gateValues(opening);
-					jdbc.update(statements().get(Sql.INSERT_OPEN_GATE), values[0], values[1], values[2], values[3],
-							opening.key());
-				}
-				catch (DuplicateKeyException ex) {
-					jdbc.update(statements().get(Sql.OPEN_GATE), openGateValues(opening));
-				}
+				insertOpenGate(jdbc, openings.get(i));
 			}
+		}
+	}
+
+	/**
+	 * A new gate's row, or, where another send inserted it meanwhile, that row updated.
+	 */
+	private void insertOpenGate(JdbcOperations jdbc, GateOpening opening) {
+		Object[] values = Rows.gateValues(opening);
+		int inserted;
+		try {
+			inserted = jdbc.update(statements().get(Sql.INSERT_OPEN_GATE), values[0], values[1], values[2], values[3],
+					opening.key());
+		}
+		catch (DuplicateKeyException ex) {
+			inserted = 0;
+		}
+		if (inserted == 0) {
+			jdbc.update(statements().get(Sql.OPEN_GATE), openGateValues(opening));
 		}
 	}
 
 	private static Object[] openGateValues(GateOpening opening) {
 		OffsetDateTime due = Rows.time(opening.due());
-		return new Object[] { due, opening.key(), due };
+		return new Object[] { due, due, opening.key() };
 	}
 
 	/**

@@ -373,14 +373,15 @@ enum Sql {
 	UPDATE_GATE_TAT("UPDATE fanout_gates SET tat = ? WHERE gate_key = ?"),
 
 	/**
-	 * A gate's earliest run due no later than a time: H2 runs it, and
-	 * {@link #INSERT_OPEN_GATE} where it updates nothing. A gate due already is not
-	 * written, so that the send does not wait for a claim that holds it, and a full one
-	 * stays so, as a freed slot makes it due.
+	 * A gate's earliest run due no later than a time, unless it is full (a freed slot
+	 * makes it due): H2 runs it, and {@link #INSERT_OPEN_GATE} where it updates nothing.
+	 * The row is written whatever its state, so that the send waits for a claim that
+	 * holds it and reads the gate as that claim left it.
 	 */
 	OPEN_GATE("""
-			UPDATE fanout_gates SET next_due = ?
-			WHERE gate_key = ? AND (next_due IS NULL OR (next_due > ? AND next_due <> %s))
+			UPDATE fanout_gates
+			SET next_due = CASE WHEN next_due IS NULL OR (next_due > ? AND next_due <> %s) THEN ? ELSE next_due END
+			WHERE gate_key = ?
 			""".formatted(Columns.FULL)),
 
 	/**
