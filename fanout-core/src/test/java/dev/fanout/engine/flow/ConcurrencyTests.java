@@ -108,6 +108,21 @@ class ConcurrencyTests {
 		assertThat(nextRun.endedAt()).isBefore(sleeperRun.endedAt());
 	}
 
+	@OnEachDatabase
+	void runsQueuedOneByOneWhileClaimsDrainTheirGateAllStart(TestDatabase database) {
+		Limited functions = new Limited();
+		TestEngine engine = this.fixture.start(database, functions);
+		// Each send opens a gate that a claim may be draining at that moment: a gate
+		// left drained over a new run would leave that run queued for good.
+		List<String> runIds = new ArrayList<>();
+		for (int i = 0; i < 300; i++) {
+			runIds.addAll(engine.send("app/quick", Map.of("k", "key-" + (i % 2))).runIds());
+		}
+		runIds.forEach((id) -> engine.awaitRun(id, RunStatus.COMPLETED));
+		assertThat(functions.quick.all()).hasSize(300);
+		assertThat(functions.quick.mostAtOnceByKey().values()).allSatisfy((atOnce) -> assertThat(atOnce).isOne());
+	}
+
 	static List<String> sendAll(TestEngine engine, String name, int count,
 			java.util.function.IntFunction<Map<String, Object>> data) {
 		List<Event> events = new ArrayList<>();
@@ -127,6 +142,14 @@ class ConcurrencyTests {
 		final Intervals stripe = new Intervals();
 
 		final Intervals doubled = new Intervals();
+
+		final Intervals quick = new Intervals();
+
+		@EventFunction(id = "quick", event = "app/quick")
+		@Concurrency(limit = 1, key = "event.data.k")
+		void quick(Map<String, Object> data) {
+			this.quick.record((String) data.get("k"), () -> null);
+		}
 
 		@EventFunction(id = "keyed", event = "app/keyed")
 		@Concurrency(limit = 2, key = "event.data.k")
