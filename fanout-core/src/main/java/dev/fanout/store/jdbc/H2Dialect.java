@@ -109,6 +109,12 @@ final class H2Dialect extends Dialect {
 	/**
 	 * The runs behind a gate of one status, in the form of {@link #SELECT_DUE_OF_STATUS}.
 	 */
+	/** Which of some gates have a run of a status due behind them. */
+	static final String GATES_WITH_DUE = """
+			SELECT DISTINCT gate FROM fanout_runs
+			WHERE status = ? AND gate = ANY (?) AND due_at <= ?
+			""";
+
 	static final String SELECT_BEHIND_GATE = """
 			SELECT id, function_id, gate, slot1, slot2, throttle_key, started_at, rank_at FROM fanout_runs
 			WHERE status = ? AND gate = ? AND rank_at <= ? AND due_at <= ? AND app_id = ? AND function_id = ANY (?)
@@ -161,6 +167,8 @@ final class H2Dialect extends Dialect {
 
 	private final String dueGateKeys;
 
+	private final String gatesWithDue;
+
 	private final String lockDueGates;
 
 	private final String selectBehindGate;
@@ -182,6 +190,7 @@ final class H2Dialect extends Dialect {
 		this.nextDueOfStatus = statements().render(NEXT_DUE_OF_STATUS);
 		this.pendingDueOfStatus = statements().render(PENDING_DUE_OF_STATUS);
 		this.dueGateKeys = statements().render(DUE_GATE_KEYS);
+		this.gatesWithDue = statements().render(GATES_WITH_DUE);
 		this.lockDueGates = statements().render(LOCK_DUE_GATES);
 		this.selectBehindGate = statements().render(SELECT_BEHIND_GATE);
 		this.lockDue = statements().render(LOCK_DUE);
@@ -225,16 +234,31 @@ final class H2Dialect extends Dialect {
 	List<GateCandidate> gateCandidates(JdbcOperations jdbc, Map<String, Integer> wanted, String appId,
 			SqlArray functionIds, OffsetDateTime now) {
 		OffsetDateTime reach = reach(now);
+		Map<String, Set<String>> paused = pausedBehind(jdbc, new SqlArray(wanted.keySet()), now);
 		List<GateCandidate> candidates = new ArrayList<>();
 		wanted.forEach((gate, count) -> {
 			List<GateCandidate> behind = new ArrayList<>();
 			for (String status : PAUSED) {
-				behind.addAll(jdbc.query(this.selectBehindGate, GateCandidate.ROW, status, gate, reach, now, appId,
-						functionIds, count));
+				if (status.equals("QUEUED") || paused.get(status).contains(gate)) {
+					behind.addAll(jdbc.query(this.selectBehindGate, GateCandidate.ROW, status, gate, reach, now, appId,
+							functionIds, count));
+				}
 			}
 			behind.stream().sorted(Comparator.comparing(GateCandidate::rankAt)).limit(count).forEach(candidates::add);
 		});
 		return candidates;
+	}
+
+	/**
+	 * The gates with a sleeping or waiting run due behind them, by status: a statement a
+	 * status for all the gates, rather than one a gate, as such runs are few.
+	 */
+	private Map<String, Set<String>> pausedBehind(JdbcOperations jdbc, SqlArray gates, OffsetDateTime now) {
+		Map<String, Set<String>> paused = new HashMap<>();
+		for (String status : List.of("SLEEPING", "WAITING")) {
+			paused.put(status, new HashSet<>(jdbc.queryForList(this.gatesWithDue, String.class, status, gates, now)));
+		}
+		return paused;
 	}
 
 	/**
