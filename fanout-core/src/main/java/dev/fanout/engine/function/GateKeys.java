@@ -46,8 +46,7 @@ public final class GateKeys {
 	}
 
 	/**
-	 * The gates that new runs wait behind, one per key, each due with its earliest run,
-	 * in key order: the order every send locks gates in.
+	 * The gates that new runs wait behind, one per run, for {@link #merged}.
 	 * @param runs the new runs; those started as they are inserted wait behind none
 	 * @return the openings
 	 */
@@ -60,7 +59,7 @@ public final class GateKeys {
 				openings.add(opening);
 			}
 		}
-		return merged(openings);
+		return openings;
 	}
 
 	/**
@@ -81,7 +80,8 @@ public final class GateKeys {
 	}
 
 	/**
-	 * Openings merged by key, each due with the earliest, in key order.
+	 * Openings merged by key, each due with the earliest, in key order: the order every
+	 * send locks gates in.
 	 * @param openings the openings
 	 * @return the merged openings
 	 */

@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -194,14 +195,14 @@ final class GateClaim {
 			List<GateCandidate> candidates, Map<String, Integer> running, int maxSlotLimit, OffsetDateTime now) {
 		Map<String, Integer> found = new HashMap<>();
 		candidates.forEach((candidate) -> found.merge(candidate.gate(), 1, Integer::sum));
-		List<String> drained = new ArrayList<>();
+		Set<String> drained = new HashSet<>();
 		for (Gate gate : gates.values()) {
 			Integer asked = wanted.get(gate.key());
 			if (asked != null && found.getOrDefault(gate.key(), 0) < asked) {
 				drained.add(gate.key());
 			}
 		}
-		Map<String, OffsetDateTime> pending = pendingDue(drained);
+		Map<String, OffsetDateTime> pending = pendingDue(List.copyOf(drained));
 		List<Object[]> updates = new ArrayList<>();
 		for (Gate gate : gates.values()) {
 			OffsetDateTime due = drained.contains(gate.key()) ? pending.get(gate.key()) : now;

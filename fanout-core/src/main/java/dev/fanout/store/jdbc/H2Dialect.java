@@ -267,8 +267,10 @@ final class H2Dialect extends Dialect {
 	 * commits.
 	 */
 	private void wakeGates(JdbcOperations jdbc, SqlArray runIds) {
-		jdbc.queryForList(statements().get(Sql.LOCK_GATES_OF_RUNS), String.class, runIds, runIds);
-		jdbc.update(statements().get(Sql.WAKE_GATES_OF_RUNS), runIds, runIds);
+		List<String> gates = jdbc.queryForList(statements().get(Sql.LOCK_GATES_OF_RUNS), String.class, runIds, runIds);
+		if (!gates.isEmpty()) {
+			jdbc.update(statements().get(Sql.WAKE_FULL_GATES), new SqlArray(gates));
+		}
 	}
 
 	/**

@@ -385,7 +385,7 @@ enum Sql {
 			""".formatted(Columns.FULL)),
 
 	/**
-	 * Lock the gates of the slots some runs hold, before {@link #WAKE_GATES_OF_RUNS}: a
+	 * Lock the gates of the slots some runs hold, before {@link #WAKE_FULL_GATES}: a
 	 * claim that holds one may be marking it full, and is waited for.
 	 */
 	LOCK_GATES_OF_RUNS("""
@@ -400,18 +400,12 @@ enum Sql {
 			"""),
 
 	/**
-	 * The full gates of the slots some runs held made due, now that their runs hold them
-	 * no more: H2 runs it after each statement that frees slots; PostgreSQL does as much
-	 * within those statements.
+	 * The full ones of some gates made due, now that runs hold their slots no more: H2
+	 * runs it on the gates {@link #LOCK_GATES_OF_RUNS} locked, after each statement that
+	 * frees slots; PostgreSQL does as much within those statements.
 	 */
-	WAKE_GATES_OF_RUNS("""
-			UPDATE fanout_gates SET next_due = %s
-			WHERE next_due = %s AND gate_key IN (
-				SELECT slot1 FROM fanout_runs WHERE id = ANY (?) AND slot1 IS NOT NULL
-				UNION
-				SELECT slot2 FROM fanout_runs WHERE id = ANY (?) AND slot2 IS NOT NULL
-			)
-			""".formatted(Columns.EPOCH, Columns.FULL)),
+	WAKE_FULL_GATES("UPDATE fanout_gates SET next_due = %s WHERE next_due = %s AND gate_key = ANY (?)"
+		.formatted(Columns.EPOCH, Columns.FULL)),
 
 	COUNT_REPLAYABLE_RUNS("""
 			SELECT COUNT(*) FROM fanout_runs
