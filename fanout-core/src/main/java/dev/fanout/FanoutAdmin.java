@@ -65,4 +65,64 @@ public interface FanoutAdmin {
 	 */
 	void cancel(String runId);
 
+	/**
+	 * Cancel the unfinished runs of one of this application's functions, selected by
+	 * status and creation time, as {@link #cancel(String)} cancels one. At most
+	 * {@code fanout.replay.max-runs} runs: a request that selects more is refused whole.
+	 * @param request which runs
+	 * @return the runs cancelled
+	 * @throws IllegalArgumentException if the function is not one of this application's,
+	 * or the request selects too many runs
+	 */
+	CancelResult cancel(CancelRequest request);
+
+	/**
+	 * How many runs {@link #cancel(CancelRequest)} would cancel now, cancelling none.
+	 * @param request which runs
+	 * @return the count
+	 * @throws IllegalArgumentException if the function is not one of this application's
+	 */
+	int countCancel(CancelRequest request);
+
+	/**
+	 * How many runs {@link #replay(ReplayRequest)} would queue now, queuing none: the
+	 * preview of a replay.
+	 * @param request which runs
+	 * @return the count, which may exceed {@code fanout.replay.max-runs}
+	 * @throws IllegalArgumentException if the function is not one of this application's
+	 */
+	int countReplay(ReplayRequest request);
+
+	/**
+	 * Pause one of this application's functions: its runs are still created, but none
+	 * starts, on any instance, until it is resumed; they stay {@code QUEUED} (or
+	 * sleeping, or waiting), and nothing is skipped or lost. A run already running goes
+	 * on. Pausing a paused function changes nothing.
+	 * @param functionId the function id
+	 * @throws IllegalArgumentException if the function is not one of this application's
+	 */
+	void pause(String functionId);
+
+	/**
+	 * Resume a paused function: its due runs start, in their order.
+	 * @param functionId the function id
+	 * @throws IllegalArgumentException if the function is not one of this application's
+	 */
+	void resume(String functionId);
+
+	/**
+	 * Every function of every application on the database, with its run counts, paused
+	 * state and recent activity.
+	 * @return the functions, by application then function id
+	 */
+	List<FunctionInfo> functions();
+
+	/**
+	 * An event and the runs it started in every application on the database.
+	 * @param eventId the event id
+	 * @return the event, or empty if none with that id is stored (never sent, or removed
+	 * by retention)
+	 */
+	Optional<EventInfo> event(String eventId);
+
 }

@@ -10,10 +10,14 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 import dev.fanout.Batch;
+import dev.fanout.CancelRequest;
+import dev.fanout.CancelResult;
 import dev.fanout.Debounce;
 import dev.fanout.Event;
 import dev.fanout.EventFunction;
+import dev.fanout.EventInfo;
 import dev.fanout.FanoutAdmin;
+import dev.fanout.FunctionInfo;
 import dev.fanout.ReplayRequest;
 import dev.fanout.ReplayResult;
 import dev.fanout.RunInfo;
@@ -252,6 +256,41 @@ class FanoutRunsFlowControlTests {
 		@Override
 		public void cancel(String runId) {
 			this.engine.admin().cancel(runId);
+		}
+
+		@Override
+		public CancelResult cancel(CancelRequest request) {
+			return this.engine.admin().cancel(request);
+		}
+
+		@Override
+		public int countCancel(CancelRequest request) {
+			return this.engine.admin().countCancel(request);
+		}
+
+		@Override
+		public int countReplay(ReplayRequest request) {
+			return this.engine.admin().countReplay(request);
+		}
+
+		@Override
+		public void pause(String functionId) {
+			this.engine.admin().pause(functionId);
+		}
+
+		@Override
+		public void resume(String functionId) {
+			this.engine.admin().resume(functionId);
+		}
+
+		@Override
+		public List<FunctionInfo> functions() {
+			return this.engine.admin().functions();
+		}
+
+		@Override
+		public Optional<EventInfo> event(String eventId) {
+			return this.engine.admin().event(eventId);
 		}
 
 	}

@@ -6,7 +6,11 @@ import java.util.Optional;
 
 import org.springframework.transaction.support.TransactionTemplate;
 
+import dev.fanout.CancelRequest;
+import dev.fanout.CancelResult;
+import dev.fanout.EventInfo;
 import dev.fanout.FanoutAdmin;
+import dev.fanout.FunctionInfo;
 import dev.fanout.ReplayRequest;
 import dev.fanout.ReplayResult;
 import dev.fanout.RunInfo;
@@ -90,6 +94,41 @@ public final class StoreFanoutAdmin implements FanoutAdmin {
 			throw new IllegalArgumentException("eventId must not be null");
 		}
 		return this.store.runsForEvent(eventId);
+	}
+
+	@Override
+	public CancelResult cancel(CancelRequest request) {
+		throw new UnsupportedOperationException("TODO i19 core");
+	}
+
+	@Override
+	public int countCancel(CancelRequest request) {
+		throw new UnsupportedOperationException("TODO i19 core");
+	}
+
+	@Override
+	public int countReplay(ReplayRequest request) {
+		throw new UnsupportedOperationException("TODO i19 core");
+	}
+
+	@Override
+	public void pause(String functionId) {
+		throw new UnsupportedOperationException("TODO i19 core");
+	}
+
+	@Override
+	public void resume(String functionId) {
+		throw new UnsupportedOperationException("TODO i19 core");
+	}
+
+	@Override
+	public List<FunctionInfo> functions() {
+		throw new UnsupportedOperationException("TODO i19 core");
+	}
+
+	@Override
+	public Optional<EventInfo> event(String eventId) {
+		throw new UnsupportedOperationException("TODO i19 core");
 	}
 
 }
