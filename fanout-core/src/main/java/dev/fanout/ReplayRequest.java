@@ -18,10 +18,25 @@ import dev.fanout.internal.Ids;
  * @param from only runs created at or after this time, or {@code null}
  * @param to only runs created before this time, or {@code null}
  * @param mode how to run them again
+ * @param runId only this run, or {@code null} for every run the other filters select
  * @since 0.1.0
  */
 public record ReplayRequest(String id, String functionId, RunStatus status, @Nullable Instant from,
-		@Nullable Instant to, ReplayMode mode) {
+		@Nullable Instant to, ReplayMode mode, @Nullable String runId) {
+
+	/**
+	 * A request for every run the filters select.
+	 * @param id the request id
+	 * @param functionId the function whose runs to replay
+	 * @param status the status of the runs to replay
+	 * @param from only runs created at or after this time, or {@code null}
+	 * @param to only runs created before this time, or {@code null}
+	 * @param mode how to run them again
+	 */
+	public ReplayRequest(String id, String functionId, RunStatus status, @Nullable Instant from, @Nullable Instant to,
+			ReplayMode mode) {
+		this(id, functionId, status, from, to, mode, null);
+	}
 
 	public ReplayRequest {
 		if (id == null || id.isBlank() || id.length() > 128) {
@@ -66,6 +81,8 @@ public record ReplayRequest(String id, String functionId, RunStatus status, @Nul
 		private @Nullable Instant to;
 
 		private ReplayMode mode = ReplayMode.FRESH;
+
+		private @Nullable String runId;
 
 		private Builder() {
 		}
@@ -131,6 +148,16 @@ public record ReplayRequest(String id, String functionId, RunStatus status, @Nul
 		}
 
 		/**
+		 * Only this run, if the other filters select it.
+		 * @param runId the run id
+		 * @return this builder
+		 */
+		public Builder run(@Nullable String runId) {
+			this.runId = runId;
+			return this;
+		}
+
+		/**
 		 * The request, with a new id unless one was given.
 		 * @return the request
 		 */
@@ -139,7 +166,7 @@ public record ReplayRequest(String id, String functionId, RunStatus status, @Nul
 				throw new IllegalArgumentException("A replay request needs the function whose runs to replay");
 			}
 			return new ReplayRequest((this.id != null) ? this.id : Ids.next(), this.functionId, this.status, this.from,
-					this.to, this.mode);
+					this.to, this.mode, this.runId);
 		}
 
 	}

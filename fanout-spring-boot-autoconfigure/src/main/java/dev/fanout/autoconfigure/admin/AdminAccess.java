@@ -3,10 +3,16 @@ package dev.fanout.autoconfigure.admin;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.security.Principal;
+import java.util.HexFormat;
+import java.util.List;
 import java.util.Locale;
 import java.util.Set;
+
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
 
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -26,8 +32,15 @@ import org.springframework.web.servlet.function.ServerRequest;
  * only to requests from a loopback address, addressed to a loopback host name, that did
  * not pass a proxy; on another address the application refuses to start. In every case a
  * request that changes something must be JSON, which a cross-site form cannot send.
+ * <p>
+ * A browser cannot send a bearer token with a page: with a token, the dashboard's sign-in
+ * page sets a cookie holding a MAC of it ({@code HttpOnly}, {@code SameSite=Strict},
+ * scoped to the base path), which stands for the token.
  */
 final class AdminAccess {
+
+	/** The dashboard's session cookie. */
+	static final String SESSION_COOKIE = "fanout_dashboard";
 
 	private static final Logger logger = LoggerFactory.getLogger(AdminAccess.class);
 
@@ -48,9 +61,12 @@ final class AdminAccess {
 
 	private final byte @Nullable [] token;
 
+	private final @Nullable String session;
+
 	private AdminAccess(Rule rule, byte @Nullable [] token) {
 		this.rule = rule;
 		this.token = token;
+		this.session = (token != null) ? session(token) : null;
 	}
 
 	/**
@@ -104,7 +120,7 @@ final class AdminAccess {
 	 */
 	@Nullable Refusal check(ServerRequest request) {
 		Refusal refusal = switch (this.rule) {
-			case TOKEN -> hasToken(request.headers().firstHeader("Authorization")) ? null
+			case TOKEN -> (hasToken(request.headers().firstHeader("Authorization")) || hasSession(request)) ? null
 					: new Refusal(HttpStatus.UNAUTHORIZED, "The admin API needs the admin token as a bearer token");
 			case PRINCIPAL ->
 				isAuthenticated(request.principal().orElse(null)) ? null : new Refusal(HttpStatus.UNAUTHORIZED,
@@ -124,10 +140,58 @@ final class AdminAccess {
 	 * time.
 	 */
 	private boolean hasToken(@Nullable String authorization) {
-		if (this.token == null || authorization == null || !authorization.regionMatches(true, 0, "Bearer ", 0, 7)) {
+		if (authorization == null || !authorization.regionMatches(true, 0, "Bearer ", 0, 7)) {
 			return false;
 		}
-		return MessageDigest.isEqual(this.token, authorization.substring(7).trim().getBytes(StandardCharsets.UTF_8));
+		return isToken(authorization.substring(7).trim());
+	}
+
+	/**
+	 * Whether a value is the admin token, compared in constant time.
+	 * @param candidate what was given
+	 * @return whether a token is set and this is it
+	 */
+	boolean isToken(String candidate) {
+		return this.token != null && MessageDigest.isEqual(this.token, candidate.getBytes(StandardCharsets.UTF_8));
+	}
+
+	/**
+	 * The value of the dashboard's session cookie, which stands for the token.
+	 * @return the value, or {@code null} without a token
+	 */
+	@Nullable String session() {
+		return this.session;
+	}
+
+	private boolean hasSession(ServerRequest request) {
+		if (this.session == null) {
+			return false;
+		}
+		List<jakarta.servlet.http.Cookie> cookies = (request.servletRequest().getCookies() != null)
+				? List.of(request.servletRequest().getCookies()) : List.of();
+		return cookies.stream()
+			.anyMatch((cookie) -> SESSION_COOKIE.equals(cookie.getName()) && MessageDigest.isEqual(
+					this.session.getBytes(StandardCharsets.UTF_8), cookie.getValue().getBytes(StandardCharsets.UTF_8)));
+	}
+
+	/** A MAC of the token: the cookie does not hold the token itself. */
+	private static String session(byte[] token) {
+		try {
+			Mac mac = Mac.getInstance("HmacSHA256");
+			mac.init(new SecretKeySpec(token, "HmacSHA256"));
+			return HexFormat.of().formatHex(mac.doFinal("fanout dashboard session".getBytes(StandardCharsets.UTF_8)));
+		}
+		catch (GeneralSecurityException ex) {
+			throw new IllegalStateException("HmacSHA256 is missing from this JVM", ex);
+		}
+	}
+
+	/**
+	 * Whether requests are let in by the admin token.
+	 * @return whether a token is set
+	 */
+	boolean usesToken() {
+		return this.rule == Rule.TOKEN;
 	}
 
 	/**

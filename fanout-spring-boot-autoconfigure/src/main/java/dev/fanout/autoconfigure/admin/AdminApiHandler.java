@@ -1,8 +1,5 @@
 package dev.fanout.autoconfigure.admin;
 
-import java.time.Instant;
-import java.time.format.DateTimeParseException;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -15,136 +12,173 @@ import org.springframework.web.servlet.function.ServerResponse;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
+import dev.fanout.CancelResult;
+import dev.fanout.EventInfo;
 import dev.fanout.FanoutAdmin;
-import dev.fanout.ReplayMode;
-import dev.fanout.ReplayRequest;
+import dev.fanout.FunctionInfo;
 import dev.fanout.ReplayResult;
 import dev.fanout.RunInfo;
 import dev.fanout.RunQuery;
-import dev.fanout.RunStatus;
 import dev.fanout.StepInfo;
-import dev.fanout.engine.FanoutEngine;
+
+import static dev.fanout.autoconfigure.admin.AdminParams.param;
 
 /**
  * Answers the admin API's requests with JSON: runs (filtered, paged by cursor), one run,
- * its cancellation, replays and the functions with their run counts. Bad parameters are
- * answered 400 with a message naming them.
+ * its cancellation, cancellations and replays by filter and their previews, an event with
+ * its runs, the functions with their run counts, pausing and resuming them. Bad
+ * parameters are answered 400 with a message naming them.
  */
 final class AdminApiHandler {
 
 	private final FanoutAdmin admin;
 
-	private final FanoutEngine engine;
+	private final String appId;
 
 	private final JsonMapper json;
 
-	AdminApiHandler(FanoutAdmin admin, FanoutEngine engine, JsonMapper json) {
+	AdminApiHandler(FanoutAdmin admin, String appId, JsonMapper json) {
 		this.admin = admin;
-		this.engine = engine;
+		this.appId = appId;
 		this.json = json;
 	}
 
 	ServerResponse runs(ServerRequest request) {
-		RunQuery.Builder query = RunQuery.builder()
-			.application(application(request))
-			.function(param(request, "function"))
-			.from(instant(request, "from"))
-			.to(instant(request, "to"))
-			.eventId(param(request, "eventId"))
-			.cursor(param(request, "cursor"));
-		String statuses = param(request, "status");
-		if (statuses != null) {
-			query.status(Arrays.stream(statuses.split(","))
-				.map((status) -> status(status.trim()))
-				.toArray(RunStatus[]::new));
-		}
-		String limit = param(request, "limit");
-		if (limit != null) {
-			query.limit(number("limit", limit));
-		}
-		RunQuery built = query.build();
-		List<RunInfo> runs = this.admin.runs(built);
+		RunQuery query = AdminParams.runQuery(request, this.appId);
+		List<RunInfo> runs = this.admin.runs(query);
 		Map<String, Object> body = new LinkedHashMap<>();
 		body.put("runs", runs.stream().map(this::run).toList());
-		body.put("nextCursor", (runs.size() == built.limit()) ? runs.get(runs.size() - 1).runId() : null);
+		body.put("nextCursor", (runs.size() == query.limit()) ? runs.get(runs.size() - 1).runId() : null);
 		return ServerResponse.ok().body(body);
 	}
 
-	/**
-	 * The application whose runs a request lists: this one, unless it names another with
-	 * {@code app}, or every application with {@code app=*}.
-	 */
-	private @Nullable String application(ServerRequest request) {
-		String app = param(request, "app");
-		if (app == null) {
-			return this.engine.settings().appId();
-		}
-		return "*".equals(app) ? null : app;
+	ServerResponse run(ServerRequest request) {
+		return found(this.admin.run(request.pathVariable("runId")).map(this::run), "run");
 	}
 
-	ServerResponse run(ServerRequest request) {
-		return found(this.admin.run(request.pathVariable("runId")));
+	ServerResponse event(ServerRequest request) {
+		return found(this.admin.event(request.pathVariable("eventId")).map(this::event), "event");
 	}
 
 	ServerResponse cancel(ServerRequest request) {
 		String runId = request.pathVariable("runId");
 		if (this.admin.run(runId).isEmpty()) {
-			return found(Optional.empty());
+			return found(Optional.empty(), "run");
 		}
 		this.admin.cancel(runId);
-		return found(this.admin.run(runId));
+		return found(this.admin.run(runId).map(this::run), "run");
+	}
+
+	ServerResponse cancelAll(ServerRequest request) throws Exception {
+		CancelBody body = request.body(CancelBody.class);
+		CancelResult result = this.admin
+			.cancel(AdminParams.cancel(body.function(), body.status(), body.from(), body.to()));
+		return ServerResponse.ok().body(Map.of("count", result.count(), "runIds", result.runIds()));
+	}
+
+	ServerResponse cancelPreview(ServerRequest request) {
+		return count(this.admin.countCancel(AdminParams.cancel(param(request, "function"), param(request, "status"),
+				param(request, "from"), param(request, "to"))));
 	}
 
 	ServerResponse replay(ServerRequest request) throws Exception {
 		ReplayBody body = request.body(ReplayBody.class);
-		if (body.function() == null) {
-			throw new IllegalArgumentException("The replay needs 'function', the id of the function to replay");
-		}
-		ReplayRequest.Builder replay = ReplayRequest.builder()
-			.id(body.id())
-			.function(body.function())
-			.from(instant("from", body.from()))
-			.to(instant("to", body.to()));
-		if (body.status() != null) {
-			replay.status(status(body.status()));
-		}
-		if (body.mode() != null) {
-			replay.mode(mode(body.mode()));
-		}
-		ReplayResult result = this.admin.replay(replay.build());
+		ReplayResult result = this.admin
+			.replay(AdminParams.replay(body.id(), body.function(), body.status(), body.from(), body.to(), body.mode()));
 		return ServerResponse.ok().body(Map.of("requestId", result.requestId(), "runIds", result.runIds()));
 	}
 
+	ServerResponse replayPreview(ServerRequest request) {
+		return count(this.admin.countReplay(AdminParams.replay(null, param(request, "function"),
+				param(request, "status"), param(request, "from"), param(request, "to"), param(request, "mode"))));
+	}
+
 	ServerResponse functions(ServerRequest request) {
-		return ServerResponse.ok().body(Map.of("functions", this.engine.functionStats().stream().map((stats) -> {
-			Map<String, Object> function = new LinkedHashMap<>();
-			function.put("id", stats.function().id());
-			function.put("name", stats.function().name());
-			function.put("triggers", stats.function().triggers());
-			function.put("runs", stats.runs());
-			return function;
-		}).toList()));
+		String app = param(request, "app");
+		String only = (app == null) ? this.appId : ("*".equals(app) ? null : app);
+		return ServerResponse.ok()
+			.body(Map.of("functions",
+					this.admin.functions()
+						.stream()
+						.filter((function) -> only == null || only.equals(function.appId()))
+						.map(this::function)
+						.toList()));
+	}
+
+	ServerResponse pause(ServerRequest request) {
+		String functionId = request.pathVariable("functionId");
+		this.admin.pause(functionId);
+		return found(localFunction(functionId), "function");
+	}
+
+	ServerResponse resume(ServerRequest request) {
+		String functionId = request.pathVariable("functionId");
+		this.admin.resume(functionId);
+		return found(localFunction(functionId), "function");
+	}
+
+	private Optional<Map<String, Object>> localFunction(String functionId) {
+		return this.admin.functions()
+			.stream()
+			.filter((function) -> function.appId().equals(this.appId) && function.id().equals(functionId))
+			.findFirst()
+			.map(this::function);
 	}
 
 	static ServerResponse badRequest(Throwable error) {
 		return ServerResponse.badRequest().body(Map.of("error", String.valueOf(error.getMessage()), "status", 400));
 	}
 
-	private ServerResponse found(Optional<RunInfo> run) {
-		return run.map((found) -> ServerResponse.ok().body(run(found)))
+	private static ServerResponse count(int count) {
+		return ServerResponse.ok().body(Map.of("count", count));
+	}
+
+	private static ServerResponse found(Optional<Map<String, Object>> body, String what) {
+		return body.map((found) -> ServerResponse.ok().body(found))
 			.orElseGet(() -> ServerResponse.status(HttpStatus.NOT_FOUND)
-				.body(Map.of("error", "No such run", "status", 404)));
+				.body(Map.of("error", "No such " + what, "status", 404)));
+	}
+
+	private Map<String, Object> event(EventInfo event) {
+		Map<String, Object> json = new LinkedHashMap<>();
+		json.put("id", event.id());
+		json.put("name", event.name());
+		json.put("data", tree(event.data()));
+		json.put("user", tree(event.user()));
+		json.put("ts", event.ts());
+		json.put("receivedAt", event.receivedAt());
+		json.put("duplicate", event.duplicate());
+		json.put("runs", event.runs().stream().map(this::run).toList());
+		return json;
+	}
+
+	private Map<String, Object> function(FunctionInfo function) {
+		Map<String, Object> json = new LinkedHashMap<>();
+		json.put("appId", function.appId());
+		json.put("id", function.id());
+		json.put("name", function.name());
+		json.put("triggers", function.triggers());
+		json.put("filter", function.filter());
+		json.put("retries", function.retries());
+		json.put("flowControl", tree(function.flowControl()));
+		json.put("paused", function.paused());
+		json.put("runs", function.runs());
+		json.put("activity", Map.of("started", function.activity().started(), "failed", function.activity().failed()));
+		return json;
 	}
 
 	private Map<String, Object> run(RunInfo run) {
 		Map<String, Object> json = new LinkedHashMap<>();
 		json.put("runId", run.runId());
+		json.put("appId", run.appId());
 		json.put("functionId", run.functionId());
 		json.put("eventId", run.eventId());
+		json.put("eventName", run.eventName());
 		json.put("status", run.status());
 		json.put("attempts", run.attempts());
 		json.put("output", tree(run.output()));
 		json.put("error", run.error());
+		json.put("errorStack", run.errorStack());
 		json.put("createdAt", run.createdAt());
 		json.put("startedAt", run.startedAt());
 		json.put("endedAt", run.endedAt());
@@ -158,62 +192,20 @@ final class AdminApiHandler {
 		json.put("status", step.status());
 		json.put("output", tree(step.output()));
 		json.put("error", step.error());
+		json.put("errorStack", step.errorStack());
 		json.put("attempts", step.attempts());
 		json.put("startedAt", step.startedAt());
 		json.put("endedAt", step.endedAt());
+		json.put("wakeAt", step.wakeAt());
+		json.put("waitsFor", step.waitsFor());
 		return json;
 	}
 
-	/** Stored outputs are JSON already: embed them rather than quote them. */
-	private @Nullable JsonNode tree(@Nullable String output) {
-		return (output != null) ? this.json.readTree(output) : null;
-	}
-
-	private static @Nullable String param(ServerRequest request, String name) {
-		return request.param(name).filter((value) -> !value.isBlank()).orElse(null);
-	}
-
-	private static @Nullable Instant instant(ServerRequest request, String name) {
-		return instant(name, param(request, name));
-	}
-
-	private static @Nullable Instant instant(String name, @Nullable String value) {
-		try {
-			return (value != null) ? Instant.parse(value) : null;
-		}
-		catch (DateTimeParseException ex) {
-			throw new IllegalArgumentException(
-					"'" + name + "' must be an ISO-8601 instant such as 2026-12-01T08:00:00Z, not '" + value + "'");
-		}
-	}
-
-	private static int number(String name, String value) {
-		try {
-			return Integer.parseInt(value);
-		}
-		catch (NumberFormatException ex) {
-			throw new IllegalArgumentException("'" + name + "' must be a whole number, not '" + value + "'");
-		}
-	}
-
-	private static RunStatus status(String value) {
-		try {
-			return RunStatus.valueOf(value);
-		}
-		catch (IllegalArgumentException ex) {
-			throw new IllegalArgumentException(
-					"'status' must be one of " + Arrays.toString(RunStatus.values()) + ", not '" + value + "'");
-		}
-	}
-
-	private static ReplayMode mode(String value) {
-		try {
-			return ReplayMode.valueOf(value);
-		}
-		catch (IllegalArgumentException ex) {
-			throw new IllegalArgumentException(
-					"'mode' must be one of " + Arrays.toString(ReplayMode.values()) + ", not '" + value + "'");
-		}
+	/**
+	 * Stored outputs and payloads are JSON already: embed them rather than quote them.
+	 */
+	private @Nullable JsonNode tree(@Nullable String stored) {
+		return (stored != null) ? this.json.readTree(stored) : null;
 	}
 
 	/**
@@ -228,6 +220,18 @@ final class AdminApiHandler {
 	 */
 	record ReplayBody(@Nullable String id, @Nullable String function, @Nullable String status, @Nullable String from,
 			@Nullable String to, @Nullable String mode) {
+	}
+
+	/**
+	 * The body of a request to cancel runs by filter.
+	 *
+	 * @param function the function id
+	 * @param status the statuses, comma separated, or {@code null} for every unfinished
+	 * one
+	 * @param from the earliest creation time, or {@code null}
+	 * @param to the end of the creation time range, or {@code null}
+	 */
+	record CancelBody(@Nullable String function, @Nullable String status, @Nullable String from, @Nullable String to) {
 	}
 
 }

@@ -40,7 +40,7 @@ import static org.awaitility.Awaitility.await;
  * run, cancel, replay (once per request id) and functions with their counts, and its
  * access rules.
  */
-class AdminApiTests {
+public class AdminApiTests {
 
 	private static final JsonMapper JSON = JsonMapper.builder().build();
 
@@ -259,7 +259,7 @@ class AdminApiTests {
 		return app;
 	}
 
-	private static List<String> failInvoices(RunningApp app, int count) {
+	public static List<String> failInvoices(RunningApp app, int count) {
 		Invoices invoices = app.bean(Invoices.class);
 		invoices.outage.set(true);
 		List<String> failed = new ArrayList<>();
@@ -279,11 +279,11 @@ class AdminApiTests {
 		return JSON.readTree(response.body());
 	}
 
-	static class Invoices {
+	public static class Invoices {
 
 		final AtomicBoolean outage = new AtomicBoolean();
 
-		final AtomicInteger renders = new AtomicInteger();
+		public final AtomicInteger renders = new AtomicInteger();
 
 		final AtomicInteger deliveries = new AtomicInteger();
 
@@ -312,7 +312,7 @@ class AdminApiTests {
 
 	}
 
-	static class Nap {
+	public static class Nap {
 
 		@EventFunction(id = "nap", event = "app/nap.requested")
 		void nap(StepContext step) {
