@@ -9,6 +9,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.StringJoiner;
 
 import org.jspecify.annotations.Nullable;
@@ -64,9 +65,23 @@ final class DashboardPages {
 	}
 
 	ServerResponse runs(ServerRequest request) {
-		return this.templates.page("runs", runsModel(request));
+		Map<String, Object> model = runsModel(request);
+		RunQuery query = (RunQuery) model.get("runQuery");
+		model.put("functionOptions", this.admin.functions()
+			.stream()
+			.filter((function) -> query.applicationId() == null || query.applicationId().equals(function.appId()))
+			.map(FunctionInfo::id)
+			.distinct()
+			.map((id) -> new Option(id, id.equals(query.functionId())))
+			.toList());
+		model.put("statusOptions", List.of(RunStatus.values())
+			.stream()
+			.map((status) -> new Option(status.name(), query.statuses().equals(Set.of(status))))
+			.toList());
+		return this.templates.page("runs", model);
 	}
 
+	/** The rows alone, every 2 s: the filter's choices are not read again. */
 	ServerResponse runsRows(ServerRequest request) {
 		return this.templates.page("runs-rows", runsModel(request));
 	}
