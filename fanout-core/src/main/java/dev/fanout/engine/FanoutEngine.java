@@ -20,7 +20,10 @@ import dev.fanout.engine.event.EventPayloads;
 import dev.fanout.engine.function.FunctionCatalog;
 import dev.fanout.engine.function.FunctionDefinition;
 import dev.fanout.engine.function.LocalFunctions;
+import dev.fanout.engine.operations.BulkCancels;
 import dev.fanout.engine.operations.CronTicker;
+import dev.fanout.engine.operations.FunctionOverview;
+import dev.fanout.engine.operations.Pauses;
 import dev.fanout.engine.operations.Replays;
 import dev.fanout.engine.operations.RetentionCleaner;
 import dev.fanout.engine.operations.StoreFanoutAdmin;
@@ -36,6 +39,7 @@ import dev.fanout.engine.support.RetrySupport;
 import dev.fanout.engine.worker.Worker;
 import dev.fanout.json.JacksonPayloadSerializer;
 import dev.fanout.spi.PayloadSerializer;
+import dev.fanout.store.FunctionKey;
 import dev.fanout.store.RunStore;
 import dev.fanout.store.jdbc.JdbcCronTickStore;
 import dev.fanout.store.jdbc.JdbcFlowStateStore;
@@ -106,7 +110,10 @@ public final class FanoutEngine {
 		}
 		Replays replays = new Replays(this.directory, this.registry, store, this.own, builder.clock,
 				this.settings.replayRate(), this.settings.replayMaxRuns(), this::wakeWorker);
-		this.admin = new StoreFanoutAdmin(store, this.cancellations, joining, replays, skipped);
+		this.admin = new StoreFanoutAdmin(store, this.cancellations, joining, replays, skipped,
+				new BulkCancels(this.registry, store, this.cancellations, joining, this.settings.replayMaxRuns()),
+				new Pauses(this.registry, store, joining, builder.clock, this.settings.appId(), this::wakeWorker),
+				new FunctionOverview(store, builder.serializer, builder.clock));
 	}
 
 	/**
@@ -202,10 +209,11 @@ public final class FanoutEngine {
 	 * @return the functions, in registration order
 	 */
 	public List<FunctionStats> functionStats() {
-		Map<String, Map<RunStatus, Long>> counts = this.store.countRunsByFunction();
+		Map<FunctionKey, Map<RunStatus, Long>> counts = this.store.countRunsByFunction();
 		return this.registry.all()
 			.stream()
-			.map((function) -> new FunctionStats(function, counts.getOrDefault(function.id(), Map.of())))
+			.map((function) -> new FunctionStats(function,
+					counts.getOrDefault(new FunctionKey(this.settings.appId(), function.id()), Map.of())))
 			.toList();
 	}
 

@@ -20,11 +20,13 @@ import org.jspecify.annotations.Nullable;
  * @param flowControl its flow control, as JSON, or {@code null} for none
  * @param registeredAt when its application last registered it
  * @param lastSeen when its application was last seen running
+ * @param retries its retries after a first attempt, or {@code null} if its application
+ * did not say (an earlier version registered it)
  * @since 0.1.0
  */
 public record RegisteredFunction(String appId, String functionId, String name, String triggers, @Nullable String filter,
 		String cancelOn, @Nullable Long startTimeoutMillis, @Nullable String flowControl, Instant registeredAt,
-		Instant lastSeen) {
+		Instant lastSeen, @Nullable Integer retries) {
 
 	/**
 	 * Start describing a function of an application.
@@ -58,6 +60,8 @@ public record RegisteredFunction(String appId, String functionId, String name, S
 		private @Nullable Long startTimeoutMillis;
 
 		private @Nullable String flowControl;
+
+		private @Nullable Integer retries;
 
 		private Builder(String appId, String functionId, String name) {
 			this.appId = appId;
@@ -107,11 +111,6 @@ public record RegisteredFunction(String appId, String functionId, String name, S
 		}
 
 		/**
-		 * The function, registered, and so seen, at a time.
-		 * @param at when its application registers it
-		 * @return the function
-		 */
-		/**
 		 * Set the function's flow control, as JSON.
 		 * @param flowControl the JSON, or {@code null} for none
 		 * @return this builder
@@ -121,9 +120,25 @@ public record RegisteredFunction(String appId, String functionId, String name, S
 			return this;
 		}
 
+		/**
+		 * Set the function's retries.
+		 * @param retries the retries after a first attempt, or {@code null} (the default)
+		 * if not known
+		 * @return this builder
+		 */
+		public Builder retries(@Nullable Integer retries) {
+			this.retries = retries;
+			return this;
+		}
+
+		/**
+		 * The function, registered, and so seen, at a time.
+		 * @param at when its application registers it
+		 * @return the function
+		 */
 		public RegisteredFunction registeredAt(Instant at) {
 			return new RegisteredFunction(this.appId, this.functionId, this.name, this.triggers, this.filter,
-					this.cancelOn, this.startTimeoutMillis, this.flowControl, at, at);
+					this.cancelOn, this.startTimeoutMillis, this.flowControl, at, at, this.retries);
 		}
 
 	}

@@ -9,6 +9,8 @@ import java.util.Set;
 
 import org.jspecify.annotations.Nullable;
 
+import dev.fanout.EventInfo;
+import dev.fanout.FunctionInfo;
 import dev.fanout.RunInfo;
 import dev.fanout.RunQuery;
 import dev.fanout.RunStatus;
@@ -344,6 +346,14 @@ public interface RunStore {
 	List<RunInfo> runsForEvent(String eventId);
 
 	/**
+	 * Find an event, its first stored row if there are several, with the runs of every
+	 * application that it triggered or is in the batch of.
+	 * @param eventId the event id
+	 * @return the event, if stored
+	 */
+	Optional<EventInfo> event(String eventId);
+
+	/**
 	 * List runs with their steps, newest first.
 	 * @param query the filters, page size and cursor
 	 * @return the runs
@@ -351,10 +361,71 @@ public interface RunStore {
 	List<RunInfo> runs(RunQuery query);
 
 	/**
-	 * How many runs each function of this store's application has in each status.
-	 * @return the counts by function id, then status
+	 * How many runs each function of every application has in each status.
+	 * @return the counts by function, then status
 	 */
-	Map<String, Map<RunStatus, Long>> countRunsByFunction();
+	Map<FunctionKey, Map<RunStatus, Long>> countRunsByFunction();
+
+	/**
+	 * How many runs of each function started, and how many failed, in each of the last 60
+	 * minutes: of the runs created in that time, which the run ids find.
+	 * @param functions the functions
+	 * @param now the current time, in the last minute
+	 * @return the activity of each of the functions
+	 */
+	Map<FunctionKey, FunctionInfo.Activity> activity(Collection<FunctionKey> functions, Instant now);
+
+	/**
+	 * The paused functions of every application.
+	 * @return the functions
+	 */
+	Set<FunctionKey> pausedFunctions();
+
+	/**
+	 * The paused functions of this store's application.
+	 * @return their ids
+	 */
+	Set<String> pausedFunctionIds();
+
+	/**
+	 * Pause a function of this store's application: no claim starts its runs, on any
+	 * instance, once the current transaction commits.
+	 * @param functionId the function
+	 * @param now the current time
+	 * @return whether it was paused now, not before
+	 */
+	boolean pause(String functionId, Instant now);
+
+	/**
+	 * Resume a paused function of this store's application: the gates its runs wait
+	 * behind are made due.
+	 * @param functionId the function
+	 * @param now the current time
+	 * @return whether it was paused
+	 */
+	boolean resume(String functionId, Instant now);
+
+	/**
+	 * The runs of a function of this store's application in some statuses, created in a
+	 * time range, oldest first.
+	 * @param functionId the function id
+	 * @param statuses the statuses
+	 * @param from the earliest creation time
+	 * @param to the end of the range, exclusive
+	 * @param limit the most runs
+	 * @return the run ids
+	 */
+	List<String> runsOf(String functionId, Set<RunStatus> statuses, Instant from, Instant to, int limit);
+
+	/**
+	 * How many runs {@link #runsOf} would find without a limit.
+	 * @param functionId the function id
+	 * @param statuses the statuses
+	 * @param from the earliest creation time
+	 * @param to the end of the range, exclusive
+	 * @return the number of runs
+	 */
+	int countRunsOf(String functionId, Set<RunStatus> statuses, Instant from, Instant to);
 
 	/**
 	 * The finished runs of a function of this store's application with a status, created

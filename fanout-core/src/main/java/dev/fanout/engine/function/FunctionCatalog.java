@@ -119,6 +119,7 @@ public final class FunctionCatalog {
 				.cancelOn(this.serializer.serialize(rules))
 				.startTimeoutMillis((function.startTimeout() != null) ? function.startTimeout().toMillis() : null)
 				.flowControl(this.serializer.serialize(FlowControlJson.toMap(function.flow())))
+				.retries(function.retries())
 				.registeredAt(this.clock.instant()));
 		}
 		this.store.registerFunctions(this.appId, rows);

@@ -33,12 +33,9 @@ import dev.fanout.store.RunStore;
  */
 public final class Replays {
 
-	/** Where an open time range ends. */
-	private static final Instant FAR_FUTURE = Instant.parse("9999-12-31T00:00:00Z");
-
 	private final FunctionCatalog directory;
 
-	private final LocalFunctions registry;
+	private final RunSelections selections;
 
 	private final RunStore store;
 
@@ -47,8 +44,6 @@ public final class Replays {
 	private final Clock clock;
 
 	private final double rate;
-
-	private final int maxRuns;
 
 	private final Runnable onCommit;
 
@@ -66,19 +61,16 @@ public final class Replays {
 	public Replays(FunctionCatalog directory, LocalFunctions registry, RunStore store, TransactionTemplate transaction,
 			Clock clock, double rate, int maxRuns, Runnable onCommit) {
 		this.directory = directory;
-		this.registry = registry;
+		this.selections = new RunSelections(registry, maxRuns);
 		this.store = store;
 		this.transaction = transaction;
 		this.clock = clock;
 		this.rate = rate;
-		this.maxRuns = maxRuns;
 		this.onCommit = onCommit;
 	}
 
 	ReplayResult replay(ReplayRequest request) {
-		FunctionDefinition function = this.registry.get(request.functionId())
-			.orElseThrow(() -> new IllegalArgumentException("No function '" + request.functionId()
-					+ "' in this application: only its own functions' runs can be replayed here"));
+		FunctionDefinition function = this.selections.function(request.functionId(), "replayed");
 		try {
 			return this.transaction.execute((status) -> replayOnce(function, request));
 		}
@@ -90,15 +82,19 @@ public final class Replays {
 	}
 
 	/**
-	 * A replay larger than the limit is refused whole, rather than cut short: which runs
-	 * a cut would leave out could not be told.
+	 * How many runs a replay would queue now; see
+	 * {@link dev.fanout.FanoutAdmin#countReplay}.
+	 * @param request which runs
+	 * @return the count
 	 */
+	int count(ReplayRequest request) {
+		FunctionDefinition function = this.selections.function(request.functionId(), "replayed");
+		return this.transaction.execute((status) -> this.store.countReplayableRuns(function.id(), request.status(),
+				RunSelections.from(request.from()), RunSelections.to(request.to())));
+	}
+
 	private void refuseIfTooMany(ReplayRequest request, int selected) {
-		if (selected > this.maxRuns) {
-			throw new IllegalArgumentException("The replay selects " + selected + " runs of '" + request.functionId()
-					+ "', more than fanout.replay.max-runs (" + this.maxRuns + "): narrow it with a time range, or "
-					+ "raise the limit");
-		}
+		this.selections.refuseIfTooMany("replay", request.functionId(), selected);
 	}
 
 	private ReplayResult replayOnce(FunctionDefinition function, ReplayRequest request) {
@@ -107,8 +103,8 @@ public final class Replays {
 			return new ReplayResult(request.id(), done.get());
 		}
 		Instant now = this.clock.instant();
-		Instant from = (request.from() != null) ? request.from() : Instant.EPOCH;
-		Instant to = (request.to() != null) ? request.to() : FAR_FUTURE;
+		Instant from = RunSelections.from(request.from());
+		Instant to = RunSelections.to(request.to());
 		refuseIfTooMany(request, this.store.countReplayableRuns(function.id(), request.status(), from, to));
 		this.store.startReplay(request.id(), function.id(), request.mode().name(), now);
 		FunctionCatalog.Target target = this.directory.local(function);

@@ -4,6 +4,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
+import org.jspecify.annotations.Nullable;
 import org.springframework.transaction.support.TransactionTemplate;
 
 import dev.fanout.CancelRequest;
@@ -34,6 +35,12 @@ public final class StoreFanoutAdmin implements FanoutAdmin {
 
 	private final SkippedEvents skipped;
 
+	private final BulkCancels bulkCancels;
+
+	private final Pauses pauses;
+
+	private final FunctionOverview functions;
+
 	/**
 	 * Create the admin view.
 	 * @param store the store
@@ -41,14 +48,21 @@ public final class StoreFanoutAdmin implements FanoutAdmin {
 	 * @param transaction joins the caller's transaction or starts one
 	 * @param replays carries out replays
 	 * @param skipped the events flow control skipped
+	 * @param bulkCancels cancels runs by function, status and time
+	 * @param pauses pauses and resumes functions
+	 * @param functions the functions of every application
 	 */
 	public StoreFanoutAdmin(RunStore store, Cancellations cancellations, TransactionTemplate transaction,
-			Replays replays, SkippedEvents skipped) {
+			Replays replays, SkippedEvents skipped, BulkCancels bulkCancels, Pauses pauses,
+			FunctionOverview functions) {
 		this.store = store;
 		this.cancellations = cancellations;
 		this.transaction = transaction;
 		this.replays = replays;
 		this.skipped = skipped;
+		this.bulkCancels = bulkCancels;
+		this.pauses = pauses;
+		this.functions = functions;
 	}
 
 	@Override
@@ -98,37 +112,44 @@ public final class StoreFanoutAdmin implements FanoutAdmin {
 
 	@Override
 	public CancelResult cancel(CancelRequest request) {
-		throw new UnsupportedOperationException("TODO i19 core");
+		return this.bulkCancels.cancel(required(request, "request"));
 	}
 
 	@Override
 	public int countCancel(CancelRequest request) {
-		throw new UnsupportedOperationException("TODO i19 core");
+		return this.bulkCancels.count(required(request, "request"));
 	}
 
 	@Override
 	public int countReplay(ReplayRequest request) {
-		throw new UnsupportedOperationException("TODO i19 core");
+		return this.replays.count(required(request, "request"));
 	}
 
 	@Override
 	public void pause(String functionId) {
-		throw new UnsupportedOperationException("TODO i19 core");
+		this.pauses.pause(required(functionId, "functionId"));
 	}
 
 	@Override
 	public void resume(String functionId) {
-		throw new UnsupportedOperationException("TODO i19 core");
+		this.pauses.resume(required(functionId, "functionId"));
 	}
 
 	@Override
 	public List<FunctionInfo> functions() {
-		throw new UnsupportedOperationException("TODO i19 core");
+		return this.functions.functions();
 	}
 
 	@Override
 	public Optional<EventInfo> event(String eventId) {
-		throw new UnsupportedOperationException("TODO i19 core");
+		return this.store.event(required(eventId, "eventId"));
+	}
+
+	private static <T> T required(@Nullable T value, String name) {
+		if (value == null) {
+			throw new IllegalArgumentException(name + " must not be null");
+		}
+		return value;
 	}
 
 }

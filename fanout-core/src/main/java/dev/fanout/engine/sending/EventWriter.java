@@ -30,7 +30,6 @@ import dev.fanout.engine.support.Transactions;
 import dev.fanout.internal.Ids;
 import dev.fanout.spi.PayloadSerializer;
 import dev.fanout.store.AcceptedEvents;
-import dev.fanout.store.ClaimedRun;
 import dev.fanout.store.NewEvent;
 import dev.fanout.store.NewRun;
 import dev.fanout.store.NewWait;
@@ -170,8 +169,9 @@ public final class EventWriter {
 		// Only new events trigger functions, and an invocation's only its function.
 		FunctionCatalog.@Nullable View functions = (only == null && !fresh.ids().isEmpty())
 				? this.catalog.view(fresh.functionsVersion()) : null;
-		DirectStart worker = TransactionSynchronizationManager.isSynchronizationActive() ? starter : null;
-		List<ClaimedRun> started = new ArrayList<>();
+		LocalStarts local = new LocalStarts(
+				TransactionSynchronizationManager.isSynchronizationActive() ? starter : null, this.settings.appId(),
+				this.store);
 		List<EnqueueControls.Candidate> controlled = new ArrayList<>();
 		for (int i = 0; i < events.size(); i++) {
 			Event event = events.get(i);
@@ -192,11 +192,8 @@ public final class EventWriter {
 				}
 				NewRun run = newRun(target, stored.seq(), event.id(), stored.ts(), due ? now : stored.ts(), now, only,
 						target.flow().runFlow(target.appId(), target.functionId(), trigger));
-				// A run behind a gate starts when a claim lets it through.
-				if (due && worker != null && target.appId().equals(this.settings.appId()) && !run.flow().isGated()
-						&& worker.reserve(target.functionId())) {
-					run = run.startedBy(worker.owner(), worker.leaseUntil());
-					started.add(ClaimedRun.started(run, row));
+				if (due) {
+					run = local.startIfFree(run, row);
 				}
 				runs.add(run);
 				if (!target.cancelOn().isEmpty()) {
@@ -204,10 +201,7 @@ public final class EventWriter {
 				}
 			}
 		}
-		if (!started.isEmpty()) {
-			// Registered before the insert, so that a failing one frees the threads too.
-			Transactions.afterCompletion(() -> worker.startReserved(started), () -> worker.unreserve(started.size()));
-		}
+		local.handOverAtCompletion();
 		EnqueueControls.Admitted admitted = controlled.isEmpty() ? EnqueueControls.Admitted.NONE
 				: admit(controlled, now, runs, waits);
 		WaitLookup pending = this.store.insertAndFindWaits(rows, runs, waits,

@@ -47,19 +47,24 @@ final class H2Dialect extends Dialect {
 	private static final List<String> PAUSED = List.of("QUEUED", "SLEEPING", "WAITING");
 
 	/**
-	 * The runs of one queued or paused status due and behind no gate, in rank order: the
-	 * status and the gate are in the order too, which H2 needs to read the (status, gate,
-	 * rank_at) index in order instead of sorting. Its parameters are the status, the
-	 * reach of priorities, the time, the application, the functions and the most runs.
+	 * The runs of one queued or paused status due and behind no gate, in rank order, but
+	 * those of paused functions: the status and the gate are in the order too, which H2
+	 * needs to read the (status, gate, rank_at) index in order instead of sorting. Its
+	 * parameters are the status, the reach of priorities, the time, the application, the
+	 * functions and the most runs.
 	 */
 	static final String SELECT_DUE_OF_STATUS = """
 			SELECT id, rank_at FROM fanout_runs
 			WHERE status = ? AND gate IS NULL AND rank_at <= ? AND due_at <= ? AND app_id = ? AND function_id = ANY (?)
+				AND %s
 			ORDER BY status, gate, rank_at
 			LIMIT ?
-			""";
+			""".formatted(Sql.Columns.notPaused("fanout_runs"));
 
-	/** Running runs whose lease expired: few, so sorted. */
+	/**
+	 * Running runs whose lease expired: few, so sorted. Those of paused functions too: a
+	 * run that was running when its function was paused goes on.
+	 */
 	static final String SELECT_EXPIRED = """
 			SELECT id, rank_at FROM fanout_runs
 			WHERE status = 'RUNNING' AND due_at <= ? AND app_id = ? AND function_id = ANY (?)
@@ -74,18 +79,18 @@ final class H2Dialect extends Dialect {
 	 */
 	static final String NEXT_DUE_OF_STATUS = """
 			SELECT due_at FROM fanout_runs
-			WHERE status = ? AND gate IS NULL AND app_id = ? AND function_id = ANY (?)
+			WHERE status = ? AND gate IS NULL AND app_id = ? AND function_id = ANY (?) AND %s
 			ORDER BY status, gate, due_at
 			LIMIT 1
-			""";
+			""".formatted(Sql.Columns.notPaused("fanout_runs"));
 
 	/** The gates {@link Sql#DUE_GATES} locks, read without locking. */
 	static final String DUE_GATE_KEYS = """
-			SELECT gate_key FROM fanout_gates
-			WHERE next_due <= ? AND ((app_id = ? AND function_id = ANY (?)) OR (app_id IS NULL AND ?))
+			SELECT gate_key FROM fanout_gates g
+			WHERE next_due <= ? AND ((app_id = ? AND function_id = ANY (?)) OR (app_id IS NULL AND ?)) AND %s
 			ORDER BY next_due
 			LIMIT ?
-			""";
+			""".formatted(Sql.Columns.notPaused("g"));
 
 	/** Those of the gates still due that no other transaction holds, locked. */
 	static final String LOCK_DUE_GATES = """
@@ -97,30 +102,32 @@ final class H2Dialect extends Dialect {
 
 	/**
 	 * The earliest due run of a status behind a gate, for
-	 * {@link Sql#PENDING_DUE_OF_GATES}.
+	 * {@link Sql#PENDING_DUE_OF_GATES}, whose condition it shares.
 	 */
 	static final String PENDING_DUE_OF_STATUS = """
 			SELECT due_at FROM fanout_runs
-			WHERE status = ? AND gate = ?
+			WHERE status = ? AND gate = ? AND %s
 			ORDER BY status, gate, due_at
 			LIMIT 1
-			""";
+			""".formatted(Sql.Columns.notPaused("fanout_runs"));
 
-	/**
-	 * The runs behind a gate of one status, in the form of {@link #SELECT_DUE_OF_STATUS}.
-	 */
 	/** Which of some gates have a run of a status due behind them. */
 	static final String GATES_WITH_DUE = """
 			SELECT DISTINCT gate FROM fanout_runs
 			WHERE status = ? AND gate = ANY (?) AND due_at <= ?
 			""";
 
+	/**
+	 * The runs behind a gate of one status, in the form of {@link #SELECT_DUE_OF_STATUS}:
+	 * {@link PostgresDialect#GATE_CANDIDATES} for one status and gate.
+	 */
 	static final String SELECT_BEHIND_GATE = """
 			SELECT id, function_id, gate, slot1, slot2, throttle_key, started_at, rank_at FROM fanout_runs
 			WHERE status = ? AND gate = ? AND rank_at <= ? AND due_at <= ? AND app_id = ? AND function_id = ANY (?)
+				AND %s
 			ORDER BY status, gate, rank_at
 			LIMIT ?
-			""";
+			""".formatted(Sql.Columns.notPaused("fanout_runs"));
 
 	static final String LOCK_DUE = """
 			SELECT id FROM fanout_runs

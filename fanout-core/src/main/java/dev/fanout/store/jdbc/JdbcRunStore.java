@@ -16,11 +16,14 @@ import javax.sql.DataSource;
 import org.jspecify.annotations.Nullable;
 import org.springframework.jdbc.core.JdbcTemplate;
 
+import dev.fanout.EventInfo;
+import dev.fanout.FunctionInfo;
 import dev.fanout.RunInfo;
 import dev.fanout.RunQuery;
 import dev.fanout.RunStatus;
 import dev.fanout.store.AcceptedEvents;
 import dev.fanout.store.ClaimedRun;
+import dev.fanout.store.FunctionKey;
 import dev.fanout.store.GateLimits;
 import dev.fanout.store.GateOpening;
 import dev.fanout.store.NewEvent;
@@ -56,6 +59,10 @@ public final class JdbcRunStore implements RunStore {
 
 	private final GateClaim gates;
 
+	private final FunctionViews functionViews;
+
+	private final FunctionPauses pauses;
+
 	/** The application this store claims runs for. */
 	private final String appId;
 
@@ -65,6 +72,8 @@ public final class JdbcRunStore implements RunStore {
 		this.statements = dialect.statements();
 		this.views = new RunViews(jdbc, this.statements);
 		this.gates = new GateClaim(jdbc, dialect);
+		this.functionViews = new FunctionViews(jdbc, this.statements);
+		this.pauses = new FunctionPauses(jdbc, this.statements, appId);
 		this.appId = appId;
 	}
 
@@ -342,8 +351,55 @@ public final class JdbcRunStore implements RunStore {
 	}
 
 	@Override
-	public Map<String, Map<RunStatus, Long>> countRunsByFunction() {
-		return this.views.countRunsByFunction(this.appId);
+	public Optional<EventInfo> event(String eventId) {
+		return this.views.event(eventId);
+	}
+
+	@Override
+	public Map<FunctionKey, Map<RunStatus, Long>> countRunsByFunction() {
+		return this.functionViews.countRunsByFunction();
+	}
+
+	@Override
+	public Map<FunctionKey, FunctionInfo.Activity> activity(Collection<FunctionKey> functions, Instant now) {
+		return this.functionViews.activity(functions, now);
+	}
+
+	@Override
+	public Set<FunctionKey> pausedFunctions() {
+		return this.functionViews.pausedFunctions();
+	}
+
+	@Override
+	public Set<String> pausedFunctionIds() {
+		return this.pauses.pausedFunctionIds();
+	}
+
+	@Override
+	public boolean pause(String functionId, Instant now) {
+		return this.pauses.pause(functionId, now);
+	}
+
+	@Override
+	public boolean resume(String functionId, Instant now) {
+		return this.pauses.resume(functionId, now);
+	}
+
+	@Override
+	public List<String> runsOf(String functionId, Set<RunStatus> statuses, Instant from, Instant to, int limit) {
+		return this.jdbc.queryForList(sql(Sql.RUNS_OF_FUNCTION), String.class, functionId, statusArray(statuses),
+				this.appId, time(from), time(to), limit);
+	}
+
+	@Override
+	public int countRunsOf(String functionId, Set<RunStatus> statuses, Instant from, Instant to) {
+		Integer count = this.jdbc.queryForObject(sql(Sql.COUNT_RUNS_OF_FUNCTION), Integer.class, functionId,
+				statusArray(statuses), this.appId, time(from), time(to));
+		return (count != null) ? count : 0;
+	}
+
+	private static SqlArray statusArray(Set<RunStatus> statuses) {
+		return new SqlArray(statuses.stream().map(RunStatus::name).sorted().toList());
 	}
 
 	@Override

@@ -52,28 +52,30 @@ final class PostgresDialect extends Dialect {
 
 	/**
 	 * The runs due in rank order, but those behind a gate (unless their lease expired),
-	 * which {@link GateClaim} starts. Its parameters are the reach of priorities, the
-	 * time, the application, the functions and the most runs, then those of
-	 * {@link #TAKE}.
+	 * which {@link GateClaim} starts, and those of paused functions (unless their lease
+	 * expired: a run that was running when its function was paused goes on). Its
+	 * parameters are the reach of priorities, the time, the application, the functions
+	 * and the most runs, then those of {@link #TAKE}.
 	 */
 	static final String CLAIM = """
 			WITH next AS MATERIALIZED (
 				SELECT id FROM fanout_runs
 				WHERE status IN ('QUEUED', 'RUNNING', 'SLEEPING', 'WAITING') AND (gate IS NULL OR status = 'RUNNING')
 					AND rank_at <= ? AND due_at <= ? AND app_id = ? AND function_id = ANY (?)
+					AND (status = 'RUNNING' OR %s)
 				ORDER BY rank_at
 				LIMIT ?
 				FOR UPDATE SKIP LOCKED
 			)
-			""" + TAKE;
+			""".formatted(Sql.Columns.notPaused("fanout_runs")) + TAKE;
 
 	/** {@link #TAKE} of runs locked by a gated claim, named by its first parameter. */
 	static final String TAKE_LOCKED = "WITH next AS (SELECT unnest(?::varchar[]) AS id) " + TAKE;
 
 	/**
-	 * The runs due behind each of some gates, up to a number per gate, oldest rank first.
-	 * Its parameters are the gates and the numbers, as arrays, then the reach of
-	 * priorities, the time, the application and the functions.
+	 * The runs due behind each of some gates, up to a number per gate, oldest rank first,
+	 * but those of paused functions. Its parameters are the gates and the numbers, as
+	 * arrays, then the reach of priorities, the time, the application and the functions.
 	 */
 	static final String GATE_CANDIDATES = """
 			SELECT c.* FROM unnest(?::varchar[], ?::integer[]) AS g (gate_key, wanted)
@@ -81,12 +83,12 @@ final class PostgresDialect extends Dialect {
 				SELECT r.id, r.function_id, r.gate, r.slot1, r.slot2, r.throttle_key, r.started_at, r.rank_at
 				FROM fanout_runs r
 				WHERE r.gate = g.gate_key AND r.status IN ('QUEUED', 'SLEEPING', 'WAITING') AND r.rank_at <= ?
-					AND r.due_at <= ? AND r.app_id = ? AND r.function_id = ANY (?)
+					AND r.due_at <= ? AND r.app_id = ? AND r.function_id = ANY (?) AND %s
 				ORDER BY r.rank_at
 				LIMIT g.wanted
 				FOR UPDATE SKIP LOCKED
 			) AS c
-			""";
+			""".formatted(Sql.Columns.notPaused("r"));
 
 	/**
 	 * The full gates of the slots that the runs a statement changed held made due, in key
@@ -273,12 +275,16 @@ final class PostgresDialect extends Dialect {
 
 	static final String INSERT_GATE_OR_NOTHING = Sql.INSERT_GATE.text() + "ON CONFLICT DO NOTHING";
 
+	/** Concurrent pauses of one function: the later inserts nothing, quietly. */
+	static final String PAUSE_FUNCTION_OR_NOTHING = Sql.PAUSE_FUNCTION.text() + "ON CONFLICT DO NOTHING";
+
 	/** The statements of the catalogue that PostgreSQL runs in its own form. */
 	private static final Map<Sql, String> VARIANTS = Map.ofEntries(Map.entry(Sql.WAKE, WAKE_BY_KEY),
 			Map.entry(Sql.CANCEL_PARKED, CANCEL_PARKED_BY_KEY),
 			Map.entry(Sql.CLAIM_CRON_TICK, CLAIM_CRON_TICK_OR_NOTHING),
 			Map.entry(Sql.MARK_CRON_SEEN, MARK_CRON_SEEN_OR_NOTHING),
-			Map.entry(Sql.INSERT_GATE, INSERT_GATE_OR_NOTHING));
+			Map.entry(Sql.INSERT_GATE, INSERT_GATE_OR_NOTHING),
+			Map.entry(Sql.PAUSE_FUNCTION, PAUSE_FUNCTION_OR_NOTHING));
 
 	/**
 	 * A namespace for fanout's advisory locks, so they never collide with the

@@ -11,6 +11,7 @@ import java.util.function.Function;
 import org.jspecify.annotations.Nullable;
 import org.springframework.jdbc.core.RowMapper;
 
+import dev.fanout.EventInfo;
 import dev.fanout.RunInfo;
 import dev.fanout.RunStatus;
 import dev.fanout.StepInfo;
@@ -52,7 +53,8 @@ final class Rows {
 	static final RowMapper<RegisteredFunction> FUNCTION = (rs, n) -> new RegisteredFunction(rs.getString("app_id"),
 			rs.getString("function_id"), rs.getString("name"), rs.getString("triggers"), rs.getString("filter_expr"),
 			rs.getString("cancel_on"), (Long) rs.getObject("start_timeout_ms", Long.class),
-			rs.getString("flow_control"), instant(rs, "registered_at"), instant(rs, "last_seen"));
+			rs.getString("flow_control"), instant(rs, "registered_at"), instant(rs, "last_seen"),
+			(Integer) rs.getObject("retries", Integer.class));
 
 	static final RowMapper<FlowState> FLOW_STATE = (rs, n) -> new FlowState(rs.getString("state_key"),
 			nullableInstant(rs, "at"), rs.getString("run_id"), rs.getInt("size"));
@@ -62,6 +64,7 @@ final class Rows {
 			rs.getString("error"), rs.getString("error_stack"), rs.getInt("attempts"), nullableInstant(rs, "wake_at"),
 			instant(rs, "started_at"), nullableInstant(rs, "ended_at"));
 
+	/** Reads {@link Sql.Columns#RUN_VIEW}. */
 	static final RowMapper<RunRow> RUN = (rs, n) -> {
 		String id = rs.getString("id");
 		String functionId = rs.getString("function_id");
@@ -73,9 +76,35 @@ final class Rows {
 		Instant createdAt = instant(rs, "created_at");
 		Instant startedAt = nullableInstant(rs, "started_at");
 		Instant endedAt = nullableInstant(rs, "ended_at");
+		String errorStack = rs.getString("error_stack");
+		String appId = rs.getString("app_id");
+		String eventName = rs.getString("event_name");
 		return new RunRow(id, (steps) -> new RunInfo(id, functionId, eventId, status, attempts, output, error,
-				createdAt, startedAt, endedAt, steps));
+				createdAt, startedAt, endedAt, steps, errorStack, appId, eventName));
 	};
+
+	/** Reads {@link Sql#SELECT_EVENT}: the event, given its runs. */
+	static final RowMapper<Function<List<RunInfo>, EventInfo>> EVENT_VIEW = (rs, n) -> {
+		String id = rs.getString("id");
+		String name = rs.getString("name");
+		String data = rs.getString("data");
+		String user = rs.getString("user_data");
+		Instant ts = instant(rs, "ts");
+		Instant receivedAt = instant(rs, "received_at");
+		boolean duplicate = rs.getBoolean("duplicate");
+		return (runs) -> new EventInfo(id, name, data, user, ts, receivedAt, duplicate, runs);
+	};
+
+	/**
+	 * A stored step as the admin API shows it.
+	 * @param step the step
+	 * @param waitsFor what it waits for, if it is waiting for an event
+	 * @return the step's view
+	 */
+	static StepInfo stepInfo(StoredStep step, @Nullable String waitsFor) {
+		return new StepInfo(step.key(), step.status(), step.output(), step.error(), step.attempts(), step.startedAt(),
+				step.endedAt(), step.errorStack(), step.wakeAt(), waitsFor);
+	}
 
 	private Rows() {
 	}
@@ -183,7 +212,7 @@ final class Rows {
 	static Object[] functionValues(RegisteredFunction function) {
 		return new Object[] { function.appId(), function.functionId(), function.name(), function.triggers(),
 				function.filter(), function.cancelOn(), function.startTimeoutMillis(), function.flowControl(),
-				time(function.registeredAt()), time(function.lastSeen()) };
+				time(function.registeredAt()), time(function.lastSeen()), function.retries() };
 	}
 
 	/**

@@ -1,7 +1,7 @@
 package dev.fanout.store.jdbc;
 
 import java.util.ArrayList;
-import java.util.EnumMap;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -11,10 +11,11 @@ import org.jspecify.annotations.Nullable;
 import org.springframework.jdbc.core.JdbcOperations;
 import org.springframework.jdbc.core.RowCallbackHandler;
 
+import dev.fanout.EventInfo;
 import dev.fanout.RunInfo;
 import dev.fanout.RunQuery;
 import dev.fanout.RunStatus;
-import dev.fanout.StepInfo;
+import dev.fanout.StepStatus;
 import dev.fanout.store.StoredStep;
 
 import static dev.fanout.store.jdbc.Rows.time;
@@ -53,6 +54,18 @@ final class RunViews {
 	}
 
 	/**
+	 * See {@link dev.fanout.store.RunStore#event}.
+	 * @param eventId the event id
+	 * @return the event's first row with the runs of every application it is an event of
+	 */
+	Optional<EventInfo> event(String eventId) {
+		return this.jdbc.query(this.statements.get(Sql.SELECT_EVENT), Rows.EVENT_VIEW, eventId)
+			.stream()
+			.findFirst()
+			.map((event) -> event.apply(runsForEvent(eventId)));
+	}
+
+	/**
 	 * See {@link dev.fanout.store.RunStore#runs}.
 	 * @param query the filters and page
 	 * @return the runs, newest first
@@ -88,33 +101,52 @@ final class RunViews {
 	}
 
 	/**
-	 * See {@link dev.fanout.store.RunStore#countRunsByFunction}.
-	 * @param appId the application
-	 * @return the counts per function and status
+	 * The runs with their steps: one query for the steps of all, and one more for what
+	 * their waiting steps wait for, if any step waits.
 	 */
-	Map<String, Map<RunStatus, Long>> countRunsByFunction(String appId) {
-		Map<String, Map<RunStatus, Long>> counts = new LinkedHashMap<>();
-		this.jdbc.query(this.statements.get(Sql.COUNT_RUNS_BY_FUNCTION),
-				(RowCallbackHandler) (rs) -> counts
-					.computeIfAbsent(rs.getString("function_id"), (id) -> new EnumMap<>(RunStatus.class))
-					.put(RunStatus.valueOf(rs.getString("status")), rs.getLong("runs")),
-				appId);
-		return counts;
-	}
-
 	private List<RunInfo> withSteps(List<Rows.RunRow> runs) {
 		if (runs.isEmpty()) {
 			return List.of();
 		}
-		Map<String, List<StepInfo>> steps = new LinkedHashMap<>();
-		runs.forEach((run) -> steps.put(run.id(), new ArrayList<>()));
-		this.jdbc.query(this.statements.get(Sql.SELECT_STEPS_OF_RUNS), (rs) -> {
-			StoredStep step = Rows.STEP.mapRow(rs, 0);
-			steps.get(rs.getString("run_id"))
-				.add(new StepInfo(step.key(), step.status(), step.output(), step.error(), step.attempts(),
-						step.startedAt(), step.endedAt()));
-		}, new SqlArray(steps.keySet()));
-		return runs.stream().map((run) -> run.withSteps().apply(steps.get(run.id()))).toList();
+		Map<String, List<StoredStep>> stored = new LinkedHashMap<>();
+		runs.forEach((run) -> stored.put(run.id(), new ArrayList<>()));
+		this.jdbc.query(this.statements.get(Sql.SELECT_STEPS_OF_RUNS),
+				(RowCallbackHandler) (rs) -> stored.get(rs.getString("run_id")).add(Rows.STEP.mapRow(rs, 0)),
+				new SqlArray(stored.keySet()));
+		Map<String, String> waits = waitsFor(stored);
+		return runs.stream()
+			.map((run) -> run.withSteps()
+				.apply(stored.get(run.id())
+					.stream()
+					.map((step) -> Rows.stepInfo(step,
+							(step.status() == StepStatus.WAITING) ? waits.get(waitKey(run.id(), step.key())) : null))
+					.toList()))
+			.toList();
+	}
+
+	/**
+	 * What the waiting steps wait for, as {@code <event name>} or
+	 * {@code <event name> if <match>}, by {@link #waitKey}.
+	 */
+	private Map<String, String> waitsFor(Map<String, List<StoredStep>> steps) {
+		List<String> waiting = steps.entrySet()
+			.stream()
+			.filter((run) -> run.getValue().stream().anyMatch((step) -> step.status() == StepStatus.WAITING))
+			.map(Map.Entry::getKey)
+			.toList();
+		Map<String, String> waits = new HashMap<>();
+		if (!waiting.isEmpty()) {
+			this.jdbc.query(this.statements.get(Sql.WAITS_OF_RUNS), (RowCallbackHandler) (rs) -> {
+				String match = rs.getString("match_expr");
+				waits.put(waitKey(rs.getString("run_id"), rs.getString("step_key")),
+						rs.getString("event_name") + ((match != null) ? " if " + match : ""));
+			}, new SqlArray(waiting));
+		}
+		return waits;
+	}
+
+	private static String waitKey(String runId, String stepKey) {
+		return runId + "/" + stepKey;
 	}
 
 }

@@ -179,33 +179,40 @@ enum Sql {
 
 	SET_DEADLINE("UPDATE fanout_runs SET deadline_at = ?, deadline_reason = ? WHERE id = ?"),
 
+	/**
+	 * The runs past their deadlines, but those of paused functions that are not running:
+	 * nothing happens to those while their function is paused.
+	 */
 	OVERDUE("""
 			SELECT id, deadline_reason FROM fanout_runs
 			WHERE deadline_at <= ? AND status IN ('QUEUED', 'RUNNING', 'SLEEPING', 'WAITING') AND cancel_requested = FALSE
+				AND (status = 'RUNNING' OR %s)
 			ORDER BY deadline_at
 			LIMIT ?
-			"""),
+			"""
+		.formatted(Columns.notPaused("fanout_runs"))),
 
 	/**
 	 * When a claim may next take a run of these functions: the earliest due time of the
 	 * runs within a priority's reach of the rank order's front; or, beyond, the earliest
 	 * rank less the longest priority, which is no later than any run's due time (read
 	 * from the index, where a due time would take a scan); or the earliest gate, a global
-	 * one only for a run of these functions behind it. Its parameters are the reach, the
-	 * application and the functions, the reach again, then twice the application and the
-	 * functions.
+	 * one only for a run of these functions behind it. Runs and gates of paused functions
+	 * are left out: nothing starts them. Its parameters are the reach, the application
+	 * and the functions, the reach again, then twice the application and the functions.
 	 */
 	NEXT_DUE("""
 			SELECT MIN(t) AS next_due FROM (
 				SELECT MIN(due_at) AS t FROM fanout_runs
 				WHERE status IN ('QUEUED', 'SLEEPING', 'WAITING') AND gate IS NULL AND rank_at <= ?
-					AND app_id = ? AND function_id = ANY (?)
+					AND app_id = ? AND function_id = ANY (?) AND %1$s
 				UNION ALL
 				SELECT MIN(rank_at) - INTERVAL '600' SECOND FROM fanout_runs
 				WHERE status IN ('QUEUED', 'SLEEPING', 'WAITING') AND gate IS NULL AND rank_at > ?
-					AND app_id = ? AND function_id = ANY (?)
+					AND app_id = ? AND function_id = ANY (?) AND %1$s
 				UNION ALL
-			""" + Columns.GATES_DUE + ") AS due"),
+				%2$s) AS due
+			""".formatted(Columns.notPaused("fanout_runs"), Columns.GATES_DUE)),
 
 	/** The gates' part of {@link #NEXT_DUE}, which H2 runs apart. */
 	NEXT_DUE_OF_GATES("SELECT MIN(t) FROM (" + Columns.GATES_DUE + ") AS due"),
@@ -291,24 +298,36 @@ enum Sql {
 					FROM fanout_steps WHERE run_id = ANY (?) ORDER BY run_id, position
 					"""),
 
-	SELECT_RUN("""
-			SELECT id, function_id, event_id, status, attempts, output, error, created_at, started_at, ended_at
-			FROM fanout_runs WHERE id = ?
-			"""),
+	SELECT_RUN("SELECT %s FROM fanout_runs WHERE id = ?".formatted(Columns.RUN_VIEW)),
 
 	/** The runs a query lists, before its filters; see {@link RunViews#runs}. */
-	SELECT_RUNS("""
-			SELECT id, function_id, event_id, status, attempts, output, error, created_at, started_at, ended_at
-			FROM fanout_runs WHERE 1 = 1"""),
+	SELECT_RUNS("SELECT %s FROM fanout_runs WHERE 1 = 1".formatted(Columns.RUN_VIEW)),
 
-	/** The runs an event triggered, and the batched runs it is one of the events of. */
+	/**
+	 * The runs an event triggered, and the batched runs it is one of the events of, of
+	 * every application.
+	 */
 	SELECT_RUNS_OF_EVENT("""
-			SELECT id, function_id, event_id, status, attempts, output, error, created_at, started_at, ended_at
-			FROM fanout_runs WHERE event_id = ?
+			SELECT %1$s FROM fanout_runs WHERE event_id = ?
 			UNION
-			SELECT id, function_id, event_id, status, attempts, output, error, created_at, started_at, ended_at
-			FROM fanout_runs WHERE id IN (SELECT run_id FROM fanout_batch_events WHERE event_id = ?)
+			SELECT %1$s FROM fanout_runs WHERE id IN (SELECT run_id FROM fanout_batch_events WHERE event_id = ?)
 			ORDER BY id
+			""".formatted(Columns.RUN_VIEW)),
+
+	/** The first stored row of an event id, as the admin API shows it. */
+	SELECT_EVENT("""
+			SELECT id, name, data, user_data, ts, received_at, duplicate FROM fanout_events
+			WHERE id = ?
+			ORDER BY seq
+			LIMIT 1
+			"""),
+
+	/**
+	 * What the waiting steps of some runs wait for; a run waits for one event at a time.
+	 */
+	WAITS_OF_RUNS("""
+			SELECT run_id, step_key, event_name, match_expr FROM fanout_waits
+			WHERE run_id = ANY (?) AND kind = 'event'
 			"""),
 
 	/*
@@ -317,16 +336,17 @@ enum Sql {
 
 	/**
 	 * The gates with runs due behind them, the longest due first, so that keys take
-	 * turns. Its parameters are the time, the application and its gated functions,
-	 * whether global gates count, and the most gates.
+	 * turns; a paused function's gate is left as it is, for its resume to open. Its
+	 * parameters are the time, the application and its gated functions, whether global
+	 * gates count, and the most gates.
 	 */
 	DUE_GATES("""
-			SELECT gate_key, function_id, tat FROM fanout_gates
-			WHERE next_due <= ? AND ((app_id = ? AND function_id = ANY (?)) OR (app_id IS NULL AND ?))
+			SELECT gate_key, function_id, tat FROM fanout_gates g
+			WHERE next_due <= ? AND ((app_id = ? AND function_id = ANY (?)) OR (app_id IS NULL AND ?)) AND %s
 			ORDER BY next_due
 			LIMIT ?
 			FOR UPDATE SKIP LOCKED
-			"""),
+			""".formatted(Columns.notPaused("g"))),
 
 	/** Gates that some runs must also pass, locked without waiting, in key order. */
 	LOCK_GATES("""
@@ -355,12 +375,15 @@ enum Sql {
 			GROUP BY slot
 			"""),
 
-	/** When each gate's earliest run is due, of all applications. */
+	/**
+	 * When each gate's earliest run is due, of all applications; runs of paused functions
+	 * are none, so that a gate they alone wait behind is not due until a resume opens it.
+	 */
 	PENDING_DUE_OF_GATES("""
 			SELECT gate, MIN(due_at) AS due FROM fanout_runs
-			WHERE gate = ANY (?) AND status IN ('QUEUED', 'SLEEPING', 'WAITING')
+			WHERE gate = ANY (?) AND status IN ('QUEUED', 'SLEEPING', 'WAITING') AND %s
 			GROUP BY gate
-			"""),
+			""".formatted(Columns.notPaused("fanout_runs"))),
 
 	INSERT_OPEN_GATE("""
 			INSERT INTO fanout_gates (gate_key, app_id, function_id, next_due) SELECT ?, ?, ?, ?
@@ -445,8 +468,77 @@ enum Sql {
 
 	COMPLETE_REPLAY("UPDATE fanout_replays SET run_ids = ? WHERE id = ?"),
 
+	/** Of every application. */
 	COUNT_RUNS_BY_FUNCTION("""
-			SELECT function_id, status, COUNT(*) AS runs FROM fanout_runs WHERE app_id = ? GROUP BY function_id, status
+			SELECT app_id, function_id, status, COUNT(*) AS runs FROM fanout_runs GROUP BY app_id, function_id, status
+			"""),
+
+	/**
+	 * Runs started and runs failed per minute and function, of every application, since a
+	 * time: of the runs created since then, found by their ids, which sort by creation
+	 * (the primary key, where the times would take a scan). Its parameters are the first
+	 * id and the time, twice.
+	 */
+	RUN_ACTIVITY(
+			"""
+					SELECT 'started' AS kind, app_id, function_id, DATE_TRUNC('minute', started_at) AS at_minute, COUNT(*) AS runs
+					FROM fanout_runs WHERE id >= ? AND started_at >= ?
+					GROUP BY app_id, function_id, DATE_TRUNC('minute', started_at)
+					UNION ALL
+					SELECT 'failed', app_id, function_id, DATE_TRUNC('minute', ended_at), COUNT(*)
+					FROM fanout_runs WHERE id >= ? AND ended_at >= ? AND status = 'FAILED'
+					GROUP BY app_id, function_id, DATE_TRUNC('minute', ended_at)
+					"""),
+
+	/**
+	 * A function paused twice stays paused since the first time. PostgreSQL's variant
+	 * skips a duplicate; elsewhere it raises a
+	 * {@link org.springframework.dao.DuplicateKeyException}.
+	 */
+	PAUSE_FUNCTION("""
+			INSERT INTO fanout_paused_functions (app_id, function_id, paused_at)
+			SELECT ?, ?, ? WHERE NOT EXISTS (SELECT 1 FROM fanout_paused_functions WHERE app_id = ? AND function_id = ?)
+			"""),
+
+	RESUME_FUNCTION("DELETE FROM fanout_paused_functions WHERE app_id = ? AND function_id = ?"),
+
+	/** The paused functions of an application. */
+	PAUSED_OF_APP("SELECT function_id FROM fanout_paused_functions WHERE app_id = ?"),
+
+	SELECT_PAUSED("SELECT app_id, function_id FROM fanout_paused_functions"),
+
+	/**
+	 * The gates that a resumed function's runs wait behind made due now, unless due
+	 * sooner: claims skipped them, or found nothing to start behind them, while it was
+	 * paused. A full gate is made due too; the claim marks it full again if it still is.
+	 * Its parameters are the time twice, the application and the function.
+	 */
+	OPEN_GATES_OF_FUNCTION(
+			"""
+					UPDATE fanout_gates SET next_due = ?
+					WHERE (next_due IS NULL OR next_due > ?) AND gate_key IN (
+						SELECT gate FROM fanout_runs
+						WHERE app_id = ? AND function_id = ? AND status IN ('QUEUED', 'SLEEPING', 'WAITING') AND gate IS NOT NULL)
+					"""),
+
+	/**
+	 * The runs of a function in some statuses created in a time range, oldest first,
+	 * found by the (function, status, id) index. Its parameters are the function, the
+	 * statuses, the application, the range, and the most runs.
+	 */
+	RUNS_OF_FUNCTION("""
+			SELECT id FROM fanout_runs
+			WHERE function_id = ? AND status = ANY (?) AND app_id = ? AND created_at >= ? AND created_at < ?
+			ORDER BY id
+			LIMIT ?
+			"""),
+
+	/**
+	 * How many runs {@link #RUNS_OF_FUNCTION} finds, with its parameters but the last.
+	 */
+	COUNT_RUNS_OF_FUNCTION("""
+			SELECT COUNT(*) FROM fanout_runs
+			WHERE function_id = ? AND status = ANY (?) AND app_id = ? AND created_at >= ? AND created_at < ?
 			"""),
 
 	SELECT_FUNCTIONS("SELECT " + Columns.FUNCTIONS + " FROM fanout_functions ORDER BY app_id, function_id"),
@@ -637,17 +729,18 @@ enum Sql {
 
 		/**
 		 * When the gates of an application's runs are due: its functions' own, and the
-		 * global ones when one of its runs waits behind, no earlier than that run.
+		 * global ones when one of its runs waits behind, no earlier than that run; those
+		 * of paused functions, and their runs, left out.
 		 */
 		static final String GATES_DUE = """
-				SELECT MIN(next_due) AS t FROM fanout_gates
-				WHERE next_due IS NOT NULL AND app_id = ? AND function_id = ANY (?)
+				SELECT MIN(next_due) AS t FROM fanout_gates g
+				WHERE next_due IS NOT NULL AND app_id = ? AND function_id = ANY (?) AND %1$s
 				UNION ALL
 				SELECT MIN(CASE WHEN r.due_at > g.next_due THEN r.due_at ELSE g.next_due END)
 				FROM fanout_gates g JOIN fanout_runs r ON r.gate = g.gate_key
 				WHERE g.app_id IS NULL AND g.next_due IS NOT NULL AND r.status IN ('QUEUED', 'SLEEPING', 'WAITING')
-					AND r.app_id = ? AND r.function_id = ANY (?)
-				""";
+					AND r.app_id = ? AND r.function_id = ANY (?) AND %2$s
+				""".formatted(notPaused("g"), notPaused("r"));
 
 		/** A time before any other: a gate due at it is due at once. */
 		static final String EPOCH = "TIMESTAMP WITH TIME ZONE '1970-01-01 00:00:00+00'";
@@ -694,7 +787,29 @@ enum Sql {
 		static final String WAITS = "run_id, step_key, kind, event_name, match_expr, expires_at, match_on, match_key";
 
 		static final String FUNCTIONS = "app_id, function_id, name, triggers, filter_expr, cancel_on, "
-				+ "start_timeout_ms, flow_control, registered_at, last_seen";
+				+ "start_timeout_ms, flow_control, registered_at, last_seen, retries";
+
+		/**
+		 * A run as the admin API shows it, as {@link Rows#RUN} reads it, from the
+		 * unaliased runs table: the event's name is read by its key, so that the filters
+		 * a query adds name the run's columns alone.
+		 */
+		static final String RUN_VIEW = "id, function_id, event_id, status, attempts, output, error, created_at, "
+				+ "started_at, ended_at, error_stack, app_id, "
+				+ "(SELECT e.name FROM fanout_events e WHERE e.seq = fanout_runs.event_seq) AS event_name";
+
+		/**
+		 * The condition that a run's, or a gate's, function is not paused: a claim reads
+		 * the small table of paused functions in its own statement, so that a pause made
+		 * on any instance holds on all of them from its commit on.
+		 * @param row how the statement names the row of {@code app_id} and
+		 * {@code function_id}
+		 * @return the condition
+		 */
+		static String notPaused(String row) {
+			return "NOT EXISTS (SELECT 1 FROM fanout_paused_functions p "
+					+ "WHERE p.app_id = %1$s.app_id AND p.function_id = %1$s.function_id)".formatted(row);
+		}
 
 		private Columns() {
 		}

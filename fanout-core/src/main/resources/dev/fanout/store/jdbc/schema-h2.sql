@@ -149,6 +149,17 @@ create table if not exists fanout_functions (
 );
 
 alter table fanout_functions add column if not exists flow_control text;
+-- Retries after a first attempt, as its application declared them; null if registered by an earlier version.
+alter table fanout_functions add column if not exists retries integer;
+
+-- Paused functions: their runs are created but no claim starts them, on any instance, until the row
+-- is deleted (resumed). Claims read it in their own statements, so a pause holds at once everywhere.
+create table if not exists fanout_paused_functions (
+    app_id varchar(128) not null,
+    function_id varchar(128) not null,
+    paused_at timestamp with time zone not null,
+    primary key (app_id, function_id)
+);
 
 -- The gates of runs with a concurrency limit or a throttle, one row per key, which the claims
 -- that start its runs lock: the runs that hold a concurrency slot are counted, the limits are the
