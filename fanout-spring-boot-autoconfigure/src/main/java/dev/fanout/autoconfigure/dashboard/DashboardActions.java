@@ -172,7 +172,8 @@ final class DashboardActions {
 
 	private ServerResponse progress(ServerRequest request, String summary, List<String> runIds,
 			Map<RunStatus, Integer> endedBefore) {
-		Map<RunStatus, Integer> tally = new EnumMap<>(endedBefore);
+		Map<RunStatus, Integer> tally = new EnumMap<>(RunStatus.class);
+		tally.putAll(endedBefore);
 		List<String> pending = new ArrayList<>();
 		for (String runId : runIds.subList(0, Math.min(FOLLOWED, runIds.size()))) {
 			if (runId.isBlank()) {

@@ -74,10 +74,11 @@ final class DashboardPages {
 			.distinct()
 			.map((id) -> new Option(id, id.equals(query.functionId())))
 			.toList());
-		model.put("statusOptions", List.of(RunStatus.values())
-			.stream()
-			.map((status) -> new Option(status.name(), query.statuses().equals(Set.of(status))))
-			.toList());
+		model.put("statusOptions",
+				List.of(RunStatus.values())
+					.stream()
+					.map((status) -> new Option(status.name(), query.statuses().equals(Set.of(status))))
+					.toList());
 		return this.templates.page("runs", model);
 	}
 
@@ -99,18 +100,7 @@ final class DashboardPages {
 		model.put("cursor", query.cursor());
 		model.put("nextCursor", (runs.size() == query.limit()) ? runs.get(runs.size() - 1).runId() : null);
 		model.put("runs", runs.stream().map((run) -> this.views.row(run, this.appId, now)).toList());
-		model.put("functionOptions", this.admin.functions()
-			.stream()
-			.filter((function) -> query.applicationId() == null || query.applicationId().equals(function.appId()))
-			.map(FunctionInfo::id)
-			.distinct()
-			.map((id) -> new Option(id, id.equals(query.functionId())))
-			.toList());
-		model.put("statusOptions",
-				List.of(RunStatus.values())
-					.stream()
-					.map((status) -> new Option(status.name(), query.statuses().equals(java.util.Set.of(status))))
-					.toList());
+		model.put("runQuery", query);
 		return model;
 	}
 
