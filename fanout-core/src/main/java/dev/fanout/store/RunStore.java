@@ -434,9 +434,11 @@ public interface RunStore {
 	 * @param status the status
 	 * @param from the earliest creation time
 	 * @param to the end of the range, exclusive
+	 * @param runId only this run, or {@code null} for all
 	 * @return the runs
 	 */
-	List<ReplayableRun> replayableRuns(String functionId, RunStatus status, Instant from, Instant to);
+	List<ReplayableRun> replayableRuns(String functionId, RunStatus status, Instant from, Instant to,
+			@Nullable String runId);
 
 	/**
 	 * How many runs {@link #replayableRuns} would return, without locking them.
@@ -444,9 +446,10 @@ public interface RunStore {
 	 * @param status the status
 	 * @param from the earliest creation time
 	 * @param to the end of the range, exclusive
+	 * @param runId only this run, or {@code null} for all
 	 * @return the number of runs
 	 */
-	int countReplayableRuns(String functionId, RunStatus status, Instant from, Instant to);
+	int countReplayableRuns(String functionId, RunStatus status, Instant from, Instant to, @Nullable String runId);
 
 	/**
 	 * Queue a finished run again, keeping its completed steps and dropping the others.

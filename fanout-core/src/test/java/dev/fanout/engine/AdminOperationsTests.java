@@ -12,6 +12,7 @@ import dev.fanout.CancelRequest;
 import dev.fanout.EventFunction;
 import dev.fanout.EventInfo;
 import dev.fanout.FunctionInfo;
+import dev.fanout.ReplayMode;
 import dev.fanout.ReplayRequest;
 import dev.fanout.RunInfo;
 import dev.fanout.RunStatus;
@@ -74,6 +75,26 @@ class AdminOperationsTests {
 		assertThatIllegalArgumentException()
 			.isThrownBy(() -> engine.admin().countReplay(ReplayRequest.builder().function("ship").build()))
 			.withMessageContaining("'ship'");
+	}
+
+	@OnEachDatabase
+	void aReplayOfOneRunQueuesThatRunAlone(TestDatabase database) {
+		Failing failing = new Failing();
+		TestEngine engine = this.fixture.start(database, failing);
+		failing.outage.set(true);
+		List<RunInfo> failed = List.of(fail(engine), fail(engine), fail(engine));
+		failing.outage.set(false);
+		ReplayRequest one = ReplayRequest.builder()
+			.function("charge")
+			.run(failed.get(1).runId())
+			.mode(ReplayMode.RESUME)
+			.build();
+		assertThat(engine.admin().countReplay(one)).isEqualTo(1);
+		assertThat(engine.admin().replay(one).runIds()).containsExactly(failed.get(1).runId());
+		engine.awaitRun(failed.get(1).runId(), RunStatus.COMPLETED);
+		assertThat(List.of(failed.get(0), failed.get(2)))
+			.extracting((run) -> engine.admin().run(run.runId()).orElseThrow().status())
+			.containsOnly(RunStatus.FAILED);
 	}
 
 	@OnEachDatabase

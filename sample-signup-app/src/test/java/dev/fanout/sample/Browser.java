@@ -12,6 +12,8 @@ import java.util.function.Function;
 
 import org.openqa.selenium.By;
 import org.openqa.selenium.OutputType;
+import org.openqa.selenium.StaleElementReferenceException;
+import org.openqa.selenium.TimeoutException;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
@@ -73,10 +75,21 @@ final class Browser implements AutoCloseable {
 	}
 
 	/**
-	 * Wait until a condition holds, refreshed by the page itself (htmx), not by a reload.
+	 * Wait until a condition holds, refreshed by the page itself (htmx), not by a reload;
+	 * if it never does, the page is saved as a screenshot and shown in the failure.
 	 */
 	<T> T await(String what, Function<WebDriver, T> condition) {
-		return new WebDriverWait(this.driver, Duration.ofSeconds(30)).withMessage(what).until(condition);
+		try {
+			// A refresh replaces the elements a condition may be reading.
+			return new WebDriverWait(this.driver, Duration.ofSeconds(30)).withMessage(what)
+				.ignoring(StaleElementReferenceException.class)
+				.until(condition);
+		}
+		catch (TimeoutException ex) {
+			screenshot("failed-" + what.replaceAll("[^A-Za-z0-9]+", "-"));
+			throw new AssertionError("Timed out waiting for " + what + " on " + this.driver.getCurrentUrl() + ":\n"
+					+ one("main").getText(), ex);
+		}
 	}
 
 	/** Click a button that asks for confirmation, and confirm. */

@@ -90,7 +90,7 @@ public final class Replays {
 	int count(ReplayRequest request) {
 		FunctionDefinition function = this.selections.function(request.functionId(), "replayed");
 		return this.transaction.execute((status) -> this.store.countReplayableRuns(function.id(), request.status(),
-				RunSelections.from(request.from()), RunSelections.to(request.to())));
+				RunSelections.from(request.from()), RunSelections.to(request.to()), request.runId()));
 	}
 
 	private void refuseIfTooMany(ReplayRequest request, int selected) {
@@ -105,10 +105,12 @@ public final class Replays {
 		Instant now = this.clock.instant();
 		Instant from = RunSelections.from(request.from());
 		Instant to = RunSelections.to(request.to());
-		refuseIfTooMany(request, this.store.countReplayableRuns(function.id(), request.status(), from, to));
+		refuseIfTooMany(request,
+				this.store.countReplayableRuns(function.id(), request.status(), from, to, request.runId()));
 		this.store.startReplay(request.id(), function.id(), request.mode().name(), now);
 		FunctionCatalog.Target target = this.directory.local(function);
-		List<ReplayableRun> runs = this.store.replayableRuns(function.id(), request.status(), from, to);
+		List<ReplayableRun> runs = this.store.replayableRuns(function.id(), request.status(), from, to,
+				request.runId());
 		refuseIfTooMany(request, runs.size());
 		List<NewRun> fresh = new ArrayList<>();
 		List<NewWait> waits = new ArrayList<>();

@@ -49,6 +49,12 @@ import static dev.fanout.store.jdbc.Rows.time;
  */
 public final class JdbcRunStore implements RunStore {
 
+	/**
+	 * Run ids are 26 characters of Crockford's base 32: none sorts below "" or above
+	 * this.
+	 */
+	private static final String HIGHEST_ID = "Z".repeat(26);
+
 	private final JdbcTemplate jdbc;
 
 	private final Dialect dialect;
@@ -403,18 +409,28 @@ public final class JdbcRunStore implements RunStore {
 	}
 
 	@Override
-	public List<ReplayableRun> replayableRuns(String functionId, RunStatus status, Instant from, Instant to) {
-		return this.jdbc.query(
-				sql(Sql.REPLAYABLE_RUNS), (rs, n) -> new ReplayableRun(rs.getString("id"), rs.getString("event_seq"),
-						rs.getString("event_id"), Rows.flow(rs)),
-				this.appId, functionId, status.name(), time(from), time(to));
+	public List<ReplayableRun> replayableRuns(String functionId, RunStatus status, Instant from, Instant to,
+			@Nullable String runId) {
+		return this.jdbc.query(sql(Sql.REPLAYABLE_RUNS),
+				(rs, n) -> new ReplayableRun(rs.getString("id"), rs.getString("event_seq"), rs.getString("event_id"),
+						Rows.flow(rs)),
+				this.appId, functionId, status.name(), time(from), time(to), lowestId(runId), highestId(runId));
 	}
 
 	@Override
-	public int countReplayableRuns(String functionId, RunStatus status, Instant from, Instant to) {
+	public int countReplayableRuns(String functionId, RunStatus status, Instant from, Instant to,
+			@Nullable String runId) {
 		Integer count = this.jdbc.queryForObject(sql(Sql.COUNT_REPLAYABLE_RUNS), Integer.class, this.appId, functionId,
-				status.name(), time(from), time(to));
+				status.name(), time(from), time(to), lowestId(runId), highestId(runId));
 		return (count != null) ? count : 0;
+	}
+
+	private static String lowestId(@Nullable String runId) {
+		return (runId != null) ? runId : "";
+	}
+
+	private static String highestId(@Nullable String runId) {
+		return (runId != null) ? runId : HIGHEST_ID;
 	}
 
 	@Override

@@ -430,9 +430,13 @@ enum Sql {
 	WAKE_FULL_GATES("UPDATE fanout_gates SET next_due = %s WHERE next_due = %s AND gate_key = ANY (?)"
 		.formatted(Columns.EPOCH, Columns.FULL)),
 
+	/**
+	 * One run is selected by the bounds of its id, both itself; every run by the widest.
+	 */
 	COUNT_REPLAYABLE_RUNS("""
 			SELECT COUNT(*) FROM fanout_runs
 			WHERE app_id = ? AND function_id = ? AND status = ? AND created_at >= ? AND created_at < ?
+				AND id >= ? AND id <= ?
 			"""),
 
 	/**
@@ -442,6 +446,7 @@ enum Sql {
 	REPLAYABLE_RUNS("""
 			SELECT id, event_seq, event_id, priority, slot1, slot2, throttle_key, singleton_key FROM fanout_runs
 			WHERE app_id = ? AND function_id = ? AND status = ? AND created_at >= ? AND created_at < ?
+				AND id >= ? AND id <= ?
 			ORDER BY id
 			FOR UPDATE
 			"""),

@@ -131,6 +131,7 @@ final class DashboardActions {
 		model.put("count", count);
 		model.put("countText", String.format(java.util.Locale.ROOT, "%,d run%s", count, (count == 1) ? "" : "s"));
 		model.put("function", function);
+		vals.values().removeIf(java.util.Objects::isNull);
 		model.put("vals", this.json.writeValueAsString(vals));
 		return this.templates.page("bulk-preview", model);
 	}

@@ -198,8 +198,8 @@ final class DashboardPages {
 		}
 		return new FunctionView(function.appId(), function.id(), function.name(), function.triggers(),
 				function.filter(), (function.retries() != null) ? function.retries().toString() : "",
-				function.flowControl(), function.paused(), function.appId().equals(this.appId), counts,
-				Sparkline.svg(function.activity()));
+				this.views.flowControl(function.flowControl()), function.paused(), function.appId().equals(this.appId),
+				counts, Sparkline.svg(function.activity()));
 	}
 
 	/**
@@ -301,15 +301,14 @@ final class DashboardPages {
 	 * @param triggers its triggers
 	 * @param filter its filter
 	 * @param retries its retries, or empty
-	 * @param flowControl its flow control, as JSON
+	 * @param flowControl its flow control, one line per control
 	 * @param paused whether it is paused
 	 * @param local whether it is this application's, which can pause it
 	 * @param counts its runs by status
 	 * @param chart its last hour, as SVG
 	 */
 	record FunctionView(String appId, String id, String name, List<String> triggers, @Nullable String filter,
-			String retries, @Nullable String flowControl, boolean paused, boolean local, List<Count> counts,
-			String chart) {
+			String retries, List<String> flowControl, boolean paused, boolean local, List<Count> counts, String chart) {
 	}
 
 }

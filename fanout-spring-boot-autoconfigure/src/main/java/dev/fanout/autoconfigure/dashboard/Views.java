@@ -4,10 +4,14 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
+import java.util.StringJoiner;
 
 import org.jspecify.annotations.Nullable;
 import tools.jackson.core.JacksonException;
+import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 import dev.fanout.RunInfo;
@@ -71,6 +75,45 @@ final class Views {
 		catch (JacksonException ex) {
 			return stored;
 		}
+	}
+
+	/**
+	 * A function's flow control, one line per control, its settings that are set:
+	 * {@code throttle: limit=20 periodMillis=1000 burst=1}.
+	 */
+	List<String> flowControl(@Nullable String stored) {
+		List<String> lines = new ArrayList<>();
+		if (stored == null) {
+			return lines;
+		}
+		try {
+			this.json.readTree(stored).properties().forEach((control) -> {
+				JsonNode value = control.getValue();
+				if (value.isArray()) {
+					value.forEach((item) -> lines.add(control.getKey() + ": " + settings(item)));
+				}
+				else if (!value.isNull()) {
+					lines.add(control.getKey() + ": " + settings(value));
+				}
+			});
+		}
+		catch (JacksonException ex) {
+			lines.add(stored);
+		}
+		return lines;
+	}
+
+	private static String settings(JsonNode value) {
+		if (!value.isObject()) {
+			return value.asString();
+		}
+		StringJoiner settings = new StringJoiner(" ");
+		value.properties().forEach((setting) -> {
+			if (!setting.getValue().isNull()) {
+				settings.add(setting.getKey() + "=" + setting.getValue().asString());
+			}
+		});
+		return settings.toString();
 	}
 
 	RunRow row(RunInfo run, String appId, Instant now) {

@@ -105,6 +105,28 @@ class DashboardTests {
 
 	@ParameterizedTest
 	@EnumSource(TestDatabase.class)
+	void aRunsButtonsReplayOrCancelThatRunAlone(TestDatabase database) {
+		RunningApp app = start(database);
+		List<String> failed = AdminApiTests.failInvoices(app, 2);
+		assertThat(html(app.get("/fanout/runs/" + failed.get(0)))).contains("data-action=\"replay-resume\"")
+			.doesNotContain("data-action=\"cancel\"");
+		String resumed = html(app.post("/fanout/runs/" + failed.get(0) + "/replay",
+				"{\"mode\": \"RESUME\", \"id\": \"page-1\"}", "HX-Request", "true"));
+		assertThat(resumed).contains("Queued again, with its completed steps.");
+		await().atMost(Duration.ofSeconds(15))
+			.until(() -> app.bean(FanoutAdmin.class).run(failed.get(0)).orElseThrow().status() == RunStatus.COMPLETED);
+		assertThat(app.bean(FanoutAdmin.class).run(failed.get(1)).orElseThrow().status()).isEqualTo(RunStatus.FAILED);
+
+		String runId = app.bean(EventSender.class).send("app/nap.requested", Map.of()).runIds().get(0);
+		await().atMost(Duration.ofSeconds(15))
+			.until(() -> app.bean(FanoutAdmin.class).run(runId).orElseThrow().status() == RunStatus.SLEEPING);
+		assertThat(html(app.get("/fanout/runs/" + runId))).contains("data-action=\"cancel\"", "until ");
+		assertThat(html(app.post("/fanout/runs/" + runId + "/cancel", "{}", "HX-Request", "true")))
+			.contains("Cancellation requested.", "data-status=\"CANCELLED\"");
+	}
+
+	@ParameterizedTest
+	@EnumSource(TestDatabase.class)
 	void showsABadParameterAsAPageOrANotice(TestDatabase database) {
 		RunningApp app = start(database);
 		HttpResponse<String> page = app.get("/fanout/runs?from=yesterday");
