@@ -24,6 +24,7 @@ import tools.jackson.databind.json.JsonMapper;
 import dev.fanout.EventFunction;
 import dev.fanout.EventSender;
 import dev.fanout.FanoutAdmin;
+import dev.fanout.FunctionInfo;
 import dev.fanout.RunStatus;
 import dev.fanout.StepContext;
 import dev.fanout.autoconfigure.RunningApp;
@@ -95,6 +96,22 @@ class AdminApiSecurityTests {
 		assertThat(JSON.readTree(cancelled.body()).get("status").asString()).isEqualTo("CANCELLED");
 	}
 
+	@ParameterizedTest
+	@EnumSource(TestDatabase.class)
+	void theDashboardServesAnAuthenticatedUserAndSendsTheCsrfHeaderWithItsActions(TestDatabase database) {
+		RunningApp app = start(database, DashboardForOps.class);
+		HttpResponse<String> anonymous = app.get("/fanout/runs");
+		assertThat(anonymous.statusCode()).isEqualTo(401);
+		String ops = "Basic " + Base64.getEncoder().encodeToString("ops:ops-password".getBytes(StandardCharsets.UTF_8));
+		HttpResponse<String> runs = app.get("/fanout/runs", "Authorization", ops);
+		assertThat(runs.statusCode()).as(runs.body()).isEqualTo(200);
+		assertThat(runs.body()).containsPattern("hx-headers='\\{\"X-CSRF-TOKEN\": \"[^\"]+\"}'");
+		assertThat(app.post("/fanout/functions/nap/pause", "{}", "Authorization", ops).statusCode())
+			.as("Spring Security's CSRF protection still applies without the header")
+			.isIn(401, 403);
+		assertThat(app.bean(FanoutAdmin.class).functions()).noneMatch(FunctionInfo::paused);
+	}
+
 	private static void assertUnauthorized(HttpResponse<String> response) {
 		assertThat(response.statusCode()).as(response.body()).isEqualTo(401);
 		JsonNode body = JSON.readTree(response.body());
@@ -149,6 +166,25 @@ class AdminApiSecurityTests {
 			return http.authorizeHttpRequests((requests) -> requests.anyRequest().permitAll())
 				.csrf((csrf) -> csrf.disable())
 				.build();
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class DashboardForOps {
+
+		@Bean
+		SecurityFilterChain dashboardChain(HttpSecurity http) {
+			return http.authorizeHttpRequests((requests) -> requests.requestMatchers("/fanout/**").hasRole("OPS"))
+				.httpBasic((basic) -> {
+				})
+				.build();
+		}
+
+		@Bean
+		UserDetailsService users() {
+			return new InMemoryUserDetailsManager(
+					User.withUsername("ops").password("{noop}ops-password").roles("OPS").build());
 		}
 
 	}
