@@ -41,7 +41,7 @@ final class Sparkline {
 			.append(total)
 			.append(" started, ")
 			.append(failures)
-			.append(" failed in the last hour</title>");
+			.append(" failed in the last hour</title><rect class=\"frame\" width=\"100%\" height=\"100%\"/>");
 		for (int i = 0; i < started.size(); i++) {
 			bar(svg, "started", i * step, step, started.get(i), max);
 			bar(svg, "failed", i * step, step, failed.get(i), max);
