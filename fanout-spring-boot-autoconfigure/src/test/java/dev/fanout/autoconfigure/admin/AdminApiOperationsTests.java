@@ -6,7 +6,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
-import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 import tools.jackson.databind.JsonNode;
@@ -16,8 +16,8 @@ import dev.fanout.EventSender;
 import dev.fanout.FanoutAdmin;
 import dev.fanout.RunInfo;
 import dev.fanout.RunStatus;
+import dev.fanout.autoconfigure.DashboardApps;
 import dev.fanout.autoconfigure.RunningApp;
-import dev.fanout.testsupport.FreshDatabase;
 import dev.fanout.testsupport.TestDatabase;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -32,14 +32,8 @@ class AdminApiOperationsTests {
 
 	private static final JsonMapper JSON = JsonMapper.builder().build();
 
-	private final List<AutoCloseable> resources = new ArrayList<>();
-
-	@AfterEach
-	void close() throws Exception {
-		for (int i = this.resources.size() - 1; i >= 0; i--) {
-			this.resources.get(i).close();
-		}
-	}
+	@RegisterExtension
+	final DashboardApps apps = new DashboardApps();
 
 	@ParameterizedTest
 	@EnumSource(TestDatabase.class)
@@ -161,14 +155,7 @@ class AdminApiOperationsTests {
 	}
 
 	private RunningApp start(TestDatabase database, String... properties) {
-		FreshDatabase db = database.create();
-		this.resources.add(db);
-		List<String> all = new ArrayList<>(List.of("fanout.dashboard.enabled=true"));
-		all.addAll(List.of(properties));
-		RunningApp app = RunningApp.start(db, List.of(AdminApiTests.Invoices.class, AdminApiTests.Nap.class),
-				all.toArray(String[]::new));
-		this.resources.add(app);
-		return app;
+		return this.apps.start(database, List.of(AdminApiTests.Invoices.class, AdminApiTests.Nap.class), properties);
 	}
 
 	private static String sleeping(RunningApp app) {

@@ -3,12 +3,11 @@ package dev.fanout.autoconfigure.admin;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 
-import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 import org.springframework.context.annotation.Bean;
@@ -27,8 +26,8 @@ import dev.fanout.FanoutAdmin;
 import dev.fanout.FunctionInfo;
 import dev.fanout.RunStatus;
 import dev.fanout.StepContext;
+import dev.fanout.autoconfigure.DashboardApps;
 import dev.fanout.autoconfigure.RunningApp;
-import dev.fanout.testsupport.FreshDatabase;
 import dev.fanout.testsupport.TestDatabase;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -49,14 +48,8 @@ class AdminApiSecurityTests {
 			+ "org.springframework.boot.security.autoconfigure.web.servlet.ServletWebSecurityAutoConfiguration,"
 			+ "org.springframework.boot.security.autoconfigure.web.servlet.SecurityFilterAutoConfiguration";
 
-	private final List<AutoCloseable> resources = new ArrayList<>();
-
-	@AfterEach
-	void close() throws Exception {
-		for (int i = this.resources.size() - 1; i >= 0; i--) {
-			this.resources.get(i).close();
-		}
-	}
+	@RegisterExtension
+	final DashboardApps apps = new DashboardApps();
 
 	@ParameterizedTest
 	@EnumSource(TestDatabase.class)
@@ -126,13 +119,7 @@ class AdminApiSecurityTests {
 	}
 
 	private RunningApp start(TestDatabase database, Class<?> security, String... properties) {
-		FreshDatabase db = database.create();
-		this.resources.add(db);
-		List<String> all = new ArrayList<>(List.of("fanout.dashboard.enabled=true"));
-		all.addAll(List.of(properties));
-		RunningApp app = RunningApp.start(db, List.of(Nap.class, security), all.toArray(String[]::new));
-		this.resources.add(app);
-		return app;
+		return this.apps.start(database, List.of(Nap.class, security), properties);
 	}
 
 	static class Nap {

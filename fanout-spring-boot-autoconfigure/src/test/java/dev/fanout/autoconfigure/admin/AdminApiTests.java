@@ -8,8 +8,8 @@ import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 import tools.jackson.databind.JsonNode;
@@ -22,6 +22,7 @@ import dev.fanout.FanoutAdmin;
 import dev.fanout.RunInfo;
 import dev.fanout.RunStatus;
 import dev.fanout.StepContext;
+import dev.fanout.autoconfigure.DashboardApps;
 import dev.fanout.autoconfigure.RunningApp;
 import dev.fanout.engine.FanoutEngine;
 import dev.fanout.engine.function.Backoff;
@@ -44,14 +45,8 @@ public class AdminApiTests {
 
 	private static final JsonMapper JSON = JsonMapper.builder().build();
 
-	private final List<AutoCloseable> resources = new ArrayList<>();
-
-	@AfterEach
-	void close() throws Exception {
-		for (int i = this.resources.size() - 1; i >= 0; i--) {
-			this.resources.get(i).close();
-		}
-	}
+	@RegisterExtension
+	final DashboardApps apps = new DashboardApps();
 
 	@ParameterizedTest
 	@EnumSource(TestDatabase.class)
@@ -205,17 +200,14 @@ public class AdminApiTests {
 	@ParameterizedTest
 	@EnumSource(TestDatabase.class)
 	void listsThisApplicationsRunsUnlessTheRequestNamesAnother(TestDatabase database) {
-		FreshDatabase db = database.create();
-		this.resources.add(db);
-		RunningApp app = RunningApp.start(db, List.of(Invoices.class, Nap.class), "fanout.dashboard.enabled=true",
-				"fanout.app-id=invoicing");
-		this.resources.add(app);
+		FreshDatabase db = this.apps.database(database);
+		RunningApp app = this.apps.startOn(db, List.of(Invoices.class, Nap.class), "fanout.app-id=invoicing");
 		FanoutEngine billing = FanoutEngine.builder(db.dataSource(), db.transactionManager())
 			.settings(EngineSettings.builder("billing").pollInterval(Duration.ofMillis(50)).build())
 			.functions(TestFunctions.definitions(Backoff.defaults(), new JacksonPayloadSerializer(), new Billing()))
 			.build();
 		billing.start();
-		this.resources.add(billing::stop);
+		this.apps.close(billing::stop);
 		String billed = billing.sender().send(Event.of("app/invoice.paid", Map.of())).runIds().get(0);
 		await().until(() -> billing.admin().run(billed).orElseThrow().status() == RunStatus.COMPLETED);
 		String own = failInvoices(app, 1).get(0);
@@ -229,17 +221,13 @@ public class AdminApiTests {
 	@ParameterizedTest
 	@EnumSource(TestDatabase.class)
 	void servesNothingUnlessEnabled(TestDatabase database) {
-		FreshDatabase db = database.create();
-		this.resources.add(db);
-		RunningApp app = RunningApp.start(db, List.of(Invoices.class));
-		this.resources.add(app);
+		RunningApp app = this.apps.close(RunningApp.start(this.apps.database(database), List.of(Invoices.class)));
 		assertThat(app.get("/fanout/api/functions").statusCode()).isEqualTo(404);
 	}
 
 	@Test
 	void refusesToStartOnEveryAddressWithoutATokenOrSecurity() {
-		FreshDatabase db = TestDatabase.H2.create();
-		this.resources.add(db);
+		FreshDatabase db = this.apps.database(TestDatabase.H2);
 		assertThatException()
 			.isThrownBy(() -> RunningApp.start(db, List.of(Invoices.class), "fanout.dashboard.enabled=true",
 					"server.address=0.0.0.0"))
@@ -250,13 +238,7 @@ public class AdminApiTests {
 	}
 
 	private RunningApp start(TestDatabase database, String... properties) {
-		FreshDatabase db = database.create();
-		this.resources.add(db);
-		List<String> all = new ArrayList<>(List.of("fanout.dashboard.enabled=true"));
-		all.addAll(List.of(properties));
-		RunningApp app = RunningApp.start(db, List.of(Invoices.class, Nap.class), all.toArray(String[]::new));
-		this.resources.add(app);
-		return app;
+		return this.apps.start(database, List.of(Invoices.class, Nap.class), properties);
 	}
 
 	public static List<String> failInvoices(RunningApp app, int count) {

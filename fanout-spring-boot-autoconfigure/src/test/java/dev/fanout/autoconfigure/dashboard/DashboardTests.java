@@ -2,12 +2,11 @@ package dev.fanout.autoconfigure.dashboard;
 
 import java.net.http.HttpResponse;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 import org.springframework.web.servlet.ViewResolver;
@@ -16,6 +15,7 @@ import dev.fanout.EventSender;
 import dev.fanout.FanoutAdmin;
 import dev.fanout.RunInfo;
 import dev.fanout.RunStatus;
+import dev.fanout.autoconfigure.DashboardApps;
 import dev.fanout.autoconfigure.RunningApp;
 import dev.fanout.autoconfigure.admin.AdminApiTests;
 import dev.fanout.testsupport.FreshDatabase;
@@ -34,14 +34,8 @@ class DashboardTests {
 
 	private static final String TOKEN = "s3cret-token-0123456789";
 
-	private final List<AutoCloseable> resources = new ArrayList<>();
-
-	@AfterEach
-	void close() throws Exception {
-		for (int i = this.resources.size() - 1; i >= 0; i--) {
-			this.resources.get(i).close();
-		}
-	}
+	@RegisterExtension
+	final DashboardApps apps = new DashboardApps();
 
 	@ParameterizedTest
 	@EnumSource(TestDatabase.class)
@@ -178,29 +172,19 @@ class DashboardTests {
 
 	@Test
 	void servesNothingUnlessEnabledAndLeavesTheApplicationsViewsAlone() {
-		FreshDatabase db = TestDatabase.H2.create();
-		this.resources.add(db);
-		RunningApp off = RunningApp.start(db, List.of(AdminApiTests.Invoices.class));
-		this.resources.add(off);
+		FreshDatabase db = this.apps.database(TestDatabase.H2);
+		RunningApp off = this.apps.close(RunningApp.start(db, List.of(AdminApiTests.Invoices.class)));
 		assertThat(off.get("/fanout/runs").statusCode()).isEqualTo(404);
 		assertThat(off.get("/fanout/assets/htmx.min.js").statusCode()).isEqualTo(404);
 		int viewResolvers = off.context().getBeansOfType(ViewResolver.class).size();
 		off.close();
-		RunningApp on = RunningApp.start(db, List.of(AdminApiTests.Invoices.class), "fanout.dashboard.enabled=true");
-		this.resources.add(on);
+		RunningApp on = this.apps.startOn(db, List.of(AdminApiTests.Invoices.class));
 		assertThat(on.get("/fanout/runs").statusCode()).isEqualTo(200);
 		assertThat(on.context().getBeansOfType(ViewResolver.class)).hasSize(viewResolvers);
 	}
 
 	private RunningApp start(TestDatabase database, String... properties) {
-		FreshDatabase db = database.create();
-		this.resources.add(db);
-		List<String> all = new ArrayList<>(List.of("fanout.dashboard.enabled=true"));
-		all.addAll(List.of(properties));
-		RunningApp app = RunningApp.start(db, List.of(AdminApiTests.Invoices.class, AdminApiTests.Nap.class),
-				all.toArray(String[]::new));
-		this.resources.add(app);
-		return app;
+		return this.apps.start(database, List.of(AdminApiTests.Invoices.class, AdminApiTests.Nap.class), properties);
 	}
 
 	private static String html(HttpResponse<String> response) {
