@@ -1,5 +1,6 @@
 /**
- * What applications may plug in: the payload serializer.
+ * What applications may plug in: the payload serializer, and what receives the engine's
+ * metrics.
  */
 @NullMarked
 package dev.fanout.spi;
