@@ -12,6 +12,9 @@ import dev.fanout.json.JacksonPayloadSerializer;
  */
 public final class BenchmarkEngines {
 
+	/** The system property that makes engines observed, set by {@code --observe true}. */
+	static final String OBSERVE = "fanout.benchmarks.observe";
+
 	private BenchmarkEngines() {
 	}
 
@@ -24,14 +27,17 @@ public final class BenchmarkEngines {
 	 */
 	public static FanoutEngine start(FreshDatabase database, Workload workload, boolean workerEnabled) {
 		JacksonPayloadSerializer serializer = new JacksonPayloadSerializer();
-		FanoutEngine engine = FanoutEngine.builder(database.dataSource(), database.transactionManager())
+		FanoutEngine.Builder builder = FanoutEngine.builder(database.dataSource(), database.transactionManager())
 			.settings(EngineSettings.builder("bench")
 				.concurrency(workload.concurrency())
 				.workerEnabled(workerEnabled)
 				.build())
 			.serializer(serializer)
-			.functions(BenchmarkFunctions.definitions(workload, serializer))
-			.build();
+			.functions(BenchmarkFunctions.definitions(workload, serializer));
+		if (Boolean.getBoolean(OBSERVE)) {
+			Observed.instrument(builder);
+		}
+		FanoutEngine engine = builder.build();
 		engine.start();
 		return engine;
 	}

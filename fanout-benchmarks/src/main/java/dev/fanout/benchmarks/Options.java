@@ -57,6 +57,8 @@ public record Options(List<String> databases, @Nullable String jdbcUrl, String u
 			  --key-limit 0          give every function @Concurrency(limit = N, key = "event.data.user"), 0 for none
 			  --keys 1000            users the events are spread over, with --key-limit
 			  --hot-key 0            queue this many runs on one key, then time a trickle of events on 100 others
+			  --observe false        record fanout's meters in a Prometheus registry and observe sends, runs and
+			                         steps with a handler that does nothing: what metrics and tracing cost
 			  --jvm-args "-Xmx1g"    options of the JVM started per database
 			  --pg-statements 0      print the embedded PostgreSQL's N costliest statements (pg_stat_statements)
 			""";
@@ -83,14 +85,21 @@ public record Options(List<String> databases, @Nullable String jdbcUrl, String u
 				reader.nullableText("jdbc-url"), reader.text("user", ""), reader.text("password", ""), workload,
 				reader.integer("runs", 3), reader.integer("warmup", 2000), reader.integer("light-events", 1000),
 				Double.parseDouble(reader.text("light-rate", "200")), Long.parseLong(reader.text("backlog", "0")),
-				reader.integer("matchers", 0), reader.integer("hot-key", 0), splitJvmArgs(reader.text("jvm-args", "")),
+				reader.integer("matchers", 0), reader.integer("hot-key", 0),
+				jvmArgs(reader.text("jvm-args", ""), Boolean.parseBoolean(reader.text("observe", "false"))),
 				reader.integer("pg-statements", 0), reader.nullableText("child"));
 		reader.rejectUnknown();
 		return options;
 	}
 
-	private static List<String> splitJvmArgs(String text) {
-		return Arrays.stream(text.trim().split("\\s+")).filter((arg) -> !arg.isEmpty()).toList();
+	/** Observing is the child JVM's property, so every engine it builds is observed. */
+	private static List<String> jvmArgs(String text, boolean observe) {
+		List<String> args = new ArrayList<>(
+				Arrays.stream(text.trim().split("\\s+")).filter((arg) -> !arg.isEmpty()).toList());
+		if (observe) {
+			args.add("-D" + BenchmarkEngines.OBSERVE + "=true");
+		}
+		return args;
 	}
 
 	/**

@@ -4,6 +4,7 @@ import java.util.Objects;
 
 import javax.sql.DataSource;
 
+import io.micrometer.observation.ObservationRegistry;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.config.ConfigurableListableBeanFactory;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
@@ -29,6 +30,7 @@ import dev.fanout.FanoutAdmin;
 import dev.fanout.engine.FanoutEngine;
 import dev.fanout.engine.settings.EngineSettings;
 import dev.fanout.json.JacksonPayloadSerializer;
+import dev.fanout.spi.FanoutMetrics;
 import dev.fanout.spi.PayloadSerializer;
 
 /**
@@ -63,12 +65,15 @@ public final class FanoutAutoConfiguration {
 	@ConditionalOnMissingBean
 	@DependsOnDatabaseInitialization
 	FanoutEngine fanoutEngine(DataSource dataSource, ObjectProvider<PlatformTransactionManager> transactionManager,
-			PayloadSerializer serializer, FanoutProperties properties, Environment environment) {
+			PayloadSerializer serializer, FanoutProperties properties, Environment environment,
+			ObjectProvider<FanoutMetrics> metrics, ObjectProvider<ObservationRegistry> observations) {
 		PlatformTransactionManager transactions = transactionManager
 			.getIfUnique(() -> new JdbcTransactionManager(dataSource));
 		return FanoutEngine.builder(dataSource, transactions)
 			.settings(settings(properties, environment))
 			.serializer(serializer)
+			.metrics(metrics.getIfUnique(() -> FanoutMetrics.NONE))
+			.observationRegistry(observations.getIfUnique(() -> ObservationRegistry.NOOP))
 			.build();
 	}
 
@@ -96,6 +101,18 @@ public final class FanoutAutoConfiguration {
 	}
 
 	/**
+	 * This application's id: {@code fanout.app-id}, else {@code spring.application.name}.
+	 * @param properties the properties
+	 * @param environment the environment, for the application name
+	 * @return the id
+	 */
+	public static String appId(FanoutProperties properties, Environment environment) {
+		String appId = StringUtils.hasText(properties.getAppId()) ? properties.getAppId()
+				: environment.getProperty("spring.application.name", "application");
+		return Objects.requireNonNull(appId);
+	}
+
+	/**
 	 * The engine settings the properties ask for. Each property is mapped onto the
 	 * settings builder, so the engine's defaults stay the one source of default values:
 	 * the properties start from them.
@@ -104,9 +121,7 @@ public final class FanoutAutoConfiguration {
 	 * @return the settings
 	 */
 	static EngineSettings settings(FanoutProperties properties, Environment environment) {
-		String appId = StringUtils.hasText(properties.getAppId()) ? properties.getAppId()
-				: environment.getProperty("spring.application.name", "application");
-		EngineSettings.Builder settings = EngineSettings.builder(Objects.requireNonNull(appId));
+		EngineSettings.Builder settings = EngineSettings.builder(appId(properties, environment));
 		PropertyMapper map = PropertyMapper.get();
 		FanoutProperties.Worker worker = properties.getWorker();
 		map.from(worker::isEnabled).to(settings::workerEnabled);
