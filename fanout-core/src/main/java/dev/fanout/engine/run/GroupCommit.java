@@ -1,6 +1,5 @@
 package dev.fanout.engine.run;
 
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -216,7 +215,7 @@ final class GroupCommit {
 	}
 
 	private void failed(List<Write<?, ?>> batch, RuntimeException failure) {
-		this.lastFailure = new WriteFailure(String.valueOf(failure.getMessage()), Instant.now());
+		this.lastFailure = WriteFailure.of(failure);
 		batch.forEach((write) -> write.failed(failure));
 	}
 
