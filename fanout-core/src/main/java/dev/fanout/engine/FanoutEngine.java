@@ -3,15 +3,18 @@ package dev.fanout.engine;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
 import javax.sql.DataSource;
 
+import io.micrometer.observation.ObservationRegistry;
 import org.springframework.jdbc.BadSqlGrammarException;
 import org.springframework.transaction.PlatformTransactionManager;
 import org.springframework.transaction.TransactionDefinition;
 import org.springframework.transaction.support.TransactionTemplate;
+import org.springframework.util.Assert;
 
 import dev.fanout.EventSender;
 import dev.fanout.FanoutAdmin;
@@ -20,6 +23,7 @@ import dev.fanout.engine.event.EventPayloads;
 import dev.fanout.engine.function.FunctionCatalog;
 import dev.fanout.engine.function.FunctionDefinition;
 import dev.fanout.engine.function.LocalFunctions;
+import dev.fanout.engine.observe.Telemetry;
 import dev.fanout.engine.operations.BulkCancels;
 import dev.fanout.engine.operations.CronTicker;
 import dev.fanout.engine.operations.FunctionOverview;
@@ -38,6 +42,7 @@ import dev.fanout.engine.settings.EngineSettings;
 import dev.fanout.engine.support.RetrySupport;
 import dev.fanout.engine.worker.Worker;
 import dev.fanout.json.JacksonPayloadSerializer;
+import dev.fanout.spi.FanoutMetrics;
 import dev.fanout.spi.PayloadSerializer;
 import dev.fanout.store.FunctionKey;
 import dev.fanout.store.RunStore;
@@ -75,8 +80,14 @@ public final class FanoutEngine {
 
 	private final Cancellations cancellations;
 
+	private final Clock clock;
+
+	private final HealthCheck health;
+
 	private FanoutEngine(Builder builder) {
 		this.settings = builder.settings;
+		this.clock = builder.clock;
+		Telemetry telemetry = new Telemetry(builder.metrics, builder.observationRegistry, this.settings.appId());
 		RunStore store = JdbcRunStore.create(builder.dataSource, this.settings.tablePrefix(), this.settings.appId());
 		this.store = store;
 		this.registry = new LocalFunctions(builder.functions);
@@ -86,15 +97,16 @@ public final class FanoutEngine {
 		this.own = new TransactionTemplate(builder.transactionManager);
 		this.own.setPropagationBehavior(TransactionDefinition.PROPAGATION_REQUIRES_NEW);
 		// Matched @CancelOn rules cancel runs, whose endings write events in turn.
-		SkippedEvents skipped = new SkippedEvents();
+		SkippedEvents skipped = new SkippedEvents(builder.metrics);
 		EnqueueControls controls = new EnqueueControls(
 				JdbcFlowStateStore.create(builder.dataSource, this.settings.tablePrefix()), this::cancel, skipped);
 		EventWriter writer = new EventWriter(this.directory, store, builder.serializer, this.settings, builder.clock,
-				this::wakeWorker, this::cancel, controls);
+				this::wakeWorker, this::cancel, controls, telemetry);
 		RunEndings endings = new RunEndings(store, writer, builder.serializer, builder.clock, this::wakeWorker);
-		this.cancellations = new Cancellations(store, endings, builder.serializer, builder.clock, this::markCancel);
+		this.cancellations = new Cancellations(store, endings, builder.serializer, builder.clock, this::markCancel,
+				telemetry);
 		this.sender = new StoreEventSender(writer,
-				new EventPayloads(this.settings.limits(), builder.serializer, builder.clock), joining);
+				new EventPayloads(this.settings.limits(), builder.serializer, builder.clock), joining, telemetry);
 		this.crons = new CronTicker(this.registry,
 				JdbcCronTickStore.create(builder.dataSource, this.settings.tablePrefix(), this.settings.appId()),
 				writer, this.own, builder.retry, builder.clock, this.settings.pollInterval());
@@ -103,7 +115,7 @@ public final class FanoutEngine {
 				this.own, builder.retry, this.settings, builder.clock);
 		this.worker = new Worker(this.registry, store, this.own, builder.retry, this.settings, builder.clock,
 				(host) -> new RunExecutor(this.registry, store, this.own, builder.retry, builder.serializer,
-						this.settings.limits(), builder.clock, writer, endings, host),
+						this.settings.limits(), builder.clock, writer, endings, host, telemetry),
 				this.cancellations, this.crons);
 		if (this.settings.workerEnabled()) {
 			writer.startLocally(this.worker);
@@ -114,6 +126,7 @@ public final class FanoutEngine {
 				new BulkCancels(this.registry, store, this.cancellations, joining, this.settings.replayMaxRuns()),
 				new Pauses(this.registry, store, joining, builder.clock, this.settings.appId(), this::wakeWorker),
 				new FunctionOverview(store, builder.serializer, builder.clock));
+		this.health = new HealthCheck(builder.dataSource, this.worker, this.settings.pollInterval());
 	}
 
 	/**
@@ -184,7 +197,13 @@ public final class FanoutEngine {
 		return this.settings;
 	}
 
-	public EventSender sender() {
+	/**
+	 * The sender of this engine: an {@link EventSender}, with
+	 * {@link StoreEventSender#sendAll(List, String)} for senders other than the
+	 * application's code, such as the HTTP event API.
+	 * @return the sender
+	 */
+	public StoreEventSender sender() {
 		return this.sender;
 	}
 
@@ -218,6 +237,41 @@ public final class FanoutEngine {
 	}
 
 	/**
+	 * The backlog of this application's functions: how many runs of each are due and not
+	 * running (queued, or sleeping or waiting past their due time), paused functions'
+	 * included. One grouped query: callers that poll it, such as a gauge, should read it
+	 * at most every few seconds.
+	 * @return the counts by function id, in registration order, zero for a function
+	 * without a backlog
+	 */
+	public Map<String, Long> backlog() {
+		Map<String, Long> due = this.store.countDueRuns(this.registry.ids(), this.clock.instant());
+		Map<String, Long> backlog = new LinkedHashMap<>();
+		this.registry.all().forEach((function) -> backlog.put(function.id(), due.getOrDefault(function.id(), 0L)));
+		return backlog;
+	}
+
+	/**
+	 * What this instance's worker holds now, read without locks.
+	 * @return the status
+	 */
+	public WorkerStatus workerStatus() {
+		return new WorkerStatus(this.worker.owner(), this.settings.concurrency(), this.worker.freeThreads(),
+				this.worker.activeRuns(), this.worker.claimedAhead());
+	}
+
+	/**
+	 * Whether this instance's engine can do its work: its database answers, its
+	 * group-commit writer's last batch committed, and its listener for other instances'
+	 * runs (on PostgreSQL) has not been disconnected for longer than a poll interval.
+	 * Failing functions never make it down.
+	 * @return the health, with the details of each check
+	 */
+	public EngineHealth health() {
+		return this.health.check();
+	}
+
+	/**
 	 * A function and how many runs it has in each status.
 	 *
 	 * @param function the function
@@ -244,6 +298,10 @@ public final class FanoutEngine {
 		private Clock clock = Clock.systemUTC();
 
 		private RetrySupport retry = RetrySupport.defaults();
+
+		private FanoutMetrics metrics = FanoutMetrics.NONE;
+
+		private ObservationRegistry observationRegistry = ObservationRegistry.NOOP;
 
 		private Builder(DataSource dataSource, PlatformTransactionManager transactionManager) {
 			this.dataSource = dataSource;
@@ -290,6 +348,30 @@ public final class FanoutEngine {
 		 */
 		public Builder retry(RetrySupport retry) {
 			this.retry = retry;
+			return this;
+		}
+
+		/**
+		 * Where the engine reports its metrics, {@link FanoutMetrics#NONE} by default.
+		 * @param metrics the metrics
+		 * @return this builder
+		 */
+		public Builder metrics(FanoutMetrics metrics) {
+			Assert.notNull(metrics, "metrics must not be null");
+			this.metrics = metrics;
+			return this;
+		}
+
+		/**
+		 * Where the engine's observations ({@code fanout.send}, {@code fanout.run},
+		 * {@code fanout.step}) go, {@link ObservationRegistry#NOOP} by default, which
+		 * costs nothing: no observation is made and no trace context stored.
+		 * @param observationRegistry the registry
+		 * @return this builder
+		 */
+		public Builder observationRegistry(ObservationRegistry observationRegistry) {
+			Assert.notNull(observationRegistry, "observationRegistry must not be null");
+			this.observationRegistry = observationRegistry;
 			return this;
 		}
 

@@ -7,8 +7,8 @@ import dev.fanout.RunStatus;
 /**
  * What the engine reports as it works, for metrics: events sent, runs created, started,
  * ended and skipped, steps ended, with their durations. Every method is called on the
- * thread that did the work, after it committed, and must return quickly; the default
- * does nothing. The Spring Boot auto-configuration binds it to Micrometer when a
+ * thread that did the work, after it committed, and must return quickly; the default does
+ * nothing. The Spring Boot auto-configuration binds it to Micrometer when a
  * {@code MeterRegistry} is present.
  *
  * @since 0.1.0
@@ -21,9 +21,9 @@ public interface FanoutMetrics {
 
 	/**
 	 * Events were stored.
-	 * @param source who sent them: {@code api} (an {@code EventSender}), {@code http} (the
-	 * HTTP event API), {@code step} (a step's {@code sendEvent}) or {@code system} (the
-	 * engine's own events, such as {@code fanout/function.failed})
+	 * @param source who sent them: {@code api} (an {@code EventSender}), {@code http}
+	 * (the HTTP event API), {@code step} (a step's {@code sendEvent}) or {@code system}
+	 * (the engine's own events, such as {@code fanout/function.failed})
 	 * @param count how many
 	 */
 	default void eventsSent(String source, int count) {
@@ -40,7 +40,8 @@ public interface FanoutMetrics {
 	/**
 	 * An attempt of a run started on this instance.
 	 * @param functionId the function
-	 * @param scheduleToStart from when it was due to when it started: its time in the queue
+	 * @param scheduleToStart from when it was due to when it started: its time in the
+	 * queue
 	 */
 	default void runStarted(String functionId, Duration scheduleToStart) {
 	}
@@ -49,8 +50,8 @@ public interface FanoutMetrics {
 	 * A run reached a final status.
 	 * @param functionId the function
 	 * @param status {@code COMPLETED}, {@code FAILED} or {@code CANCELLED}
-	 * @param duration from its first start to its end, sleeps included, or {@code null} if
-	 * it never started
+	 * @param duration from its first start to its end, sleeps included, or {@code null}
+	 * if it never started
 	 */
 	default void runEnded(String functionId, RunStatus status, @org.jspecify.annotations.Nullable Duration duration) {
 	}

@@ -21,11 +21,13 @@ import org.jspecify.annotations.Nullable;
  * @param parentRunId the run that invoked it, or {@code null}
  * @param parentStepKey the invoking step of that run, or {@code null}
  * @param event its triggering event
+ * @param dueAt when this attempt was due, before the claim: its time in the queue ends as
+ * it starts
  * @since 0.1.0
  */
 public record ClaimedRun(String id, String functionId, int attempts, int failures, int retryAttempt, int idleClaims,
 		@Nullable Instant startedAt, boolean cancelRequested, @Nullable String parentRunId,
-		@Nullable String parentStepKey, StoredEvent event) {
+		@Nullable String parentStepKey, StoredEvent event, Instant dueAt) {
 
 	/**
 	 * A new run inserted already started, as a claim of it would read it back: its first
@@ -36,7 +38,18 @@ public record ClaimedRun(String id, String functionId, int attempts, int failure
 	 */
 	public static ClaimedRun started(NewRun run, NewEvent event) {
 		return new ClaimedRun(run.id(), run.functionId(), 1, 0, 0, 1, run.createdAt(), false, run.parentRunId(),
-				run.parentStepKey(), event.event());
+				run.parentStepKey(), event.event(), run.createdAt());
+	}
+
+	/**
+	 * This run, due at another time.
+	 * @param due when it was due
+	 * @return the run
+	 */
+	public ClaimedRun withDueAt(Instant due) {
+		return new ClaimedRun(this.id, this.functionId, this.attempts, this.failures, this.retryAttempt,
+				this.idleClaims, this.startedAt, this.cancelRequested, this.parentRunId, this.parentStepKey, this.event,
+				due);
 	}
 
 }

@@ -367,6 +367,16 @@ public interface RunStore {
 	Map<FunctionKey, Map<RunStatus, Long>> countRunsByFunction();
 
 	/**
+	 * The backlog of this store's application's functions: how many runs of each are due
+	 * and not running (queued, or sleeping or waiting past their due time), paused
+	 * functions' included.
+	 * @param functionIds the functions
+	 * @param now the current time
+	 * @return the counts by function id; functions without due runs are missing
+	 */
+	Map<String, Long> countDueRuns(Collection<String> functionIds, Instant now);
+
+	/**
 	 * How many runs of each function started, and how many failed, in each of the last 60
 	 * minutes: of the runs created in that time, which the run ids find.
 	 * @param functions the functions
@@ -523,8 +533,8 @@ public interface RunStore {
 	/**
 	 * Listen for other instances' announcements of this store's application's runs.
 	 * @param onWake called when runs may be due
-	 * @return stops listening
+	 * @return the listening, to close to stop
 	 */
-	AutoCloseable listen(Runnable onWake);
+	Listening listen(Runnable onWake);
 
 }

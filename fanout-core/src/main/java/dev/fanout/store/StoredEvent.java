@@ -15,10 +15,12 @@ import org.jspecify.annotations.Nullable;
  * @param user the user JSON, or {@code null}
  * @param ts the timestamp
  * @param v the schema version, or {@code null}
+ * @param traceContext the sender's trace context as a JSON object of propagation headers,
+ * or {@code null} when the send was not observed
  * @since 0.1.0
  */
 public record StoredEvent(String seq, String id, String name, String data, @Nullable String user, Instant ts,
-		@Nullable String v) {
+		@Nullable String v, @Nullable String traceContext) {
 
 	/**
 	 * Start describing a stored event.
@@ -48,6 +50,8 @@ public record StoredEvent(String seq, String id, String name, String data, @Null
 
 		private @Nullable String v;
 
+		private @Nullable String traceContext;
+
 		private Builder(String seq, String id, String name, Instant ts) {
 			this.seq = seq;
 			this.id = id;
@@ -66,13 +70,24 @@ public record StoredEvent(String seq, String id, String name, String data, @Null
 		}
 
 		/**
+		 * Set the sender's trace context.
+		 * @param traceContext the propagation headers as a JSON object, or {@code null}
+		 * (the default) for none
+		 * @return this builder
+		 */
+		public Builder traceContext(@Nullable String traceContext) {
+			this.traceContext = traceContext;
+			return this;
+		}
+
+		/**
 		 * The event with its payload.
 		 * @param data the data JSON
 		 * @param user the user JSON, or {@code null}
 		 * @return the event
 		 */
 		public StoredEvent payload(String data, @Nullable String user) {
-			return new StoredEvent(this.seq, this.id, this.name, data, user, this.ts, this.v);
+			return new StoredEvent(this.seq, this.id, this.name, data, user, this.ts, this.v, this.traceContext);
 		}
 
 	}

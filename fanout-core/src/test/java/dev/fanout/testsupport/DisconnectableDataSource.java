@@ -17,6 +17,9 @@ public final class DisconnectableDataSource extends DelegatingDataSource {
 
 	private volatile boolean disconnected;
 
+	/** Whose new connections fail while disconnected: every thread's unless set. */
+	private volatile String threadPrefix = "";
+
 	public DisconnectableDataSource(DataSource target) {
 		super(target);
 	}
@@ -25,6 +28,17 @@ public final class DisconnectableDataSource extends DelegatingDataSource {
 	 * Fail every new connection from now on.
 	 */
 	public void disconnect() {
+		this.threadPrefix = "";
+		this.disconnected = true;
+	}
+
+	/**
+	 * Fail the new connections of the threads whose names start with a prefix from now
+	 * on, such as the engine's writer ({@code fanout-commit}), while others go on.
+	 * @param prefix the start of the threads' names
+	 */
+	public void disconnectThreads(String prefix) {
+		this.threadPrefix = prefix;
 		this.disconnected = true;
 	}
 
@@ -48,7 +62,7 @@ public final class DisconnectableDataSource extends DelegatingDataSource {
 	}
 
 	private void check() throws SQLException {
-		if (this.disconnected) {
+		if (this.disconnected && Thread.currentThread().getName().startsWith(this.threadPrefix)) {
 			throw new SQLTransientConnectionException("Disconnected by the test");
 		}
 	}

@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.List;
+import java.util.function.Consumer;
 
 import javax.sql.DataSource;
 
@@ -152,6 +153,22 @@ public final class EngineFixture implements AfterEachCallback {
 		return start(database, database.dataSource(), settings, BACKOFF, Clock.systemUTC(), serializer, beans);
 	}
 
+	/**
+	 * Start an engine on a database reached through a given data source, with more set on
+	 * its builder, such as metrics or an observation registry.
+	 * @param database the database
+	 * @param dataSource the data source the engine uses to reach it
+	 * @param settings the engine settings
+	 * @param customizer sets more on the engine's builder
+	 * @param beans the beans whose {@code @EventFunction} methods are the functions
+	 * @return the started engine
+	 */
+	public TestEngine start(FreshDatabase database, DataSource dataSource, EngineSettings settings,
+			Consumer<FanoutEngine.Builder> customizer, Object... beans) {
+		return start(database, dataSource, settings, BACKOFF, Clock.systemUTC(), new JacksonPayloadSerializer(),
+				customizer, beans);
+	}
+
 	private TestEngine start(FreshDatabase database, DataSource dataSource, EngineSettings settings, Backoff backoff,
 			Clock clock, Object... beans) {
 		return start(database, dataSource, settings, backoff, clock, new JacksonPayloadSerializer(), beans);
@@ -159,15 +176,22 @@ public final class EngineFixture implements AfterEachCallback {
 
 	private TestEngine start(FreshDatabase database, DataSource dataSource, EngineSettings settings, Backoff backoff,
 			Clock clock, PayloadSerializer serializer, Object... beans) {
+		return start(database, dataSource, settings, backoff, clock, serializer, (builder) -> {
+		}, beans);
+	}
+
+	private TestEngine start(FreshDatabase database, DataSource dataSource, EngineSettings settings, Backoff backoff,
+			Clock clock, PayloadSerializer serializer, Consumer<FanoutEngine.Builder> customizer, Object... beans) {
 		DataSourceTransactionManager transactionManager = (dataSource != database.dataSource())
 				? new DataSourceTransactionManager(dataSource)
 				: (DataSourceTransactionManager) database.transactionManager();
-		FanoutEngine engine = FanoutEngine.builder(dataSource, transactionManager)
+		FanoutEngine.Builder builder = FanoutEngine.builder(dataSource, transactionManager)
 			.settings(settings)
 			.serializer(serializer)
 			.clock(clock)
-			.functions(TestFunctions.definitions(backoff, serializer, beans))
-			.build();
+			.functions(TestFunctions.definitions(backoff, serializer, beans));
+		customizer.accept(builder);
+		FanoutEngine engine = builder.build();
 		TestEngine started = new TestEngine(engine, database);
 		this.resources.push(started);
 		engine.start();

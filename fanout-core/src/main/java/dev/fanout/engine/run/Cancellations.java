@@ -1,10 +1,13 @@
 package dev.fanout.engine.run;
 
 import java.time.Clock;
+import java.time.Instant;
 import java.util.Optional;
 import java.util.function.Consumer;
 
+import dev.fanout.RunStatus;
 import dev.fanout.engine.event.StoredEvents;
+import dev.fanout.engine.observe.Telemetry;
 import dev.fanout.engine.sending.RunCanceller;
 import dev.fanout.engine.support.Transactions;
 import dev.fanout.spi.PayloadSerializer;
@@ -28,6 +31,8 @@ public final class Cancellations implements RunCanceller {
 
 	private final Consumer<String> onRequested;
 
+	private final Telemetry telemetry;
+
 	/**
 	 * Create the cancellations.
 	 * @param store the store
@@ -35,14 +40,16 @@ public final class Cancellations implements RunCanceller {
 	 * @param serializer reads triggers
 	 * @param clock the clock
 	 * @param onRequested told, after commit, of a running run asked to stop
+	 * @param telemetry told, after commit, of the runs cancelled
 	 */
 	public Cancellations(RunStore store, RunEndings endings, PayloadSerializer serializer, Clock clock,
-			Consumer<String> onRequested) {
+			Consumer<String> onRequested, Telemetry telemetry) {
 		this.store = store;
 		this.endings = endings;
 		this.serializer = serializer;
 		this.clock = clock;
 		this.onRequested = onRequested;
+		this.telemetry = telemetry;
 	}
 
 	/**
@@ -54,10 +61,13 @@ public final class Cancellations implements RunCanceller {
 	 */
 	@Override
 	public boolean cancel(String runId, String reason) {
-		Optional<ClaimedRun> parked = this.store.cancelParked(runId, reason, this.clock.instant());
+		Instant now = this.clock.instant();
+		Optional<ClaimedRun> parked = this.store.cancelParked(runId, reason, now);
 		if (parked.isPresent()) {
 			ClaimedRun run = parked.get();
 			this.endings.cancelled(run, StoredEvents.trigger(run, this.serializer), reason);
+			Transactions.afterCommit(
+					() -> this.telemetry.runEnded(run.functionId(), RunStatus.CANCELLED, run.startedAt(), now));
 			return true;
 		}
 		if (this.store.requestCancel(runId, reason)) {

@@ -29,7 +29,8 @@ import dev.fanout.engine.support.RetrySupport;
  * rolled back and its writes made again one by one, so one bad write fails only its own
  * run. An {@link Error} (out of memory in a serializer or the driver, say) is nobody's
  * write in particular: it fails the whole batch with a {@link BatchFailedException}, and
- * the writer goes on with the next one.
+ * the writer goes on with the next one. The last failure is kept until a later batch
+ * commits, for the engine's health.
  */
 final class GroupCommit {
 
@@ -46,6 +47,8 @@ final class GroupCommit {
 	private final BlockingQueue<Write<?, ?>> queue = new LinkedBlockingQueue<>();
 
 	private volatile @Nullable Thread writer;
+
+	private volatile @Nullable WriteFailure lastFailure;
 
 	GroupCommit(TransactionTemplate transaction, RetrySupport retry) {
 		this.transaction = transaction;
@@ -143,6 +146,14 @@ final class GroupCommit {
 		return this.queue.size();
 	}
 
+	/**
+	 * The last failure of a write, unless a later one committed.
+	 * @return the failure, or {@code null}
+	 */
+	@Nullable WriteFailure lastFailure() {
+		return this.lastFailure;
+	}
+
 	private void writeBatches() {
 		List<Write<?, ?>> batch = new ArrayList<>(MAX_BATCH);
 		while (this.writer == Thread.currentThread() || !this.queue.isEmpty()) {
@@ -160,7 +171,7 @@ final class GroupCommit {
 			}
 			catch (Error error) {
 				// Out of memory while gathering the batch, say: the writer must live on.
-				batch.forEach((write) -> write.failed(new BatchFailedException(error)));
+				failed(batch, new BatchFailedException(error));
 			}
 			finally {
 				batch.clear();
@@ -175,27 +186,37 @@ final class GroupCommit {
 		}
 		try {
 			inTransaction(batch);
-			batch.forEach(Write::committed);
+			committed(batch);
 		}
 		catch (RuntimeException ex) {
 			batch.forEach(this::writeAlone);
 		}
 		catch (Error error) {
-			batch.forEach((write) -> write.failed(new BatchFailedException(error)));
+			failed(batch, new BatchFailedException(error));
 		}
 	}
 
 	private void writeAlone(Write<?, ?> write) {
 		try {
 			inTransaction(List.of(write));
-			write.committed();
+			committed(List.of(write));
 		}
 		catch (RuntimeException ex) {
-			write.failed(ex);
+			failed(List.of(write), ex);
 		}
 		catch (Error error) {
-			write.failed(new BatchFailedException(error));
+			failed(List.of(write), new BatchFailedException(error));
 		}
+	}
+
+	private void committed(List<Write<?, ?>> batch) {
+		this.lastFailure = null;
+		batch.forEach(Write::committed);
+	}
+
+	private void failed(List<Write<?, ?>> batch, RuntimeException failure) {
+		this.lastFailure = WriteFailure.of(failure);
+		batch.forEach((write) -> write.failed(failure));
 	}
 
 	private void inTransaction(List<Write<?, ?>> batch) {

@@ -10,6 +10,7 @@ import org.jspecify.annotations.Nullable;
 import dev.fanout.Event;
 import dev.fanout.StepStatus;
 import dev.fanout.engine.event.SystemEvents;
+import dev.fanout.engine.sending.EventSources;
 import dev.fanout.engine.sending.EventWriter;
 import dev.fanout.engine.support.Errors;
 import dev.fanout.engine.support.Transactions;
@@ -78,7 +79,7 @@ public final class RunEndings {
 	 */
 	private void ended(Event trigger, String outcomeName, Supplier<Event> outcome) {
 		if (!SystemEvents.isOutcome(trigger.name()) && this.sender.hasTriggerFor(outcomeName)) {
-			this.sender.write(List.of(outcome.get()));
+			this.sender.write(List.of(outcome.get()), EventSources.SYSTEM);
 		}
 	}
 

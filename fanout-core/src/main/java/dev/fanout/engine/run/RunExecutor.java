@@ -16,6 +16,8 @@ import dev.fanout.NonRetriableException;
 import dev.fanout.engine.event.StoredEvents;
 import dev.fanout.engine.function.FunctionDefinition;
 import dev.fanout.engine.function.LocalFunctions;
+import dev.fanout.engine.observe.RunScope;
+import dev.fanout.engine.observe.Telemetry;
 import dev.fanout.engine.sending.EventWriter;
 import dev.fanout.engine.settings.Limits;
 import dev.fanout.engine.step.Interruption;
@@ -57,6 +59,8 @@ public final class RunExecutor {
 
 	private final RunWrites writes;
 
+	private final Telemetry telemetry;
+
 	/**
 	 * Create an executor.
 	 * @param functions this application's functions
@@ -69,16 +73,18 @@ public final class RunExecutor {
 	 * @param events writes the events that steps send
 	 * @param endings what follows a run's end
 	 * @param host the worker that claimed the runs
+	 * @param telemetry reports and observes the runs and their steps
 	 */
 	public RunExecutor(LocalFunctions functions, RunStore store, TransactionTemplate transaction, RetrySupport retry,
 			PayloadSerializer serializer, Limits limits, Clock clock, EventWriter events, RunEndings endings,
-			RunHost host) {
+			RunHost host, Telemetry telemetry) {
 		this.functions = functions;
 		this.serializer = serializer;
 		this.outputs = new StepOutputs(serializer, limits);
 		this.events = events;
 		this.endings = endings;
 		this.writes = new RunWrites(store, transaction, retry, host, clock);
+		this.telemetry = telemetry;
 	}
 
 	/**
@@ -96,11 +102,30 @@ public final class RunExecutor {
 	}
 
 	/**
-	 * Execute a run and record its outcome.
+	 * The last failure of the writes committed together, until a later batch commits.
+	 * @return the failure, or {@code null} if the last batch committed
+	 */
+	public @Nullable WriteFailure lastWriteFailure() {
+		return this.writes.commits().lastFailure();
+	}
+
+	/**
+	 * Execute a run and record its outcome, with the run named in the thread's MDC and
+	 * observed meanwhile.
 	 * @param run the run
 	 * @return complete once the outcome is committed, or failed if it could not be
 	 */
 	public CompletableFuture<Void> execute(ClaimedRun run) {
+		try (RunScope scope = this.telemetry.run(run)) {
+			if (this.telemetry.isMetering()) {
+				Duration queued = Duration.between(run.dueAt(), this.writes.now());
+				this.telemetry.metrics().runStarted(run.functionId(), queued.isNegative() ? Duration.ZERO : queued);
+			}
+			return execute(run, scope);
+		}
+	}
+
+	private CompletableFuture<Void> execute(ClaimedRun run, RunScope scope) {
 		FunctionDefinition function = this.functions.get(run.functionId())
 			.orElseThrow(() -> new IllegalStateException("Claimed a run of unknown function " + run.functionId()));
 		List<StoredEvent> batch = batchOf(run, function);
@@ -113,30 +138,38 @@ public final class RunExecutor {
 		}
 		catch (RuntimeException ex) {
 			// Stored data never changes: every attempt would fail the same way.
+			scope.outcome("failed");
 			return failed(run, function, StoredEvents.unreadable(run),
 					new NonRetriableException("The run's trigger cannot be read: " + ex.getMessage(), ex));
 		}
 		if (run.cancelRequested()) {
+			scope.outcome("cancelled");
 			return cancelled(run, event, null);
 		}
 		if (run.idleClaims() > function.retries() + 1) {
+			scope.outcome("failed");
 			return failed(run, function, event, new NonRetriableException("The run was claimed " + run.idleClaims()
 					+ " times in a row without recording a step or an outcome: the process may have crashed while "
 					+ "running it (a JVM that exited or was killed), or its outcome could not be written"));
 		}
 		String late = applyTimeouts(run, function, event);
 		if (late != null) {
+			scope.outcome("cancelled");
 			return cancelled(run, event, late);
 		}
 		// A run's first invocation has nothing stored yet: no need to read its steps.
 		List<StoredStep> stored = (run.attempts() > 1) ? this.writes.db(() -> this.writes.store().steps(run.id()))
 				: List.of();
 		StoreJournal journal = new StoreJournal(run, event, stored, this.writes, this.events, this.functions,
-				this.serializer);
+				this.serializer, this.telemetry);
 		Invocation.Outcome outcome = new Invocation(run.id(), function, events, run.retryAttempt(), this.outputs)
 			.invoke(journal);
+		scope.outcome(outcomeOf(outcome));
+		if (outcome.failure() != null) {
+			scope.error(outcome.failure());
+		}
 		if (outcome.interruption() != null) {
-			return interrupted(run, event, outcome.interruption());
+			return interrupted(run, event, outcome.interruption(), journal);
 		}
 		return (outcome.failure() == null) ? completed(run, function, event, outcome.result())
 				: failed(run, function, event, outcome.failure());
@@ -180,7 +213,28 @@ public final class RunExecutor {
 		return null;
 	}
 
-	private CompletableFuture<Void> interrupted(ClaimedRun run, Event event, Interruption interruption) {
+	/**
+	 * How an invocation ended, as the {@code fanout.run} observation names it.
+	 */
+	private static String outcomeOf(Invocation.Outcome outcome) {
+		Interruption interruption = outcome.interruption();
+		if (interruption instanceof Interruption.RetryStep) {
+			return "retried";
+		}
+		if (interruption instanceof Interruption.Parked) {
+			return "paused";
+		}
+		if (interruption instanceof Interruption.Cancelled) {
+			return "cancelled";
+		}
+		if (interruption != null) {
+			return "suspended";
+		}
+		return (outcome.failure() != null) ? "failed" : "completed";
+	}
+
+	private CompletableFuture<Void> interrupted(ClaimedRun run, Event event, Interruption interruption,
+			StoreJournal journal) {
 		if (interruption instanceof Interruption.RetryStep retryStep) {
 			StoredStep attempt = retryStep.failedAttempt();
 			boolean owned = this.writes.saveStep(run.id(), attempt, () -> this.writes.store()
@@ -188,6 +242,7 @@ public final class RunExecutor {
 			if (!owned) {
 				return refused(run, event);
 			}
+			journal.stepEnded(attempt.key(), "retried");
 			logger.info("Step '{}' of run {} ({}) failed on attempt {}; retrying at {}: {}", attempt.key(), run.id(),
 					run.functionId(), attempt.attempts(), retryStep.dueAt(), attempt.error());
 			this.writes.host().wakeAt(retryStep.dueAt());
@@ -217,7 +272,7 @@ public final class RunExecutor {
 		catch (NonRetriableException ex) {
 			return failed(run, function, event, ex);
 		}
-		return finish(RunEnd.completed(run.id(), output, this.writes.now()),
+		return finish(run, RunEnd.completed(run.id(), output, this.writes.now()),
 				() -> this.endings.completed(run, event, output), () -> {
 				});
 	}
@@ -236,7 +291,7 @@ public final class RunExecutor {
 			return refused(run, event);
 		}
 		String stack = Errors.stack(error);
-		return finish(RunEnd.failed(run.id(), Errors.describe(error), stack, this.writes.now()),
+		return finish(run, RunEnd.failed(run.id(), Errors.describe(error), stack, this.writes.now()),
 				() -> this.endings.failed(run, event, error, stack),
 				() -> logger.warn("Run {} ({}) of event {} failed for good: {}", run.id(), run.functionId(),
 						run.event().id(), Errors.describe(error)));
@@ -245,7 +300,8 @@ public final class RunExecutor {
 	private CompletableFuture<Void> cancelled(ClaimedRun run, Event event, @Nullable String reason) {
 		String why = (reason != null) ? reason
 				: this.writes.db(() -> this.writes.store().cancelRequested(run.id(), owner())).orElse("Cancelled");
-		return finish(RunEnd.cancelled(run.id(), why, this.writes.now()), () -> this.endings.cancelled(run, event, why),
+		return finish(run, RunEnd.cancelled(run.id(), why, this.writes.now()),
+				() -> this.endings.cancelled(run, event, why),
 				() -> logger.info("Run {} ({}) cancelled: {}", run.id(), run.functionId(), why));
 	}
 
@@ -264,9 +320,10 @@ public final class RunExecutor {
 	 * End a run, together with other runs' writes, and follow its end up in the same
 	 * transaction; without waiting for the commit.
 	 * @param endings the follow-up, in the transaction, if the run was still held
-	 * @param ended what to do once the end committed, if the run was still held
+	 * @param ended what to do once the end committed, if the run was still held, besides
+	 * telling the metrics
 	 */
-	private CompletableFuture<Void> finish(RunEnd end, Runnable endings, Runnable ended) {
+	private CompletableFuture<Void> finish(ClaimedRun run, RunEnd end, Runnable endings, Runnable ended) {
 		return this.writes.commits().submit(this.writes.runEnds(), end, (held) -> {
 			if (held) {
 				endings.run();
@@ -275,6 +332,7 @@ public final class RunExecutor {
 		}).thenAccept((held) -> {
 			if (held) {
 				ended.run();
+				this.telemetry.runEnded(run.functionId(), end.status(), run.startedAt(), end.endedAt());
 			}
 		});
 	}

@@ -5,6 +5,7 @@ import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Callable;
 import java.util.function.Function;
 
 import org.jspecify.annotations.Nullable;
@@ -15,6 +16,9 @@ import dev.fanout.SendResult;
 import dev.fanout.StepStatus;
 import dev.fanout.engine.event.StoredEvents;
 import dev.fanout.engine.function.LocalFunctions;
+import dev.fanout.engine.observe.StepScope;
+import dev.fanout.engine.observe.Telemetry;
+import dev.fanout.engine.sending.EventSources;
 import dev.fanout.engine.sending.EventWriter;
 import dev.fanout.engine.step.Interruption;
 import dev.fanout.engine.step.Refusal;
@@ -46,14 +50,23 @@ final class StoreJournal implements RunJournal {
 
 	private final PayloadSerializer serializer;
 
+	private final Telemetry telemetry;
+
+	/** The step whose body ran last, whose end the metrics are told of once recorded. */
+	private @Nullable String calledKey;
+
+	/** How long that body ran, in nanoseconds. */
+	private long calledNanos;
+
 	StoreJournal(ClaimedRun run, Event trigger, List<StoredStep> stored, RunWrites writes, EventWriter events,
-			LocalFunctions functions, PayloadSerializer serializer) {
+			LocalFunctions functions, PayloadSerializer serializer, Telemetry telemetry) {
 		this.run = run;
 		this.trigger = trigger;
 		this.writes = writes;
 		this.events = events;
 		this.functions = functions;
 		this.serializer = serializer;
+		this.telemetry = telemetry;
 		stored.forEach(this::remember);
 	}
 
@@ -75,6 +88,40 @@ final class StoreJournal implements RunJournal {
 		return this.writes.host().isCancelMarked(this.run.id()) ? new Interruption.Cancelled(null) : null;
 	}
 
+	/**
+	 * Run a step's body inside its scope: the step key in the MDC, and its observation.
+	 */
+	@Override
+	public @Nullable Object call(StepRef step, int attempt, List<@Nullable Object> arguments, Callable<?> body)
+			throws Exception {
+		long started = System.nanoTime();
+		try (StepScope scope = this.telemetry.step(this.run.id(), this.run.functionId(), step.key())) {
+			try {
+				return body.call();
+			}
+			catch (Exception | Error ex) {
+				scope.error(ex);
+				throw ex;
+			}
+		}
+		finally {
+			this.calledKey = step.key();
+			this.calledNanos = System.nanoTime() - started;
+		}
+	}
+
+	/**
+	 * Tell the metrics that the attempt of a step whose body ran here has ended, once its
+	 * outcome committed.
+	 * @param key the step key
+	 * @param outcome {@code completed}, {@code failed} or {@code retried}
+	 */
+	void stepEnded(String key, String outcome) {
+		if (this.telemetry.isMetering() && key.equals(this.calledKey)) {
+			this.telemetry.metrics().stepEnded(this.run.functionId(), outcome, Duration.ofNanos(this.calledNanos));
+		}
+	}
+
 	@Override
 	public void save(StoredStep step) {
 		if (!this.writes.saveStep(this.run.id(), step, () -> true)) {
@@ -87,6 +134,9 @@ final class StoreJournal implements RunJournal {
 			throw new Refusal(reason);
 		}
 		remember(step);
+		if (step.status() == StepStatus.COMPLETED || step.hasFailedForGood()) {
+			stepEnded(step.key(), (step.status() == StepStatus.COMPLETED) ? "completed" : "failed");
+		}
 	}
 
 	@Override
@@ -132,7 +182,7 @@ final class StoreJournal implements RunJournal {
 	public SendResult send(StepRef ref, int attempt, List<Event> events, Function<SendResult, StoredStep> row) {
 		StoredStep[] saved = new StoredStep[1];
 		SendResult result = this.writes.db(() -> {
-			SendResult sent = this.events.write(events);
+			SendResult sent = this.events.write(events, EventSources.STEP);
 			saved[0] = row.apply(sent);
 			if (!this.writes.store().saveStep(this.run.id(), owner(), saved[0])) {
 				throw refused();

@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -25,9 +26,11 @@ import dev.fanout.engine.event.MatchKeys;
 import dev.fanout.engine.function.FunctionCatalog;
 import dev.fanout.engine.function.FunctionDefinition;
 import dev.fanout.engine.function.GateKeys;
+import dev.fanout.engine.observe.Telemetry;
 import dev.fanout.engine.settings.EngineSettings;
 import dev.fanout.engine.support.Transactions;
 import dev.fanout.internal.Ids;
+import dev.fanout.spi.FanoutMetrics;
 import dev.fanout.spi.PayloadSerializer;
 import dev.fanout.store.AcceptedEvents;
 import dev.fanout.store.NewEvent;
@@ -68,6 +71,8 @@ public final class EventWriter {
 
 	private final EnqueueControls controls;
 
+	private final Telemetry telemetry;
+
 	/** This instance's worker, when it runs functions; see {@link #startLocally}. */
 	private volatile @Nullable DirectStart local;
 
@@ -81,9 +86,10 @@ public final class EventWriter {
 	 * @param onCommit called after a commit that created or resumed runs
 	 * @param canceller cancels the runs that an event's matchers match
 	 * @param controls decides for functions with enqueue-time flow control
+	 * @param telemetry reports the events sent and the runs created
 	 */
 	public EventWriter(FunctionCatalog catalog, RunStore store, PayloadSerializer serializer, EngineSettings settings,
-			Clock clock, Runnable onCommit, RunCanceller canceller, EnqueueControls controls) {
+			Clock clock, Runnable onCommit, RunCanceller canceller, EnqueueControls controls, Telemetry telemetry) {
 		this.catalog = catalog;
 		this.store = store;
 		this.payloads = new EventPayloads(settings.limits(), serializer, clock);
@@ -92,6 +98,7 @@ public final class EventWriter {
 		this.onCommit = onCommit;
 		this.matchers = new Matchers(store, serializer, canceller);
 		this.controls = controls;
+		this.telemetry = telemetry;
 	}
 
 	/**
@@ -116,11 +123,13 @@ public final class EventWriter {
 	/**
 	 * Store events in the current transaction; for system events and the sends of steps.
 	 * @param events the events
+	 * @param source who sends them, {@link EventSources#SYSTEM} or
+	 * {@link EventSources#STEP}
 	 * @return the result
 	 * @throws IllegalArgumentException if an event breaks a limit
 	 */
-	public SendResult write(List<Event> events) {
-		return write(events, this.payloads.of(events), null, null);
+	public SendResult write(List<Event> events, String source) {
+		return write(events, this.payloads.of(events), null, null, new Origin(source, null));
 	}
 
 	/**
@@ -135,7 +144,7 @@ public final class EventWriter {
 	 */
 	public SendResult writeInvocation(Event event, String functionId, String parentRunId, String parentStepKey) {
 		return write(List.of(event), this.payloads.of(List.of(event)),
-				new Target(functionId, parentRunId, parentStepKey), null);
+				new Target(functionId, parentRunId, parentStepKey), null, Origin.SYSTEM);
 	}
 
 	/**
@@ -146,7 +155,8 @@ public final class EventWriter {
 	 * @return the result
 	 */
 	public SendResult writeCronTick(Event event, String functionId) {
-		return write(List.of(event), this.payloads.of(List.of(event)), new Target(functionId, null, null), null);
+		return write(List.of(event), this.payloads.of(List.of(event)), new Target(functionId, null, null), null,
+				Origin.SYSTEM);
 	}
 
 	/**
@@ -156,7 +166,7 @@ public final class EventWriter {
 	 * its controls decide, after the send's others.
 	 */
 	SendResult write(List<Event> events, List<EventPayloads.Payload> payloads, @Nullable Target only,
-			@Nullable DirectStart starter) {
+			@Nullable DirectStart starter, Origin origin) {
 		Instant now = this.clock.instant();
 		List<String> ids = events.stream().map(Event::id).toList();
 		AcceptedEvents fresh = this.store.acceptNewEvents(events.stream().map(Event::name).distinct().toList(),
@@ -178,7 +188,7 @@ public final class EventWriter {
 			if (!fresh.ids().contains(event.id()) || !triggered.add(event.id())) {
 				continue;
 			}
-			NewEvent row = newEvent(event, payloads.get(i), now);
+			NewEvent row = newEvent(event, payloads.get(i), now, origin.traceContext());
 			rows.add(row);
 			accepted.add(event);
 			StoredEvent stored = row.event();
@@ -219,7 +229,27 @@ public final class EventWriter {
 			// A resumed wait may belong to any application.
 			this.store.announce(resumed ? List.of("*") : queuedApps);
 		}
+		report(origin.source(), accepted.size(), runs);
 		return new SendResult(ids, runs.stream().map(NewRun::id).toList());
+	}
+
+	/**
+	 * Report the events stored and the runs created once they commit; counted only when
+	 * metrics are on.
+	 */
+	private void report(String source, int events, List<NewRun> runs) {
+		if (!this.telemetry.isMetering() || (events == 0 && runs.isEmpty())) {
+			return;
+		}
+		Map<String, Integer> created = new HashMap<>();
+		runs.forEach((run) -> created.merge(run.functionId(), 1, Integer::sum));
+		FanoutMetrics metrics = this.telemetry.metrics();
+		Transactions.afterCommit(() -> {
+			if (events > 0) {
+				metrics.eventsSent(source, events);
+			}
+			created.forEach(metrics::runsCreated);
+		});
 	}
 
 	/**
@@ -243,10 +273,12 @@ public final class EventWriter {
 	 * An event's row. Its time is kept as the database stores it, so that a run started
 	 * from memory sees what a claimed one would.
 	 */
-	private static NewEvent newEvent(Event event, EventPayloads.Payload payload, Instant now) {
+	private static NewEvent newEvent(Event event, EventPayloads.Payload payload, Instant now,
+			@Nullable String traceContext) {
 		StoredEvent stored = StoredEvent
 			.of(Ids.next(), event.id(), event.name(), event.ts().truncatedTo(ChronoUnit.MICROS))
 			.v(event.v())
+			.traceContext(traceContext)
 			.payload(payload.data(), payload.user());
 		return new NewEvent(stored, now);
 	}
@@ -353,6 +385,18 @@ public final class EventWriter {
 			}
 			return this.map;
 		}
+
+	}
+
+	/**
+	 * Who sent events, and the trace context of the send, stored with them.
+	 *
+	 * @param source who sent them, one of {@link EventSources}
+	 * @param traceContext the propagation headers as JSON, or {@code null}
+	 */
+	record Origin(String source, @Nullable String traceContext) {
+
+		static final Origin SYSTEM = new Origin(EventSources.SYSTEM, null);
 
 	}
 

@@ -6,10 +6,12 @@ import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.LongAdder;
 
+import dev.fanout.spi.FanoutMetrics;
+
 /**
  * How many events made no run of a function because of its flow control, by function and
  * reason, counted by the instance that sent them since it started, once their send
- * committed.
+ * committed, and reported to the metrics then.
  *
  * @since 0.1.0
  */
@@ -17,10 +19,21 @@ public final class SkippedEvents {
 
 	private final Map<String, Map<Reason, LongAdder>> counts = new ConcurrentHashMap<>();
 
+	private final FanoutMetrics metrics;
+
+	/**
+	 * Create the counts.
+	 * @param metrics where each skip is reported too
+	 */
+	public SkippedEvents(FanoutMetrics metrics) {
+		this.metrics = metrics;
+	}
+
 	void add(String functionId, Reason reason) {
 		this.counts.computeIfAbsent(functionId, (id) -> new ConcurrentHashMap<>())
 			.computeIfAbsent(reason, (key) -> new LongAdder())
 			.increment();
+		this.metrics.runsSkipped(functionId, reason.label(), 1);
 	}
 
 	/**

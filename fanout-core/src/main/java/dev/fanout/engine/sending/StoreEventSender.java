@@ -5,11 +5,13 @@ import java.util.function.Supplier;
 
 import org.springframework.transaction.TransactionSystemException;
 import org.springframework.transaction.support.TransactionTemplate;
+import org.springframework.util.Assert;
 
 import dev.fanout.Event;
 import dev.fanout.EventSender;
 import dev.fanout.SendResult;
 import dev.fanout.engine.event.EventPayloads;
+import dev.fanout.engine.observe.Telemetry;
 
 /**
  * The {@link EventSender}: checks events, then stores them and the runs they trigger in
@@ -25,25 +27,45 @@ public final class StoreEventSender implements EventSender {
 
 	private final TransactionTemplate transaction;
 
+	private final Telemetry telemetry;
+
 	/**
 	 * Create a sender.
 	 * @param writer writes the events and their runs
 	 * @param payloads checks and serializes the events
 	 * @param transaction joins the caller's transaction or starts one
+	 * @param telemetry observes the sends
 	 */
-	public StoreEventSender(EventWriter writer, EventPayloads payloads, TransactionTemplate transaction) {
+	public StoreEventSender(EventWriter writer, EventPayloads payloads, TransactionTemplate transaction,
+			Telemetry telemetry) {
 		this.writer = writer;
 		this.payloads = payloads;
 		this.transaction = transaction;
+		this.telemetry = telemetry;
 	}
 
 	@Override
 	public SendResult sendAll(List<Event> events) {
+		return sendAll(events, EventSources.API);
+	}
+
+	/**
+	 * Send events as {@link #sendAll(List)} does, for a sender other than the
+	 * application's code, such as the HTTP event API: its name is the {@code source} of
+	 * the metrics and observations.
+	 * @param events the events
+	 * @param source who sends them, one of {@link EventSources}
+	 * @return the result
+	 */
+	public SendResult sendAll(List<Event> events, String source) {
+		Assert.notNull(events, "events must not be null");
+		Assert.hasText(source, "source must not be empty");
 		// Checked before joining the caller's transaction: a rejected send must leave
 		// that transaction usable, not marked rollback-only.
 		List<EventPayloads.Payload> checked = this.payloads.forSend(events);
 		DirectStart starter = this.writer.localStarter();
-		return inTransaction(() -> this.writer.write(events, checked, null, starter));
+		return this.telemetry.send(source, events, (traceContext) -> inTransaction(
+				() -> this.writer.write(events, checked, null, starter, new EventWriter.Origin(source, traceContext))));
 	}
 
 	/**

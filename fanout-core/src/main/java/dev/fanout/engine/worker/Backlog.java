@@ -80,6 +80,13 @@ final class Backlog {
 	}
 
 	/**
+	 * How many runs are claimed ahead now.
+	 */
+	int ahead() {
+		return this.ahead.size();
+	}
+
+	/**
 	 * Whether more than half the most runs are claimed ahead.
 	 */
 	boolean hasEnoughAhead() {

@@ -10,6 +10,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.transaction.support.TransactionTemplate;
@@ -17,11 +18,13 @@ import org.springframework.transaction.support.TransactionTemplate;
 import dev.fanout.engine.function.LocalFunctions;
 import dev.fanout.engine.run.RunExecutor;
 import dev.fanout.engine.run.RunHost;
+import dev.fanout.engine.run.WriteFailure;
 import dev.fanout.engine.sending.DirectStart;
 import dev.fanout.engine.sending.RunCanceller;
 import dev.fanout.engine.settings.EngineSettings;
 import dev.fanout.engine.support.RetrySupport;
 import dev.fanout.store.ClaimedRun;
+import dev.fanout.store.Listening;
 import dev.fanout.store.RunStore;
 
 /**
@@ -69,8 +72,7 @@ public final class Worker implements RunHost, DirectStart {
 
 	private ScheduledExecutorService timer;
 
-	private AutoCloseable listening = () -> {
-	};
+	private volatile Listening listening = Listening.NONE;
 
 	/**
 	 * Create a worker.
@@ -134,6 +136,7 @@ public final class Worker implements RunHost, DirectStart {
 		this.accepting = false;
 		this.signal.stop();
 		stopListening();
+		this.listening = Listening.NONE;
 		wake();
 		try {
 			this.dispatcher.join(this.settings.shutdownTimeout().toMillis() + 1000);
@@ -255,11 +258,6 @@ public final class Worker implements RunHost, DirectStart {
 		return this.signal.isStopping();
 	}
 
-	@Override
-	public String owner() {
-		return this.held.owner();
-	}
-
 	/**
 	 * How many runs this worker holds now: executing, claimed ahead, or ended and waiting
 	 * for their end to commit.
@@ -267,6 +265,58 @@ public final class Worker implements RunHost, DirectStart {
 	 */
 	public int activeRuns() {
 		return this.held.size();
+	}
+
+	/**
+	 * This worker's lease owner id, which the runs it holds carry.
+	 * @return the owner id
+	 */
+	@Override
+	public String owner() {
+		return this.held.owner();
+	}
+
+	/**
+	 * How many threads are free to take a run now.
+	 * @return the free threads, out of the concurrency
+	 */
+	public int freeThreads() {
+		return this.held.freeThreads();
+	}
+
+	/**
+	 * How many runs wait, claimed ahead under a backlog, for the next free thread.
+	 * @return the runs claimed ahead
+	 */
+	public int claimedAhead() {
+		return this.backlog.ahead();
+	}
+
+	/**
+	 * The last failure of the writer that commits runs' writes together, until a later
+	 * batch commits.
+	 * @return the failure, or {@code null}
+	 */
+	public @Nullable WriteFailure lastWriteFailure() {
+		return this.executor.lastWriteFailure();
+	}
+
+	/**
+	 * Since when the listener for other instances' runs has had no connection.
+	 * @return the time, or {@code null} while connected, not listening or where nothing
+	 * is announced
+	 */
+	public @Nullable Instant listenerDisconnectedSince() {
+		return this.listening.disconnectedSince();
+	}
+
+	/**
+	 * Whether this worker listens for other instances' runs: started, on a database that
+	 * announces them.
+	 * @return whether it listens
+	 */
+	public boolean isListening() {
+		return this.listening != Listening.NONE;
 	}
 
 }

@@ -20,6 +20,7 @@ import dev.fanout.store.AcceptedEvents;
 import dev.fanout.store.ClaimedRun;
 import dev.fanout.store.FlowState;
 import dev.fanout.store.GateOpening;
+import dev.fanout.store.Listening;
 import dev.fanout.store.RunEnd;
 import dev.fanout.store.RunFlow;
 import dev.fanout.store.RunStep;
@@ -278,8 +279,8 @@ abstract sealed class Dialect permits H2Dialect, PostgresDialect {
 	 * @param dataSource the data source
 	 * @param appId this application
 	 * @param onWake called when runs of this application may be due
-	 * @return stops listening
+	 * @return the listening, to close to stop
 	 */
-	abstract AutoCloseable listen(DataSource dataSource, String appId, Runnable onWake);
+	abstract Listening listen(DataSource dataSource, String appId, Runnable onWake);
 
 }

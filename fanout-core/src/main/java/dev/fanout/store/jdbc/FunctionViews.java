@@ -56,6 +56,21 @@ final class FunctionViews {
 	}
 
 	/**
+	 * See {@link dev.fanout.store.RunStore#countDueRuns}.
+	 * @param appId the application
+	 * @param functionIds its functions
+	 * @param now the current time
+	 * @return the counts by function id; functions without due runs are missing
+	 */
+	Map<String, Long> countDueRuns(String appId, Collection<String> functionIds, Instant now) {
+		Map<String, Long> counts = new HashMap<>();
+		this.jdbc.query(this.statements.get(Sql.COUNT_DUE_BY_FUNCTION),
+				(RowCallbackHandler) (rs) -> counts.put(rs.getString("function_id"), rs.getLong("runs")),
+				new SqlArray(functionIds), appId, time(now));
+		return counts;
+	}
+
+	/**
 	 * See {@link dev.fanout.store.RunStore#pausedFunctions}.
 	 * @return the paused functions
 	 */

@@ -1,5 +1,6 @@
 package dev.fanout.store.jdbc;
 
+import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -30,6 +31,7 @@ import dev.fanout.store.AcceptedEvents;
 import dev.fanout.store.ClaimedRun;
 import dev.fanout.store.FlowState;
 import dev.fanout.store.GateOpening;
+import dev.fanout.store.Listening;
 import dev.fanout.store.RunEnd;
 import dev.fanout.store.RunStep;
 import dev.fanout.store.StoredStep;
@@ -130,7 +132,7 @@ final class H2Dialect extends Dialect {
 			""".formatted(Sql.Columns.notPaused("fanout_runs"));
 
 	static final String LOCK_DUE = """
-			SELECT id FROM fanout_runs
+			SELECT id, due_at FROM fanout_runs
 			WHERE id = ANY (?) AND status IN ('QUEUED', 'RUNNING', 'SLEEPING', 'WAITING') AND due_at <= ?
 			ORDER BY id
 			FOR UPDATE
@@ -290,13 +292,19 @@ final class H2Dialect extends Dialect {
 		if (runIds.isEmpty()) {
 			return List.of();
 		}
-		List<String> ids = jdbc.queryForList(this.lockDue, String.class, new SqlArray(runIds), now);
-		if (ids.isEmpty()) {
+		// The take moves due_at to the lease's end: the runs are read back due as before.
+		Map<String, Instant> due = new HashMap<>();
+		jdbc.query(this.lockDue, (RowCallbackHandler) (rs) -> due.put(rs.getString("id"), Rows.instant(rs, "due_at")),
+				new SqlArray(runIds), now);
+		if (due.isEmpty()) {
 			return List.of();
 		}
-		SqlArray taken = new SqlArray(ids);
+		SqlArray taken = new SqlArray(List.copyOf(due.keySet()));
 		jdbc.update(this.take, owner, leaseUntil, leaseUntil, now, now, taken);
-		return jdbc.query(this.selectClaimed, Rows.CLAIMED_RUN, taken);
+		return jdbc.query(this.selectClaimed, Rows.CLAIMED_RUN, taken)
+			.stream()
+			.map((run) -> run.withDueAt(due.get(run.id())))
+			.toList();
 	}
 
 	/** An update, or an insert where there is no row, for each gate. */
@@ -528,9 +536,8 @@ final class H2Dialect extends Dialect {
 
 	/** Nothing: no instance announces. */
 	@Override
-	AutoCloseable listen(DataSource dataSource, String appId, Runnable onWake) {
-		return () -> {
-		};
+	Listening listen(DataSource dataSource, String appId, Runnable onWake) {
+		return Listening.NONE;
 	}
 
 }

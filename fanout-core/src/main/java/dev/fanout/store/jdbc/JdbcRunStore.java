@@ -26,6 +26,7 @@ import dev.fanout.store.ClaimedRun;
 import dev.fanout.store.FunctionKey;
 import dev.fanout.store.GateLimits;
 import dev.fanout.store.GateOpening;
+import dev.fanout.store.Listening;
 import dev.fanout.store.NewEvent;
 import dev.fanout.store.NewRun;
 import dev.fanout.store.NewWait;
@@ -367,6 +368,11 @@ public final class JdbcRunStore implements RunStore {
 	}
 
 	@Override
+	public Map<String, Long> countDueRuns(Collection<String> functionIds, Instant now) {
+		return this.functionViews.countDueRuns(this.appId, functionIds, now);
+	}
+
+	@Override
 	public Map<FunctionKey, FunctionInfo.Activity> activity(Collection<FunctionKey> functions, Instant now) {
 		return this.functionViews.activity(functions, now);
 	}
@@ -493,7 +499,7 @@ public final class JdbcRunStore implements RunStore {
 	}
 
 	@Override
-	public AutoCloseable listen(Runnable onWake) {
+	public Listening listen(Runnable onWake) {
 		return this.dialect.listen(Objects.requireNonNull(this.jdbc.getDataSource()), this.appId, onWake);
 	}
 

@@ -23,6 +23,7 @@ import dev.fanout.store.AcceptedEvents;
 import dev.fanout.store.ClaimedRun;
 import dev.fanout.store.FlowState;
 import dev.fanout.store.GateOpening;
+import dev.fanout.store.Listening;
 import dev.fanout.store.RunEnd;
 import dev.fanout.store.RunStep;
 import dev.fanout.store.WaitLookup;
@@ -38,7 +39,8 @@ final class PostgresDialect extends Dialect {
 	/**
 	 * How a claim takes runs: leased, their first gate now their first slot (a throttle
 	 * is passed once), returned with their events. Its parameters are the owner, the
-	 * lease's end twice, the time twice.
+	 * lease's end twice, the time twice. The claim's CTE {@code next} gives each run's id
+	 * and when it was due ({@code was_due}).
 	 */
 	private static final String TAKE = """
 			UPDATE fanout_runs r
@@ -48,7 +50,7 @@ final class PostgresDialect extends Dialect {
 			FROM next, fanout_events e
 			WHERE r.id = next.id AND e.seq = r.event_seq
 			RETURNING
-			""" + Sql.Columns.RUN_WITH_EVENT;
+			""" + Sql.Columns.runWithEvent("next.was_due");
 
 	/**
 	 * The runs due in rank order, but those behind a gate (unless their lease expired),
@@ -59,7 +61,7 @@ final class PostgresDialect extends Dialect {
 	 */
 	static final String CLAIM = """
 			WITH next AS MATERIALIZED (
-				SELECT id FROM fanout_runs
+				SELECT id, due_at AS was_due FROM fanout_runs
 				WHERE status IN ('QUEUED', 'RUNNING', 'SLEEPING', 'WAITING') AND (gate IS NULL OR status = 'RUNNING')
 					AND rank_at <= ? AND due_at <= ? AND app_id = ? AND function_id = ANY (?)
 					AND (status = 'RUNNING' OR %s)
@@ -70,7 +72,8 @@ final class PostgresDialect extends Dialect {
 			""".formatted(Sql.Columns.notPaused("fanout_runs")) + TAKE;
 
 	/** {@link #TAKE} of runs locked by a gated claim, named by its first parameter. */
-	static final String TAKE_LOCKED = "WITH next AS (SELECT unnest(?::varchar[]) AS id) " + TAKE;
+	static final String TAKE_LOCKED = "WITH next AS (SELECT id, due_at AS was_due FROM fanout_runs "
+			+ "WHERE id = ANY (?::varchar[])) " + TAKE;
 
 	/**
 	 * The runs due behind each of some gates, up to a number per gate, oldest rank first,
@@ -366,7 +369,7 @@ final class PostgresDialect extends Dialect {
 	}
 
 	@Override
-	AutoCloseable listen(DataSource dataSource, String appId, Runnable onWake) {
+	Listening listen(DataSource dataSource, String appId, Runnable onWake) {
 		return new PostgresListener(dataSource, this.channel, appId, onWake);
 	}
 

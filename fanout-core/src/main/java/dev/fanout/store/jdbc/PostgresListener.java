@@ -4,24 +4,30 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Arrays;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 
 import javax.sql.DataSource;
 
+import org.jspecify.annotations.Nullable;
 import org.postgresql.PGConnection;
 import org.postgresql.PGNotification;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import dev.fanout.store.Listening;
+
 /**
  * Listens for other instances' notifications on a connection of its own and wakes the
  * local dispatcher when runs of this application are announced. A dropped connection is
  * opened again after a pause; the dispatcher is woken after every (re)connection, since
- * notifications sent meanwhile are lost, and polling still covers the gap.
+ * notifications sent meanwhile are lost, and polling still covers the gap. It says since
+ * when it has had no connection, for the engine's health: polling covers a short gap, not
+ * a long one.
  */
-final class PostgresListener implements AutoCloseable {
+final class PostgresListener implements Listening {
 
 	private static final Logger logger = LoggerFactory.getLogger(PostgresListener.class);
 
@@ -40,6 +46,9 @@ final class PostgresListener implements AutoCloseable {
 	private final Thread thread;
 
 	private volatile boolean closed;
+
+	/** Disconnected until the first {@code LISTEN} succeeds. */
+	private volatile @Nullable Instant disconnectedSince = Instant.now();
 
 	PostgresListener(DataSource dataSource, String channel, String appId, Runnable onWake) {
 		this.dataSource = dataSource;
@@ -64,6 +73,9 @@ final class PostgresListener implements AutoCloseable {
 				}
 			}
 			catch (SQLException | RuntimeException ex) {
+				if (this.disconnectedSince == null) {
+					this.disconnectedSince = Instant.now();
+				}
 				if (!this.closed) {
 					logger.warn("Lost the connection that listens for other instances' runs; reconnecting in {}",
 							RECONNECT_PAUSE, ex);
@@ -80,6 +92,7 @@ final class PostgresListener implements AutoCloseable {
 			statement.execute("LISTEN " + this.channel);
 		}
 		PGConnection postgres = connection.unwrap(PGConnection.class);
+		this.disconnectedSince = null;
 		this.onWake.run();
 		while (!this.closed) {
 			PGNotification[] notifications = postgres.getNotifications(RECEIVE_TIMEOUT_MILLIS);
@@ -106,6 +119,11 @@ final class PostgresListener implements AutoCloseable {
 	private boolean concernsThisApp(PGNotification notification) {
 		String payload = notification.getParameter();
 		return Arrays.stream(payload.split(",")).anyMatch((app) -> app.equals(this.appId) || app.equals("*"));
+	}
+
+	@Override
+	public @Nullable Instant disconnectedSince() {
+		return this.disconnectedSince;
 	}
 
 	@Override

@@ -37,13 +37,14 @@ import dev.fanout.store.StoredStep;
  */
 final class Rows {
 
-	static final RowMapper<StoredEvent> EVENT = (rs, n) -> event(rs, "id");
+	static final RowMapper<StoredEvent> EVENT = (rs, n) -> event(rs, "id", null);
 
 	/** Reads {@link Sql.Columns#RUN_WITH_EVENT}. */
 	static final RowMapper<ClaimedRun> CLAIMED_RUN = (rs, n) -> new ClaimedRun(rs.getString("id"),
 			rs.getString("function_id"), rs.getInt("attempts"), rs.getInt("failures"), rs.getInt("retry_attempt"),
 			rs.getInt("idle_claims"), nullableInstant(rs, "started_at"), rs.getBoolean("cancel_requested"),
-			rs.getString("parent_run_id"), rs.getString("parent_step_key"), event(rs, "event_id"));
+			rs.getString("parent_run_id"), rs.getString("parent_step_key"),
+			event(rs, "event_id", rs.getString("trace_context")), instant(rs, "due_at"));
 
 	static final RowMapper<PendingWait> PENDING_WAIT = (rs,
 			n) -> new PendingWait(new NewWait(rs.getString("run_id"), rs.getString("step_key"), rs.getString("kind"),
@@ -112,9 +113,9 @@ final class Rows {
 	/**
 	 * An event's columns; a query that also reads a run names the event's id apart.
 	 */
-	private static StoredEvent event(ResultSet rs, String idColumn) throws SQLException {
+	private static StoredEvent event(ResultSet rs, String idColumn, @Nullable String traceContext) throws SQLException {
 		return new StoredEvent(rs.getString("seq"), rs.getString(idColumn), rs.getString("name"), rs.getString("data"),
-				rs.getString("user_data"), instant(rs, "ts"), rs.getString("v"));
+				rs.getString("user_data"), instant(rs, "ts"), rs.getString("v"), traceContext);
 	}
 
 	/**
@@ -125,7 +126,7 @@ final class Rows {
 	static Object[] eventValues(NewEvent row) {
 		StoredEvent event = row.event();
 		return new Object[] { event.seq(), event.id(), event.name(), event.data(), event.user(), time(event.ts()),
-				event.v(), time(row.receivedAt()), false };
+				event.v(), time(row.receivedAt()), false, event.traceContext() };
 	}
 
 	/**

@@ -31,7 +31,8 @@ enum Sql {
 			WHERE w.event_name = ANY (?) AND w.match_on IS NULL AND w.expires_at > ?
 			UNION ALL
 			SELECT 'p', NULL, NULL, NULL, k.event_name, NULL, NULL, k.match_on, NULL,
-				NULL, NULL, 0, 0, 0, 0, NULL, FALSE, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL
+				NULL, NULL, 0, 0, 0, 0, NULL, FALSE, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL,
+				NULL, NULL
 			FROM (
 				SELECT DISTINCT event_name, match_on FROM fanout_waits
 				WHERE event_name = ANY (?) AND match_on IS NOT NULL
@@ -63,7 +64,8 @@ enum Sql {
 			"""),
 
 	/** The start of a multi-row insert of events, before its {@code VALUES} rows. */
-	INSERT_EVENTS("INSERT INTO fanout_events (seq, id, name, data, user_data, ts, v, received_at, duplicate) VALUES "),
+	INSERT_EVENTS("INSERT INTO fanout_events (seq, id, name, data, user_data, ts, v, received_at, duplicate, "
+			+ "trace_context) VALUES "),
 
 	/** The start of a multi-row insert of runs, before its {@code VALUES} rows. */
 	INSERT_RUNS("INSERT INTO fanout_runs (id, app_id, function_id, event_seq, event_id, status, attempts, failures, "
@@ -479,6 +481,17 @@ enum Sql {
 			"""),
 
 	/**
+	 * The backlog of some functions of an application: their runs due and not running
+	 * (queued, or sleeping or waiting past their due time), found by the (function,
+	 * status, id) index. Its parameters are the functions, the application and the time.
+	 */
+	COUNT_DUE_BY_FUNCTION("""
+			SELECT function_id, COUNT(*) AS runs FROM fanout_runs
+			WHERE function_id = ANY (?) AND status IN ('QUEUED', 'SLEEPING', 'WAITING') AND app_id = ? AND due_at <= ?
+			GROUP BY function_id
+			"""),
+
+	/**
 	 * Runs started and runs failed per minute and function, of every application, since a
 	 * time: of the runs created since then, found by their ids, which sort by creation
 	 * (the primary key, where the times would take a scan). Its parameters are the first
@@ -775,11 +788,22 @@ enum Sql {
 					claimed_at = ?""".formatted(run);
 		}
 
-		static final String RUN_WITH_EVENT = """
-				r.id, r.function_id, r.attempts, r.failures, r.retry_attempt, r.idle_claims, r.started_at,
-				r.cancel_requested, r.parent_run_id, r.parent_step_key, e.id AS event_id, e.name, e.data, e.user_data,
-				e.ts, e.v, e.seq
-				""";
+		static final String RUN_WITH_EVENT = runWithEvent("r.due_at");
+
+		/**
+		 * {@link #RUN_WITH_EVENT} with when the run was due given by an expression: a
+		 * claim moves {@code due_at} to the end of its lease, and reads the time before.
+		 * @param dueAt the expression of the run's due time
+		 * @return the columns
+		 */
+		static String runWithEvent(String dueAt) {
+			return """
+					r.id, r.function_id, r.attempts, r.failures, r.retry_attempt, r.idle_claims, r.started_at,
+					r.cancel_requested, r.parent_run_id, r.parent_step_key, e.id AS event_id, e.name, e.data, e.user_data,
+					e.ts, e.v, e.seq, e.trace_context, %s AS due_at
+					"""
+				.formatted(dueAt);
+		}
 
 		/** A matcher and its run's trigger, as {@link Rows#PENDING_WAIT} reads them. */
 		static final String PENDING_WAIT = "w.run_id, w.step_key, w.kind, w.event_name, w.match_expr, w.expires_at, "

@@ -8,8 +8,13 @@ create table if not exists fanout_events (
     ts timestamp with time zone not null,
     v varchar(64),
     received_at timestamp with time zone not null,
-    duplicate boolean not null
+    duplicate boolean not null,
+    -- The sender's trace context (propagation headers as a JSON object), when observations are on:
+    -- each run of the event continues the sender's trace.
+    trace_context text
 );
+-- Tables created by an earlier version gain the columns added since.
+alter table fanout_events add column if not exists trace_context text;
 create index if not exists fanout_events_id_idx on fanout_events (id);
 -- A wait's look-back reads the events of a name page by page in this order.
 drop index if exists fanout_events_name_idx;

@@ -1,0 +1,72 @@
+package dev.fanout.engine.observe;
+
+import io.micrometer.observation.Observation;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.MDC;
+
+/**
+ * A step's attempt on its run's thread: the step key in the MDC while its body runs, and
+ * its {@code fanout.step} observation, a child of the run's. Only a step whose body runs
+ * has one: a memoized step returns its stored output without.
+ *
+ * @since 0.1.0
+ */
+public final class StepScope implements AutoCloseable {
+
+	/** The MDC key of the step key. */
+	public static final String MDC_STEP = "fanout.step";
+
+	/** The scope of a step that is not observed: one for all, as it holds nothing. */
+	private static final StepScope UNOBSERVED = new StepScope(null, null);
+
+	private final @Nullable Observation observation;
+
+	private final Observation.@Nullable Scope scope;
+
+	private StepScope(@Nullable Observation observation, Observation.@Nullable Scope scope) {
+		this.observation = observation;
+		this.scope = scope;
+	}
+
+	static StepScope open(Telemetry telemetry, String runId, String functionId, String stepKey) {
+		MDC.put(MDC_STEP, stepKey);
+		if (telemetry.registry().isNoop()) {
+			return UNOBSERVED;
+		}
+		Observation observation = Observation.createNotStarted("fanout.step", telemetry.registry())
+			.parentObservation(telemetry.registry().getCurrentObservation())
+			.contextualName("fanout step")
+			.lowCardinalityKeyValue(Telemetry.APPLICATION_ID, telemetry.appId())
+			.lowCardinalityKeyValue(Telemetry.FUNCTION_ID, functionId)
+			.highCardinalityKeyValue(Telemetry.RUN_ID, runId)
+			.highCardinalityKeyValue("fanout.step.key", stepKey)
+			.start();
+		return new StepScope(observation, observation.openScope());
+	}
+
+	/**
+	 * Record what the step's body threw.
+	 * @param error the error
+	 */
+	public void error(Throwable error) {
+		if (this.observation != null) {
+			this.observation.error(error);
+		}
+	}
+
+	@Override
+	public void close() {
+		try {
+			if (this.scope != null && this.observation != null) {
+				this.scope.close();
+				this.observation.lowCardinalityKeyValue("fanout.step.outcome",
+						(this.observation.getContext().getError() != null) ? "error" : "success");
+				this.observation.stop();
+			}
+		}
+		finally {
+			MDC.remove(MDC_STEP);
+		}
+	}
+
+}
