@@ -9,9 +9,9 @@ import dev.fanout.autoconfigure.metrics.MicrometerFanoutMetrics;
 import dev.fanout.engine.FanoutEngine;
 
 /**
- * An engine as an application with metrics and tracing has it: its meters in a
- * Prometheus registry, and observations handled by a handler that does nothing, so what
- * is measured is fanout's own cost, not a tracer's.
+ * An engine as an application with metrics and tracing has it: its meters in a Prometheus
+ * registry, and observations handled by a handler that does nothing, so what is measured
+ * is fanout's own cost, not a tracer's.
  */
 final class Observed {
 

@@ -8,11 +8,16 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 import javax.sql.DataSource;
 
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.Test;
+import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.health.contributor.HealthIndicator;
 import org.springframework.boot.jackson.autoconfigure.JacksonAutoConfiguration;
 import org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration;
 import org.springframework.boot.jdbc.autoconfigure.DataSourceTransactionManagerAutoConfiguration;
+import org.springframework.boot.test.context.FilteredClassLoader;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.boot.transaction.autoconfigure.TransactionAutoConfiguration;
 import org.springframework.context.annotation.Bean;
@@ -31,10 +36,17 @@ import dev.fanout.RunStatus;
 import dev.fanout.SendResult;
 import dev.fanout.StepContext;
 import dev.fanout.Throttle;
+import dev.fanout.autoconfigure.actuate.FanoutActuatorAutoConfiguration;
+import dev.fanout.autoconfigure.actuate.FanoutEndpoint;
+import dev.fanout.autoconfigure.actuate.FanoutHealthIndicator;
+import dev.fanout.autoconfigure.metrics.FanoutGauges;
+import dev.fanout.autoconfigure.metrics.FanoutMetricsAutoConfiguration;
+import dev.fanout.autoconfigure.metrics.MicrometerFanoutMetrics;
 import dev.fanout.engine.FanoutEngine;
 import dev.fanout.engine.function.Backoff;
 import dev.fanout.engine.settings.EngineSettings;
 import dev.fanout.json.JacksonPayloadSerializer;
+import dev.fanout.spi.FanoutMetrics;
 import dev.fanout.spi.PayloadSerializer;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -63,6 +75,33 @@ class FanoutAutoConfigurationTests {
 				.hasSingleBean(FanoutDataSourceScriptDatabaseInitializer.class);
 			assertThat(rowCount(context.getBean(DataSource.class), "fanout_runs")).isZero();
 		});
+	}
+
+	@Test
+	void withoutMicrometerOrActuatorAddsNoMetricsEndpointOrHealth() {
+		this.runner
+			.withConfiguration(
+					AutoConfigurations.of(FanoutMetricsAutoConfiguration.class, FanoutActuatorAutoConfiguration.class))
+			.withClassLoader(new FilteredClassLoader(MeterRegistry.class, Endpoint.class, HealthIndicator.class))
+			.run((context) -> {
+				assertThat(context).hasNotFailed()
+					.hasSingleBean(FanoutEngine.class)
+					.doesNotHaveBean(FanoutMetrics.class)
+					.doesNotHaveBean(FanoutGauges.class)
+					.doesNotHaveBean(FanoutEndpoint.class)
+					.doesNotHaveBean(FanoutHealthIndicator.class);
+			});
+	}
+
+	@Test
+	void withAMeterRegistryReportsToIt() {
+		this.runner
+			.withConfiguration(
+					AutoConfigurations.of(FanoutMetricsAutoConfiguration.class, FanoutActuatorAutoConfiguration.class))
+			.withBean(SimpleMeterRegistry.class)
+			.run((context) -> assertThat(context).hasSingleBean(MicrometerFanoutMetrics.class)
+				.hasSingleBean(FanoutGauges.class)
+				.hasSingleBean(FanoutHealthIndicator.class));
 	}
 
 	@Test

@@ -4,12 +4,11 @@ import java.net.http.HttpResponse;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
-import tools.jackson.databind.JsonNode;
-
-import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
+import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.test.context.ActiveProfiles;
+import tools.jackson.databind.JsonNode;
 
 import dev.fanout.RunStatus;
 import dev.fanout.test.FanoutRuns;
@@ -19,7 +18,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The sample's Actuator over real HTTP: after a signup, Prometheus shows fanout's meters
- * with their tags, {@code /actuator/fanout} the functions, and the health includes fanout.
+ * with their tags, {@code /actuator/fanout} the functions, and the health includes
+ * fanout.
  */
 @ExtendWith(FanoutRunsExtension.class)
 @SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT)

@@ -58,8 +58,7 @@ public final class FanoutEndpoint {
 							backlog.getOrDefault(function.id(), 0L)))
 					.toList(),
 				functions.stream().filter(FunctionInfo::paused).map(FunctionInfo::id).toList(),
-				this.admin
-					.runs(RunQuery.builder().application(appId).status(RunStatus.FAILED).limit(FAILURES).build())
+				this.admin.runs(RunQuery.builder().application(appId).status(RunStatus.FAILED).limit(FAILURES).build())
 					.stream()
 					.map(Failure::of)
 					.toList());

@@ -1,5 +1,8 @@
 package dev.fanout.autoconfigure.http;
 
+import java.util.List;
+import java.util.function.Function;
+
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
@@ -15,9 +18,12 @@ import org.springframework.web.servlet.function.RouterFunctions;
 import org.springframework.web.servlet.function.ServerResponse;
 import tools.jackson.databind.json.JsonMapper;
 
+import dev.fanout.Event;
 import dev.fanout.EventSender;
+import dev.fanout.SendResult;
 import dev.fanout.autoconfigure.FanoutAutoConfiguration;
 import dev.fanout.autoconfigure.FanoutProperties;
+import dev.fanout.engine.sending.StoreEventSender;
 
 /**
  * Auto-configuration of the HTTP event API, {@code POST {fanout.http.base-path}/e/{key}},
@@ -35,13 +41,24 @@ import dev.fanout.autoconfigure.FanoutProperties;
 @EnableConfigurationProperties(FanoutProperties.class)
 public final class FanoutHttpAutoConfiguration {
 
+	/**
+	 * The engine's sender counts these events as sent over HTTP; another sends them as it
+	 * does.
+	 */
+	private static Function<List<Event>, SendResult> fromHttp(EventSender sender) {
+		if (sender instanceof StoreEventSender engine) {
+			return (events) -> engine.sendAll(events, "http");
+		}
+		return sender::sendAll;
+	}
+
 	@Bean
 	RouterFunction<ServerResponse> fanoutEventApiRoutes(EventSender sender, FanoutProperties properties,
 			ObjectProvider<JsonMapper> jsonMapper) {
 		JsonMapper mapper = jsonMapper.getIfAvailable(() -> JsonMapper.builder().build());
 		FanoutProperties.Events events = properties.getEvents();
 		EventApiHandler handler = new EventApiHandler(new EventKeys(properties.getHttp().getEventKeys()),
-				new EventRequestReader(mapper, events.getMaxBatchSize()), sender::sendAll, mapper,
+				new EventRequestReader(mapper, events.getMaxBatchSize()), fromHttp(sender), mapper,
 				EventApiHandler.maxBodySize(events.getMaxPayloadSize().toBytes()));
 		FanoutProperties.Http http = properties.getHttp();
 		return RouterFunctions.route()

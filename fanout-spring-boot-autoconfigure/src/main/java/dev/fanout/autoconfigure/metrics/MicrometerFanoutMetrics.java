@@ -80,22 +80,24 @@ public final class MicrometerFanoutMetrics implements FanoutMetrics {
 	}
 
 	private Counter counter(String name, String description, String... tags) {
-		return this.counters.computeIfAbsent(key(name, tags), (key) -> Counter.builder(name)
-			.description(description)
-			.tag("application", this.application)
-			.tags(tags)
-			.register(this.registry));
+		return this.counters.computeIfAbsent(key(name, tags),
+				(key) -> Counter.builder(name)
+					.description(description)
+					.tag("application", this.application)
+					.tags(tags)
+					.register(this.registry));
 	}
 
 	private Timer timer(String name, String description, String functionId, @Nullable String tag,
 			@Nullable String value) {
 		String[] tags = (tag != null && value != null) ? new String[] { "function", functionId, tag, value }
 				: new String[] { "function", functionId };
-		return this.timers.computeIfAbsent(key(name, tags), (key) -> Timer.builder(name)
-			.description(description)
-			.tag("application", this.application)
-			.tags(tags)
-			.register(this.registry));
+		return this.timers.computeIfAbsent(key(name, tags),
+				(key) -> Timer.builder(name)
+					.description(description)
+					.tag("application", this.application)
+					.tags(tags)
+					.register(this.registry));
 	}
 
 	private static String key(String name, String... tags) {

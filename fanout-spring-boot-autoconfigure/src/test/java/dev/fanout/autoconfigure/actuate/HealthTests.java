@@ -42,13 +42,13 @@ class HealthTests {
 	@EnumSource(TestDatabase.class)
 	void isDownWhileTheDatabaseIsOutOfReachAndUpWhenItIsBack(TestDatabase database) {
 		RunningApp app = this.apps.start(database, List.of(Outage.class),
-				"management.endpoints.web.exposure.include=health",
-				"management.endpoint.health.show-components=always", "management.endpoint.health.show-details=always");
+				"management.endpoints.web.exposure.include=health", "management.endpoint.health.show-components=always",
+				"management.endpoint.health.show-details=always");
 		assertThat(fanout(app).get("status").asString()).isEqualTo("UP");
 
 		app.bean(Outage.class).down.set(true);
-		JsonNode down = await().atMost(Duration.ofSeconds(10)).until(() -> fanout(app),
-				(health) -> "DOWN".equals(health.get("status").asString()));
+		JsonNode down = await().atMost(Duration.ofSeconds(10))
+			.until(() -> fanout(app), (health) -> "DOWN".equals(health.get("status").asString()));
 		assertThat(down.get("details").toString()).contains("database refuses connections");
 
 		app.bean(Outage.class).down.set(false);
