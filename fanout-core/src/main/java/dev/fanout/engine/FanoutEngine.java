@@ -121,7 +121,7 @@ public final class FanoutEngine {
 			writer.startLocally(this.worker);
 		}
 		Replays replays = new Replays(this.directory, this.registry, store, this.own, builder.clock,
-				this.settings.replayRate(), this.settings.replayMaxRuns(), this::wakeWorker);
+				this.settings.replayRate(), this.settings.replayMaxRuns(), this::wakeWorker, builder.metrics);
 		this.admin = new StoreFanoutAdmin(store, this.cancellations, joining, replays, skipped,
 				new BulkCancels(this.registry, store, this.cancellations, joining, this.settings.replayMaxRuns()),
 				new Pauses(this.registry, store, joining, builder.clock, this.settings.appId(), this::wakeWorker),

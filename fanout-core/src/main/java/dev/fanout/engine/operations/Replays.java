@@ -18,6 +18,7 @@ import dev.fanout.engine.function.GateKeys;
 import dev.fanout.engine.function.LocalFunctions;
 import dev.fanout.engine.sending.EventWriter;
 import dev.fanout.engine.support.Transactions;
+import dev.fanout.spi.FanoutMetrics;
 import dev.fanout.store.GateOpening;
 import dev.fanout.store.NewRun;
 import dev.fanout.store.NewWait;
@@ -47,6 +48,8 @@ public final class Replays {
 
 	private final Runnable onCommit;
 
+	private final FanoutMetrics metrics;
+
 	/**
 	 * Create the replays.
 	 * @param directory the functions of every application
@@ -57,9 +60,10 @@ public final class Replays {
 	 * @param rate replayed runs a second, more than 0 as the engine settings ensure
 	 * @param maxRuns the most runs one request may select
 	 * @param onCommit called after a commit that queued runs
+	 * @param metrics told of the runs a fresh replay created, after commit
 	 */
 	public Replays(FunctionCatalog directory, LocalFunctions registry, RunStore store, TransactionTemplate transaction,
-			Clock clock, double rate, int maxRuns, Runnable onCommit) {
+			Clock clock, double rate, int maxRuns, Runnable onCommit, FanoutMetrics metrics) {
 		this.directory = directory;
 		this.selections = new RunSelections(registry, maxRuns);
 		this.store = store;
@@ -67,6 +71,7 @@ public final class Replays {
 		this.clock = clock;
 		this.rate = rate;
 		this.onCommit = onCommit;
+		this.metrics = metrics;
 	}
 
 	ReplayResult replay(ReplayRequest request) {
@@ -138,6 +143,9 @@ public final class Replays {
 			waits.addAll(EventWriter.cancelWaits(target, runId, now, null));
 		}
 		this.store.insert(List.of(), fresh, waits);
+		if (!fresh.isEmpty()) {
+			Transactions.afterCommit(() -> this.metrics.runsCreated(function.id(), fresh.size()));
+		}
 		this.store.openGates(GateKeys.merged(gates));
 		this.store.finishReplay(request.id(), queued);
 		if (!queued.isEmpty()) {

@@ -165,7 +165,7 @@ public final class RunExecutor {
 		Invocation.Outcome outcome = new Invocation(run.id(), function, events, run.retryAttempt(), this.outputs)
 			.invoke(journal);
 		scope.outcome(outcomeOf(outcome));
-		if (outcome.failure() != null) {
+		if (outcome.failure() != null && outcome.interruption() == null) {
 			scope.error(outcome.failure());
 		}
 		if (outcome.interruption() != null) {

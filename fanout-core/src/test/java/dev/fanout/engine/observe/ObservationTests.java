@@ -37,14 +37,17 @@ class ObservationTests {
 	void aStepsSpanDescendsFromItsRunsAndTheRunsFromTheSend(TestDatabase database) {
 		Tracing tracing = new Tracing();
 		TestEngine engine = start(this.fixture.database(database), tracing);
-		SendResult sent = engine.sender().send(Event.of("app/user.signup", Map.of("user", 1)));
+		SendResult sent = tracing.inRequest(() -> engine.sender().send(Event.of("app/user.signup", Map.of("user", 1))));
 		String runId = sent.runIds().get(0);
 		engine.awaitRun(runId, RunStatus.COMPLETED);
 		// Two invocations (before and after the sleep), each with the step it executed.
 		awaiting()
 			.until(() -> tracing.spans("fanout step").size() == 2 && tracing.spans("fanout run welcome").size() == 2);
 		SimpleSpan send = tracing.spans("fanout send").get(0);
+		assertThat(send.getTraceId()).isEqualTo(Tracing.TRACE_ID);
+		assertThat(send.getSpanId()).isNotEmpty();
 		assertThat(tracing.spans("fanout run welcome")).allSatisfy((run) -> {
+			assertThat(run.getSpanId()).isNotEmpty();
 			assertThat(run.getTraceId()).isEqualTo(send.getTraceId());
 			assertThat(run.getParentId()).isEqualTo(send.getSpanId());
 			assertThat(run.getTags()).containsEntry("fanout.run.id", runId)
@@ -61,6 +64,10 @@ class ObservationTests {
 			.contains(send.getTraceId());
 		TestObservationRegistryAssert.assertThat(tracing.registry)
 			.hasNumberOfObservationsWithNameEqualTo("fanout.send", 1)
+			.hasObservationWithNameEqualTo("fanout.send")
+			.that()
+			.hasLowCardinalityKeyValue("fanout.event.source", "api")
+			.backToTestObservationRegistry()
 			.hasNumberOfObservationsWithNameEqualTo("fanout.run", 2)
 			.hasNumberOfObservationsWithNameEqualTo("fanout.step", 2)
 			.forAllObservationsWithNameEqualTo("fanout.run",
@@ -68,7 +75,8 @@ class ObservationTests {
 						.hasLowCardinalityKeyValue("fanout.application.id", "test")
 						.hasHighCardinalityKeyValue("fanout.run.id", runId)
 						.doesNotHaveLowCardinalityKeyValueWithKey("fanout.run.id")
-						.doesNotHaveLowCardinalityKeyValueWithKey("fanout.event.id"))
+						.doesNotHaveLowCardinalityKeyValueWithKey("fanout.event.id")
+						.doesNotHaveError())
 			.forAllObservationsWithNameEqualTo("fanout.step",
 					(step) -> step.hasLowCardinalityKeyValue("fanout.function.id", "welcome")
 						.hasLowCardinalityKeyValue("fanout.step.outcome", "success")
@@ -88,21 +96,22 @@ class ObservationTests {
 		FreshDatabase database = this.fixture.database(TestDatabase.POSTGRESQL);
 		Tracing before = new Tracing();
 		TestEngine first = start(database, before);
-		SendResult sent = first.sender().send(Event.of("app/user.signup", Map.of("user", 1)));
+		SendResult sent = before.inRequest(() -> first.sender().send(Event.of("app/user.signup", Map.of("user", 1))));
 		String runId = sent.runIds().get(0);
 		first.awaitStatus(runId, RunStatus.SLEEPING);
 		first.stop();
 		SimpleSpan send = before.spans("fanout send").get(0);
+		assertThat(send.getTraceId()).isEqualTo(Tracing.TRACE_ID);
 		Tracing after = new Tracing();
 		TestEngine second = start(database, after);
 		second.awaitRun(runId, RunStatus.COMPLETED);
 		awaiting().until(() -> after.spans("fanout step").size() == 1);
 		SimpleSpan resumed = after.spans("fanout run welcome").get(0);
-		assertThat(resumed.getTraceId()).isEqualTo(send.getTraceId());
+		assertThat(resumed.getTraceId()).isEqualTo(Tracing.TRACE_ID);
 		assertThat(resumed.getParentId()).isEqualTo(send.getSpanId());
 		SimpleSpan step = after.spans("fanout step").get(0);
 		assertThat(step.getTags()).containsEntry("fanout.step.key", "deliver");
-		assertThat(step.getParentId()).isEqualTo(resumed.getSpanId());
+		assertThat(step.getParentId()).isEqualTo(resumed.getSpanId()).isNotEmpty();
 		assertThat(step.getTraceId()).isEqualTo(send.getTraceId());
 	}
 
