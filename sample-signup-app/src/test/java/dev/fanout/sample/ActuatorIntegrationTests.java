@@ -41,7 +41,11 @@ class ActuatorIntegrationTests {
 				"fanout_runs_ended_total{application=\"sample-signup-app\",function=\"send-welcome-email\",status=\"COMPLETED\"} 1.0",
 				"fanout_events_sent_total{application=\"sample-signup-app\",source=\"api\"}",
 				"fanout_run_schedule_to_start_seconds_count{application=\"sample-signup-app\",function=\"start-stripe-trial\"}",
-				"fanout_worker_slots_total{application=\"sample-signup-app\"} 8.0");
+				// Prometheus keeps "_total" for counters: the gauge
+				// fanout.worker.slots.total loses it.
+				"fanout_worker_slots{application=\"sample-signup-app\"} 8.0",
+				"fanout_worker_slots_available{application=\"sample-signup-app\"} 8.0",
+				"fanout_runs_backlog{application=\"sample-signup-app\",function=\"send-welcome-email\"} 0.0");
 
 		JsonNode fanout = SampleHttpClient.json(client.get("/actuator/fanout"));
 		assertThat(fanout.get("functions").findValuesAsString("id")).containsExactlyInAnyOrder("send-welcome-email",
