@@ -47,7 +47,9 @@ class IdempotencyTests {
 			.until(() -> engine.send("app/order.paid", Map.of("orderId", 1)).runIds(), (runIds) -> !runIds.isEmpty())
 			.get(0);
 		RunInfo run = engine.awaitRun(again, RunStatus.COMPLETED);
-		assertThat(orders.paid).containsExactly(1, 2, 1);
+		// The first two run side by side, in either order; the third comes after both.
+		assertThat(orders.paid).hasSize(3).endsWith(1);
+		assertThat(orders.paid.subList(0, 2)).containsExactlyInAnyOrder(1, 2);
 		assertThat(run.createdAt())
 			.isAfterOrEqualTo(engine.admin().run(first.runIds().get(0)).orElseThrow().createdAt().plusSeconds(1));
 	}
