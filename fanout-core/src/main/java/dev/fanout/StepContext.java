@@ -94,8 +94,9 @@ public interface StepContext {
 	SendResult sendEvent(String id, Event... events);
 
 	/**
-	 * Run another function of this application with the given data and wait, without a
-	 * thread, for its output.
+	 * Run another function, of this application or of another on its database (such as an
+	 * application of functions written with an Inngest SDK), with the given data and
+	 * wait, without a thread, for its output.
 	 * @param <T> the result type
 	 * @param id the step id
 	 * @param functionId the function to run

@@ -134,6 +134,19 @@ public record StoredStep(String key, int position, StepStatus status, @Nullable 
 		}
 
 		/**
+		 * A step that failed for good, with an output that code run elsewhere is given
+		 * back (an SDK's {@code {"error": ...}} memo).
+		 * @param output the output JSON
+		 * @param outputType the output's type hint
+		 * @param error the error summary
+		 * @param endedAt when it failed
+		 * @return the row
+		 */
+		public StoredStep failed(String output, String outputType, String error, Instant endedAt) {
+			return row(StepStatus.FAILED, output, outputType, error, null, null, endedAt);
+		}
+
+		/**
 		 * A sleeping step.
 		 * @param output the output it will have, its due time as JSON
 		 * @param wakeAt when it is due
@@ -150,6 +163,17 @@ public record StoredStep(String key, int position, StepStatus status, @Nullable 
 		 */
 		public StoredStep waiting(Instant wakeAt) {
 			return row(StepStatus.WAITING, null, null, null, null, wakeAt, null);
+		}
+
+		/**
+		 * A step waiting, its type hint saying what for until it ends and its output
+		 * replaces the hint.
+		 * @param outputType what it waits for
+		 * @param wakeAt when it times out
+		 * @return the row
+		 */
+		public StoredStep waiting(String outputType, Instant wakeAt) {
+			return row(StepStatus.WAITING, null, outputType, null, null, wakeAt, null);
 		}
 
 		private StoredStep row(StepStatus status, @Nullable String output, @Nullable String outputType,

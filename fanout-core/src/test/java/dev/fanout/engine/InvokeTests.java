@@ -118,8 +118,8 @@ class InvokeTests {
 		RunInfo run = engine.awaitRun(
 				engine.send("app/refund.requested", Map.of("to", "no-such-function")).runIds().get(0),
 				RunStatus.COMPLETED);
-		assertThat(run.output())
-			.isEqualTo("\"Step 'refund' failed: No function 'no-such-function' to invoke in this application\"");
+		assertThat(run.output()).isEqualTo(
+				"\"Step 'refund' failed: No function 'no-such-function' to invoke, in this application or another on its database\"");
 		assertThat(run.attempts()).isEqualTo(1);
 		assertThat(run.steps()).extracting(StepInfo::key, StepInfo::status)
 			.containsExactly(tuple("refund", StepStatus.FAILED));

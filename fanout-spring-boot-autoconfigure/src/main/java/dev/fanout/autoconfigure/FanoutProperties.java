@@ -1,5 +1,6 @@
 package dev.fanout.autoconfigure;
 
+import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -88,6 +89,12 @@ public class FanoutProperties {
 	 */
 	private final Retention retention = new Retention();
 
+	/**
+	 * Applications of functions written with an Inngest SDK (TypeScript, Python, Go) that
+	 * fanout runs.
+	 */
+	private final Remote remote = new Remote();
+
 	public boolean isEnabled() {
 		return this.enabled;
 	}
@@ -102,6 +109,10 @@ public class FanoutProperties {
 
 	public void setAppId(@Nullable String appId) {
 		this.appId = appId;
+	}
+
+	public Remote getRemote() {
+		return this.remote;
 	}
 
 	public Worker getWorker() {
@@ -600,6 +611,109 @@ public class FanoutProperties {
 
 		public void setFailed(Duration failed) {
 			this.failed = failed;
+		}
+
+	}
+
+	public static class Remote {
+
+		/**
+		 * The applications, each by its serve URL.
+		 */
+		private List<App> apps = new ArrayList<>();
+
+		/**
+		 * Out-of-band registration, where the SDKs post their functions.
+		 */
+		private final Registration registration = new Registration();
+
+		public List<App> getApps() {
+			return this.apps;
+		}
+
+		public void setApps(List<App> apps) {
+			this.apps = apps;
+		}
+
+		public Registration getRegistration() {
+			return this.registration;
+		}
+
+		public static class App {
+
+			/**
+			 * The app's serve URL, such as http://crm:3000/api/inngest.
+			 */
+			private @Nullable URI url;
+
+			/**
+			 * The signing key shared with the app (its INNGEST_SIGNING_KEY,
+			 * signkey-<env>-<hex>). When set, requests are signed and the app runs in
+			 * cloud mode; without it, the app must run in dev mode (INNGEST_DEV=1).
+			 */
+			private @Nullable String signingKey;
+
+			/**
+			 * Whether to sync the app's functions when the application starts.
+			 */
+			private boolean syncOnStartup = true;
+
+			/**
+			 * The longest fanout waits for one call of the app.
+			 */
+			private Duration callTimeout = Duration.ofMinutes(5);
+
+			public @Nullable URI getUrl() {
+				return this.url;
+			}
+
+			public void setUrl(@Nullable URI url) {
+				this.url = url;
+			}
+
+			public @Nullable String getSigningKey() {
+				return this.signingKey;
+			}
+
+			public void setSigningKey(@Nullable String signingKey) {
+				this.signingKey = signingKey;
+			}
+
+			public boolean isSyncOnStartup() {
+				return this.syncOnStartup;
+			}
+
+			public void setSyncOnStartup(boolean syncOnStartup) {
+				this.syncOnStartup = syncOnStartup;
+			}
+
+			public Duration getCallTimeout() {
+				return this.callTimeout;
+			}
+
+			public void setCallTimeout(Duration callTimeout) {
+				this.callTimeout = callTimeout;
+			}
+
+		}
+
+		public static class Registration {
+
+			/**
+			 * Whether to serve POST /fn/register, where an app posts its functions
+			 * (out-of-band sync), authenticated with the bearer token derived from a
+			 * configured signing key.
+			 */
+			private boolean enabled;
+
+			public boolean isEnabled() {
+				return this.enabled;
+			}
+
+			public void setEnabled(boolean enabled) {
+				this.enabled = enabled;
+			}
+
 		}
 
 	}

@@ -73,6 +73,11 @@ final class MemoryJournal implements RunJournal {
 		return this.memory.step(key);
 	}
 
+	@Override
+	public List<StoredStep> steps() {
+		return this.memory.steps();
+	}
+
 	/**
 	 * Stop here if {@code executeUntil} asked for this step.
 	 */

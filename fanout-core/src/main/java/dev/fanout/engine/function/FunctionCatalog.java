@@ -90,6 +90,24 @@ public final class FunctionCatalog {
 		return this.local.get(functionId).map(this::local);
 	}
 
+	/**
+	 * A function of this application or of another on the database, such as an
+	 * application of functions in another language: what {@code step.invoke} may run.
+	 * @param functionId the function id
+	 * @return the target, this application's first
+	 */
+	public Optional<Target> find(String functionId) {
+		Optional<Target> local = local(functionId);
+		if (local.isPresent()) {
+			return local;
+		}
+		return others(this.store.functionsVersion()).functions()
+			.stream()
+			.map(Remote::target)
+			.filter((target) -> target.functionId().equals(functionId))
+			.findFirst();
+	}
+
 	public Target local(FunctionDefinition function) {
 		return new Target(this.appId, function.id(), function.cancelOn(), function.startTimeout(), function.flow());
 	}

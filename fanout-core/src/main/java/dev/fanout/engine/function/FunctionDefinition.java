@@ -26,7 +26,7 @@ import dev.fanout.engine.support.Errors;
  * @param retries the retries after a first attempt
  * @param retryable says whether an exception may be retried
  * @param backoff the delays between attempts
- * @param invoker calls the function
+ * @param invoker calls the function: a method, or an application elsewhere
  * @param source where the function is declared (bean and method), for messages
  * @param cancelOn the events that cancel its runs
  * @param startTimeout the longest wait from event to first start, or {@code null}
@@ -36,7 +36,7 @@ import dev.fanout.engine.support.Errors;
  * rest
  */
 public record FunctionDefinition(String id, String name, List<String> triggers, @Nullable Expression filter,
-		int retries, BinaryExceptionClassifier retryable, Backoff backoff, FunctionInvoker invoker, String source,
+		int retries, BinaryExceptionClassifier retryable, Backoff backoff, FunctionBody invoker, String source,
 		List<CancelRule> cancelOn, @Nullable Duration startTimeout, @Nullable Duration finishTimeout,
 		@Nullable CronSchedule cron, FlowControl flow) {
 

@@ -22,7 +22,7 @@ import dev.fanout.spi.PayloadSerializer;
  * Calls a function method on its bean (through the bean, so its proxies apply), giving
  * each parameter what its type asks for.
  */
-public final class FunctionInvoker {
+public final class FunctionInvoker implements FunctionBody {
 
 	private final Object target;
 
@@ -130,6 +130,11 @@ public final class FunctionInvoker {
 	 */
 	public Method method() {
 		return this.method;
+	}
+
+	@Override
+	public ClassLoader classLoader() {
+		return this.target.getClass().getClassLoader();
 	}
 
 	/**

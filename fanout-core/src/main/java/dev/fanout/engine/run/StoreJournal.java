@@ -2,6 +2,7 @@ package dev.fanout.engine.run;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -78,6 +79,11 @@ final class StoreJournal implements RunJournal {
 	@Override
 	public @Nullable StoredStep step(String key) {
 		return this.steps.get(key);
+	}
+
+	@Override
+	public List<StoredStep> steps() {
+		return this.steps.values().stream().sorted(Comparator.comparingInt(StoredStep::position)).toList();
 	}
 
 	@Override
@@ -195,7 +201,7 @@ final class StoreJournal implements RunJournal {
 
 	@Override
 	public boolean hasFunction(String functionId) {
-		return this.functions.get(functionId).isPresent();
+		return this.functions.get(functionId).isPresent() || this.writes.db(() -> this.events.canInvoke(functionId));
 	}
 
 	/**

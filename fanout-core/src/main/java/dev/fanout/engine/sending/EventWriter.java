@@ -148,6 +148,16 @@ public final class EventWriter {
 	}
 
 	/**
+	 * Whether a function can be invoked: one of this application's, or of another on the
+	 * database.
+	 * @param functionId the function id
+	 * @return whether it exists
+	 */
+	public boolean canInvoke(String functionId) {
+		return this.catalog.find(functionId).isPresent();
+	}
+
+	/**
 	 * Store a cron tick's event in the current transaction, with a run for the ticking
 	 * function alone.
 	 * @param event the tick's event
@@ -288,7 +298,7 @@ public final class EventWriter {
 		if (only == null) {
 			return Objects.requireNonNull(functions).targetsFor(event);
 		}
-		return this.catalog.local(only.functionId()).map(List::of).orElse(List.of());
+		return this.catalog.find(only.functionId()).map(List::of).orElse(List.of());
 	}
 
 	/**

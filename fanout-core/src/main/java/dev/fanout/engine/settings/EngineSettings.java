@@ -101,7 +101,7 @@ public record EngineSettings(String appId, boolean workerEnabled, int concurrenc
 	 */
 	public static final class Builder {
 
-		private final String appId;
+		private String appId;
 
 		private boolean workerEnabled = true;
 
@@ -139,6 +139,17 @@ public record EngineSettings(String appId, boolean workerEnabled, int concurrenc
 
 		private Builder(String appId) {
 			this.appId = appId;
+		}
+
+		/**
+		 * Set the application id: for the engine that runs another application's
+		 * functions, such as an app of functions written with an Inngest SDK.
+		 * @param appId the application id
+		 * @return this builder
+		 */
+		public Builder appId(String appId) {
+			this.appId = appId;
+			return this;
 		}
 
 		private Builder(EngineSettings settings) {

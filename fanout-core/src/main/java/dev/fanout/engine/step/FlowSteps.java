@@ -168,8 +168,9 @@ final class FlowSteps {
 		Instant now = this.journal.now();
 		Duration wait = FlowChecks.invoke(step.key(), timeout);
 		if (!this.journal.hasFunction(functionId)) {
-			StoredStep missing = row(step, now).failed("No function '" + functionId + "' to invoke in this application",
-					null, now);
+			StoredStep missing = row(step, now).failed(
+					"No function '" + functionId + "' to invoke, in this application or another on its database", null,
+					now);
 			this.state.save(missing);
 			this.state.reached(step, null);
 			throw new StepFailedException(step.key(), String.valueOf(missing.error()));

@@ -6,6 +6,7 @@ import org.jspecify.annotations.Nullable;
 
 import dev.fanout.Event;
 import dev.fanout.engine.function.FunctionDefinition;
+import dev.fanout.engine.function.FunctionInvoker;
 
 /**
  * One invocation of a run's function, over a journal: the one way the engine and the test
@@ -42,11 +43,14 @@ public record Invocation(String runId, FunctionDefinition function, List<Event> 
 	 * @return what the function returned or threw, and why it stopped early if it did
 	 */
 	public Outcome invoke(RunJournal journal) {
+		if (this.function.invoker() instanceof JournalDriven driven) {
+			return driven.invoke(this, journal);
+		}
 		RunState state = new RunState(this, journal);
 		Object result = null;
 		Throwable failure = null;
 		try {
-			result = this.function.invoker().invoke(state, state);
+			result = ((FunctionInvoker) this.function.invoker()).invoke(state, state);
 		}
 		catch (Throwable ex) {
 			failure = ex;

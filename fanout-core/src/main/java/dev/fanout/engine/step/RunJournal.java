@@ -42,6 +42,13 @@ public interface RunJournal {
 	@Nullable StoredStep step(String key);
 
 	/**
+	 * Every step stored for the run, in the order the run reached them: what a function
+	 * run elsewhere is sent as its memos.
+	 * @return the steps, by position
+	 */
+	List<StoredStep> steps();
+
+	/**
 	 * Why the run must stop before a step it has not reached yet, if it must: the worker
 	 * is stopping, or the run is asked to cancel. None by default: nothing outside the
 	 * run stops it.

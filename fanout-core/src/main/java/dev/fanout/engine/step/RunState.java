@@ -200,7 +200,7 @@ final class RunState implements StepContext, RunContext {
 	private @Nullable Object restore(StoredStep stored, @Nullable Type type) {
 		return this.invocation.outputs()
 			.restore(stored.key(), stored.output(), stored.outputType(), type,
-					this.invocation.function().invoker().target().getClass().getClassLoader());
+					this.invocation.function().invoker().classLoader());
 	}
 
 	Interruption.Signal interrupt(Interruption reason) {

@@ -20,6 +20,7 @@ import dev.fanout.ReplayResult;
 import dev.fanout.RunInfo;
 import dev.fanout.RunQuery;
 import dev.fanout.StepInfo;
+import dev.fanout.engine.remote.RemoteApps;
 
 import static dev.fanout.autoconfigure.admin.AdminParams.param;
 
@@ -37,10 +38,13 @@ final class AdminApiHandler {
 
 	private final JsonMapper json;
 
-	AdminApiHandler(FanoutAdmin admin, String appId, JsonMapper json) {
+	private final @Nullable RemoteApps remoteApps;
+
+	AdminApiHandler(FanoutAdmin admin, String appId, JsonMapper json, @Nullable RemoteApps remoteApps) {
 		this.admin = admin;
 		this.appId = appId;
 		this.json = json;
+		this.remoteApps = remoteApps;
 	}
 
 	ServerResponse runs(ServerRequest request) {
@@ -96,13 +100,37 @@ final class AdminApiHandler {
 	ServerResponse functions(ServerRequest request) {
 		String app = param(request, "app");
 		String only = (app == null) ? this.appId : ("*".equals(app) ? null : app);
+		Map<String, Object> body = new LinkedHashMap<>();
+		body.put("functions",
+				this.admin.functions()
+					.stream()
+					.filter((function) -> only == null || only.equals(function.appId()))
+					.map(this::function)
+					.toList());
+		if (this.remoteApps != null) {
+			body.put("remoteApps", this.remoteApps.status().stream().map(AdminApiHandler::sync).toList());
+		}
+		return ServerResponse.ok().body(body);
+	}
+
+	ServerResponse syncApps(ServerRequest request) throws InterruptedException {
+		if (this.remoteApps == null) {
+			return ServerResponse.status(HttpStatus.NOT_FOUND)
+				.body(Map.of("error", "No remote apps are configured (fanout.remote.apps)", "status", 404));
+		}
 		return ServerResponse.ok()
-			.body(Map.of("functions",
-					this.admin.functions()
-						.stream()
-						.filter((function) -> only == null || only.equals(function.appId()))
-						.map(this::function)
-						.toList()));
+			.body(Map.of("remoteApps", this.remoteApps.syncAll().stream().map(AdminApiHandler::sync).toList()));
+	}
+
+	private static Map<String, Object> sync(RemoteApps.Sync sync) {
+		Map<String, Object> json = new LinkedHashMap<>();
+		json.put("url", sync.url().toString());
+		json.put("appId", sync.appId());
+		json.put("sdk", sync.sdk());
+		json.put("functions", sync.functions());
+		json.put("refused", sync.refused());
+		json.put("error", sync.error());
+		return json;
 	}
 
 	ServerResponse pause(ServerRequest request) {

@@ -27,6 +27,7 @@ import dev.fanout.autoconfigure.FanoutAutoConfiguration;
 import dev.fanout.autoconfigure.FanoutProperties;
 import dev.fanout.autoconfigure.dashboard.DashboardRoutes;
 import dev.fanout.engine.FanoutEngine;
+import dev.fanout.engine.remote.RemoteApps;
 
 /**
  * The admin API under {@code {fanout.http.base-path}/api} and the dashboard under
@@ -50,15 +51,15 @@ public final class FanoutAdminApiAutoConfiguration {
 
 	@Bean
 	RouterFunction<ServerResponse> fanoutAdminApi(FanoutAdmin admin, FanoutEngine engine,
-			ObjectProvider<JsonMapper> jsonMapper, FanoutProperties properties, ApplicationContext context,
-			Environment environment) {
+			ObjectProvider<JsonMapper> jsonMapper, ObjectProvider<RemoteApps> remoteApps, FanoutProperties properties,
+			ApplicationContext context, Environment environment) {
 		String api = properties.getHttp().path("/api");
 		AdminAccess access = AdminAccess.decide(properties.getHttp().getAdminToken(),
 				ClassUtils.isPresent(SECURITY, context.getClassLoader()), environment.getProperty("server.address"),
 				api);
 		JsonMapper json = jsonMapper.getIfAvailable(() -> JsonMapper.builder().build());
 		String appId = engine.settings().appId();
-		AdminApiHandler handler = new AdminApiHandler(admin, appId, json);
+		AdminApiHandler handler = new AdminApiHandler(admin, appId, json, remoteApps.getIfAvailable());
 		RouterFunction<ServerResponse> routes = RouterFunctions.route()
 			.path(api,
 					(builder) -> builder.GET("/runs", handler::runs)
@@ -71,7 +72,8 @@ public final class FanoutAdminApiAutoConfiguration {
 						.GET("/events/{eventId}", handler::event)
 						.GET("/functions", handler::functions)
 						.POST("/functions/{functionId}/pause", handler::pause)
-						.POST("/functions/{functionId}/resume", handler::resume))
+						.POST("/functions/{functionId}/resume", handler::resume)
+						.POST("/apps/sync", handler::syncApps))
 			.filter((request, next) -> {
 				AdminAccess.Refusal refusal = access.check(request);
 				return (refusal != null) ? refusal(refusal) : next.handle(request);
