@@ -12,7 +12,6 @@ import org.jspecify.annotations.Nullable;
 import org.springframework.expression.Expression;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
-import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.JsonNodeFactory;
 import tools.jackson.databind.node.NullNode;
 import tools.jackson.databind.node.ObjectNode;
@@ -23,7 +22,6 @@ import dev.fanout.RetryAfterException;
 import dev.fanout.RunStatus;
 import dev.fanout.StepStatus;
 import dev.fanout.engine.event.EventExpressions;
-import dev.fanout.engine.event.StoredEvents;
 import dev.fanout.engine.event.SystemEvents;
 import dev.fanout.engine.step.Interruption;
 import dev.fanout.engine.step.Invocation;
@@ -46,8 +44,7 @@ import dev.fanout.store.StoredStep;
  */
 final class RemoteRun {
 
-	/** The type hint of a step output that is an SDK memo, sent back verbatim. */
-	static final String MEMO = "inngest.memo";
+	private static final String MEMO = CallRequests.MEMO;
 
 	/** The type hint of a step waiting for an event. */
 	static final String WAIT = "inngest.wait";
@@ -206,7 +203,7 @@ final class RemoteRun {
 				continue;
 			}
 			Invocation.Outcome outcome = switch (op.op()) {
-				case Op.STEP_RUN -> saveMemo(op.id(), memo("data", op.data()));
+				case Op.STEP_RUN -> saveMemo(op.id(), CallRequests.memo("data", op.data()));
 				case Op.STEP_FAILED -> saveFailed(op, attemptsOf(op.id()) + 1);
 				case Op.STEP_ERROR -> stepError(op, reply);
 				case Op.STEP_PLANNED -> {
@@ -275,7 +272,7 @@ final class RemoteRun {
 	}
 
 	private Invocation.@Nullable Outcome saveFailed(Op op, int attempts) {
-		String memo = memo("error", op.error());
+		String memo = CallRequests.memo("error", op.error());
 		checkSize(op.id(), memo);
 		Instant now = this.journal.now();
 		this.journal.save(StoredStep.of(op.id(), positionOf(op.id()), startedAtOf(op.id(), now))
@@ -372,69 +369,9 @@ final class RemoteRun {
 					+ " times in one invocation without the run ending or pausing");
 		}
 		return this.function.caller()
-			.call(this.function.app(), this.function.url(stepId), request(attempt, disableImmediateExecution),
+			.call(this.function.app(), this.function.url(stepId), CallRequests.body(this.invocation,
+					this.journal.steps(), this.function.cron(), attempt, disableImmediateExecution),
 					this.invocation.runId());
-	}
-
-	/**
-	 * The call's body: the run's events, its memos and their order, and the context the
-	 * SDKs expect. Never {@code ctx.fn_id}, which turns on the SDKs' checkpointing.
-	 */
-	private String request(int attempt, boolean disableImmediateExecution) {
-		ObjectNode steps = NODES.objectNode();
-		ArrayNode stack = NODES.arrayNode();
-		for (StoredStep step : this.journal.steps()) {
-			JsonNode memo = memoOf(step);
-			if (memo != null) {
-				steps.set(step.key(), memo);
-				stack.add(step.key());
-			}
-		}
-		ObjectNode ctx = NODES.objectNode()
-			.put("attempt", attempt)
-			.put("disable_immediate_execution", disableImmediateExecution)
-			.put("max_attempts", this.invocation.function().retries() + 1)
-			.put("run_id", this.invocation.runId())
-			.put("step_id", "step")
-			.put("use_api", false);
-		ctx.set("stack", NODES.objectNode().put("current", stack.size()).set("stack", stack));
-		ObjectNode body = NODES.objectNode();
-		body.set("ctx", ctx);
-		List<Map<String, Object>> events = this.invocation.events()
-			.stream()
-			.map((event) -> InngestEvents.toInngest(event, this.function.cron()))
-			.toList();
-		body.set("event", JSON.valueToTree(events.get(0)));
-		body.set("events", JSON.valueToTree(events));
-		body.set("steps", steps);
-		body.put("use_api", false);
-		body.put("version", -1);
-		return JSON.writeValueAsString(body);
-	}
-
-	/**
-	 * What a step gives the SDK back: memos verbatim, an event as Inngest's event, an
-	 * invoked run's output or error wrapped; nothing for a step not ended.
-	 */
-	private @Nullable JsonNode memoOf(StoredStep step) {
-		if (!step.hasEnded()) {
-			return null;
-		}
-		String output = step.output();
-		if (MEMO.equals(step.outputType()) || StoredEvents.OUTPUT_TYPE.equals(step.outputType())) {
-			return (output != null) ? JSON.readTree(output) : NullNode.getInstance();
-		}
-		if (step.status() == StepStatus.COMPLETED) {
-			return NODES.objectNode().set("data", (output != null) ? JSON.readTree(output) : NullNode.getInstance());
-		}
-		return NODES.objectNode()
-			.set("error", NODES.objectNode().put("name", "Error").put("message", String.valueOf(step.error())));
-	}
-
-	private static String memo(String kind, @Nullable JsonNode value) {
-		ObjectNode memo = NODES.objectNode();
-		memo.set(kind, (value != null) ? value : NullNode.getInstance());
-		return JSON.writeValueAsString(memo);
 	}
 
 	private void checkSize(String key, String memo) {

@@ -11,8 +11,10 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import tools.jackson.databind.json.JsonMapper;
 
+import dev.fanout.EventFunction;
 import dev.fanout.RunInfo;
 import dev.fanout.RunStatus;
+import dev.fanout.StepContext;
 import dev.fanout.StepInfo;
 import dev.fanout.StepStatus;
 import dev.fanout.engine.function.Backoff;
@@ -260,11 +262,49 @@ class RemoteRunTests {
 			.isEqualTo(call.raw());
 	}
 
+	@OnEachDatabase
+	void invokesAJavaFunctionAndGivesItsOutputBack(TestDatabase database) {
+		String call = hash("double");
+		this.sdk
+			.ops("[{\"id\":\"" + call + "\",\"op\":\"InvokeFunction\",\"name\":\"double\",\"opts\":{"
+					+ "\"function_id\":\"double\",\"payload\":{\"data\":{\"x\":21}}}}]")
+			.returns("\"done\"");
+		TestEngine engine = start(database, 0, null, new JavaFunctions());
+		engine.awaitRun(engine.send("fake/go", Map.of()).runIds().get(0), RunStatus.COMPLETED);
+		assertThat(this.sdk.calls().get(1).steps().get(call)).isEqualTo(JSON.readTree("{\"data\":42}"));
+	}
+
+	@OnEachDatabase
+	void anInvokeThatTimesOutGivesInngestsTimeoutError(TestDatabase database) {
+		String call = hash("slow");
+		this.sdk
+			.ops("[{\"id\":\"" + call + "\",\"op\":\"InvokeFunction\",\"name\":\"slow\",\"opts\":{"
+					+ "\"function_id\":\"slow\",\"payload\":{\"data\":{}},\"timeout\":\"1s\"}}]")
+			.returns("\"gave up\"");
+		TestEngine engine = start(database, 0, null, new JavaFunctions());
+		engine.awaitRun(engine.send("fake/go", Map.of()).runIds().get(0), RunStatus.COMPLETED);
+		assertThat(this.sdk.calls().get(1).steps().get(call).path("error").path("name").stringValue())
+			.isEqualTo("InngestInvokeTimeoutError");
+	}
+
+	@OnEachDatabase
+	void invokingAFunctionNobodyHasGivesAnErrorMemo(TestDatabase database) {
+		String call = hash("nope");
+		this.sdk
+			.ops("[{\"id\":\"" + call + "\",\"op\":\"InvokeFunction\",\"name\":\"nope\",\"opts\":{"
+					+ "\"function_id\":\"nope\",\"payload\":{\"data\":{}}}}]")
+			.returns("\"handled\"");
+		TestEngine engine = start(database, 0);
+		engine.awaitRun(engine.send("fake/go", Map.of()).runIds().get(0), RunStatus.COMPLETED);
+		assertThat(this.sdk.calls().get(1).steps().get(call).path("error").path("message").stringValue())
+			.isEqualTo("No function 'nope' to invoke on this database");
+	}
+
 	private TestEngine start(TestDatabase database, int retries) {
 		return start(database, retries, null);
 	}
 
-	private TestEngine start(TestDatabase database, int retries, SigningKey key) {
+	private TestEngine start(TestDatabase database, int retries, SigningKey key, Object... beans) {
 		URI url = this.sdk.url(FUNCTION);
 		String config = """
 				{"app_id": "fake", "functions": [{"id": "%s", "name": "fn", "triggers": [{"event": "fake/go"}],
@@ -280,7 +320,25 @@ class RemoteRunTests {
 					new Backoff(List.of(Duration.ofMillis(100)), 0))
 			.functions();
 		FreshDatabase fresh = this.fixture.database(database);
-		return this.fixture.start(fresh, fresh.dataSource(), settings, (builder) -> builder.functions(functions));
+		return this.fixture.start(fresh, fresh.dataSource(), settings, (builder) -> builder.functions(functions),
+				beans);
+	}
+
+	/**
+	 * Java functions in the remote app's engine, for remote steps to invoke.
+	 */
+	static class JavaFunctions {
+
+		@EventFunction(id = "double", event = "fake/double")
+		int twice(Map<String, Object> data) {
+			return ((Number) data.get("x")).intValue() * 2;
+		}
+
+		@EventFunction(id = "slow", event = "fake/slow")
+		void slow(Map<String, Object> data, StepContext step) {
+			step.sleep("forever", Duration.ofHours(1));
+		}
+
 	}
 
 }
