@@ -55,7 +55,7 @@ class FanoutPropertiesMetadataTests {
 			.map(Map.Entry::getKey)
 			.collect(Collectors.toSet());
 		assertThat(withoutDefault).containsExactlyInAnyOrder("fanout.app-id", "fanout.functions",
-				"fanout.http.admin-token", "fanout.http.event-keys", "fanout.jdbc.platform");
+				"fanout.http.admin-token", "fanout.http.event-keys", "fanout.jdbc.platform", "fanout.remote.apps");
 	}
 
 	private static Map<String, JsonNode> fanoutProperties() throws IOException {

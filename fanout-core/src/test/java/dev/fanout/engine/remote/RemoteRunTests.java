@@ -9,6 +9,7 @@ import java.util.Map;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 import dev.fanout.EventFunction;
@@ -264,40 +265,33 @@ class RemoteRunTests {
 
 	@OnEachDatabase
 	void invokesAJavaFunctionAndGivesItsOutputBack(TestDatabase database) {
-		String call = hash("double");
-		this.sdk
-			.ops("[{\"id\":\"" + call + "\",\"op\":\"InvokeFunction\",\"name\":\"double\",\"opts\":{"
-					+ "\"function_id\":\"double\",\"payload\":{\"data\":{\"x\":21}}}}]")
-			.returns("\"done\"");
-		TestEngine engine = start(database, 0, null, new JavaFunctions());
-		engine.awaitRun(engine.send("fake/go", Map.of()).runIds().get(0), RunStatus.COMPLETED);
-		assertThat(this.sdk.calls().get(1).steps().get(call)).isEqualTo(JSON.readTree("{\"data\":42}"));
+		assertThat(invokeMemo(database, "double", "{\"x\":21}", "")).isEqualTo(JSON.readTree("{\"data\":42}"));
 	}
 
 	@OnEachDatabase
 	void anInvokeThatTimesOutGivesInngestsTimeoutError(TestDatabase database) {
-		String call = hash("slow");
-		this.sdk
-			.ops("[{\"id\":\"" + call + "\",\"op\":\"InvokeFunction\",\"name\":\"slow\",\"opts\":{"
-					+ "\"function_id\":\"slow\",\"payload\":{\"data\":{}},\"timeout\":\"1s\"}}]")
-			.returns("\"gave up\"");
-		TestEngine engine = start(database, 0, null, new JavaFunctions());
-		engine.awaitRun(engine.send("fake/go", Map.of()).runIds().get(0), RunStatus.COMPLETED);
-		assertThat(this.sdk.calls().get(1).steps().get(call).path("error").path("name").stringValue())
+		assertThat(invokeMemo(database, "slow", "{}", ",\"timeout\":\"1s\"").path("error").path("name").stringValue())
 			.isEqualTo("InngestInvokeTimeoutError");
 	}
 
 	@OnEachDatabase
 	void invokingAFunctionNobodyHasGivesAnErrorMemo(TestDatabase database) {
-		String call = hash("nope");
-		this.sdk
-			.ops("[{\"id\":\"" + call + "\",\"op\":\"InvokeFunction\",\"name\":\"nope\",\"opts\":{"
-					+ "\"function_id\":\"nope\",\"payload\":{\"data\":{}}}}]")
-			.returns("\"handled\"");
-		TestEngine engine = start(database, 0);
-		engine.awaitRun(engine.send("fake/go", Map.of()).runIds().get(0), RunStatus.COMPLETED);
-		assertThat(this.sdk.calls().get(1).steps().get(call).path("error").path("message").stringValue())
+		assertThat(invokeMemo(database, "nope", "{}", "").path("error").path("message").stringValue())
 			.isEqualTo("No function 'nope' to invoke on this database");
+	}
+
+	/**
+	 * Run a function whose one step invokes another, and return the memo the app was sent
+	 * for that step.
+	 */
+	private JsonNode invokeMemo(TestDatabase database, String functionId, String data, String moreOptions) {
+		String call = hash(functionId);
+		this.sdk.ops("[{\"id\":\"" + call + "\",\"op\":\"InvokeFunction\",\"name\":\"" + functionId + "\",\"opts\":{"
+				+ "\"function_id\":\"" + functionId + "\",\"payload\":{\"data\":" + data + "}" + moreOptions + "}}]")
+			.returns("\"done\"");
+		TestEngine engine = start(database, 0, null, new JavaFunctions());
+		engine.awaitRun(engine.send("fake/go", Map.of()).runIds().get(0), RunStatus.COMPLETED);
+		return this.sdk.calls().get(1).steps().get(call);
 	}
 
 	private TestEngine start(TestDatabase database, int retries) {
