@@ -296,6 +296,28 @@ class RemoteRunTests {
 	}
 
 	@OnEachDatabase
+	void aStepPlannedTwiceIsCalledOnce(TestDatabase database) {
+		String p = hash("p");
+		this.sdk.ops("[{\"id\":\"" + p + "\",\"op\":\"StepPlanned\"},{\"id\":\"" + p + "\",\"op\":\"StepPlanned\"}]")
+			.ops("[{\"id\":\"" + p + "\",\"op\":\"StepRun\",\"data\":1}]")
+			.returns("1");
+		TestEngine engine = start(database, 0);
+		engine.awaitRun(engine.send("fake/go", Map.of()).runIds().get(0), RunStatus.COMPLETED);
+		assertThat(this.sdk.stepIds()).containsExactly("step", p, "step");
+	}
+
+	@OnEachDatabase
+	void aDiscoveryWithNothingNewFailsTheRunRatherThanCallingForever(TestDatabase database) {
+		String first = hash("first");
+		String ran = "[{\"id\":\"" + first + "\",\"op\":\"StepRun\",\"data\":1}]";
+		this.sdk.ops(ran).ops(ran);
+		TestEngine engine = start(database, 3);
+		RunInfo run = engine.awaitRun(engine.send("fake/go", Map.of()).runIds().get(0), RunStatus.FAILED);
+		assertThat(run.error()).contains("reported nothing new");
+		assertThat(this.sdk.calls()).hasSize(2);
+	}
+
+	@OnEachDatabase
 	void invokesAJavaFunctionAndGivesItsOutputBack(TestDatabase database) {
 		assertThat(invokeMemo(database, "double", "{\"x\":21}", "")).isEqualTo(JSON.readTree("{\"data\":42}"));
 	}
