@@ -30,15 +30,12 @@ public final class RunScope implements AutoCloseable {
 	public static final String MDC_EVENT_ID = "fanout.eventId";
 
 	/** The scope of a run that is not observed: one for all, as it holds nothing. */
-	private static final RunScope UNOBSERVED = new RunScope(null, null);
+	private static final RunScope UNOBSERVED = new RunScope(null);
 
-	private final @Nullable Observation observation;
+	private final @Nullable OpenObservation open;
 
-	private final Observation.@Nullable Scope scope;
-
-	private RunScope(@Nullable Observation observation, Observation.@Nullable Scope scope) {
-		this.observation = observation;
-		this.scope = scope;
+	private RunScope(@Nullable OpenObservation open) {
+		this.open = open;
 	}
 
 	static RunScope open(Telemetry telemetry, ClaimedRun run) {
@@ -56,9 +53,8 @@ public final class RunScope implements AutoCloseable {
 			.lowCardinalityKeyValue(Telemetry.FUNCTION_ID, run.functionId())
 			.highCardinalityKeyValue(Telemetry.RUN_ID, run.id())
 			.highCardinalityKeyValue(Telemetry.EVENT_ID, run.event().id())
-			.highCardinalityKeyValue("fanout.run.attempt", Integer.toString(run.attempts()))
-			.start();
-		return new RunScope(observation, observation.openScope());
+			.highCardinalityKeyValue("fanout.run.attempt", Integer.toString(run.attempts()));
+		return new RunScope(OpenObservation.start(observation));
 	}
 
 	/**
@@ -67,8 +63,8 @@ public final class RunScope implements AutoCloseable {
 	 * {@code cancelled} or {@code suspended}
 	 */
 	public void outcome(String outcome) {
-		if (this.observation != null) {
-			this.observation.lowCardinalityKeyValue("fanout.run.outcome", outcome);
+		if (this.open != null) {
+			this.open.observation().lowCardinalityKeyValue("fanout.run.outcome", outcome);
 		}
 	}
 
@@ -77,17 +73,16 @@ public final class RunScope implements AutoCloseable {
 	 * @param error the error
 	 */
 	public void error(Throwable error) {
-		if (this.observation != null) {
-			this.observation.error(error);
+		if (this.open != null) {
+			this.open.observation().error(error);
 		}
 	}
 
 	@Override
 	public void close() {
 		try {
-			if (this.scope != null && this.observation != null) {
-				this.scope.close();
-				this.observation.stop();
+			if (this.open != null) {
+				this.open.stop();
 			}
 		}
 		finally {

@@ -17,15 +17,12 @@ public final class StepScope implements AutoCloseable {
 	public static final String MDC_STEP = "fanout.step";
 
 	/** The scope of a step that is not observed: one for all, as it holds nothing. */
-	private static final StepScope UNOBSERVED = new StepScope(null, null);
+	private static final StepScope UNOBSERVED = new StepScope(null);
 
-	private final @Nullable Observation observation;
+	private final @Nullable OpenObservation open;
 
-	private final Observation.@Nullable Scope scope;
-
-	private StepScope(@Nullable Observation observation, Observation.@Nullable Scope scope) {
-		this.observation = observation;
-		this.scope = scope;
+	private StepScope(@Nullable OpenObservation open) {
+		this.open = open;
 	}
 
 	static StepScope open(Telemetry telemetry, String runId, String functionId, String stepKey) {
@@ -39,9 +36,8 @@ public final class StepScope implements AutoCloseable {
 			.lowCardinalityKeyValue(Telemetry.APPLICATION_ID, telemetry.appId())
 			.lowCardinalityKeyValue(Telemetry.FUNCTION_ID, functionId)
 			.highCardinalityKeyValue(Telemetry.RUN_ID, runId)
-			.highCardinalityKeyValue("fanout.step.key", stepKey)
-			.start();
-		return new StepScope(observation, observation.openScope());
+			.highCardinalityKeyValue("fanout.step.key", stepKey);
+		return new StepScope(OpenObservation.start(observation));
 	}
 
 	/**
@@ -49,19 +45,19 @@ public final class StepScope implements AutoCloseable {
 	 * @param error the error
 	 */
 	public void error(Throwable error) {
-		if (this.observation != null) {
-			this.observation.error(error);
+		if (this.open != null) {
+			this.open.observation().error(error);
 		}
 	}
 
 	@Override
 	public void close() {
 		try {
-			if (this.scope != null && this.observation != null) {
-				this.scope.close();
-				this.observation.lowCardinalityKeyValue("fanout.step.outcome",
-						(this.observation.getContext().getError() != null) ? "error" : "success");
-				this.observation.stop();
+			if (this.open != null) {
+				Observation observation = this.open.observation();
+				observation.lowCardinalityKeyValue("fanout.step.outcome",
+						(observation.getContext().getError() != null) ? "error" : "success");
+				this.open.stop();
 			}
 		}
 		finally {

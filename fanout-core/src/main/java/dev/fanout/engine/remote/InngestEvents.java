@@ -61,10 +61,8 @@ public final class InngestEvents {
 	 */
 	public static Map<String, Object> toInngest(Event event, @Nullable String cron) {
 		Map<String, Object> map = new LinkedHashMap<>(EventExpressions.asMap(event));
+		// A LinkedHashMap's putIfAbsent also replaces a null value.
 		map.putIfAbsent("user", Map.of());
-		if (map.get("user") == null) {
-			map.put("user", Map.of());
-		}
 		String name = TO_INNGEST.get(event.name());
 		if (name == null) {
 			return map;

@@ -205,7 +205,7 @@ final class RemoteRun {
 			}
 			Invocation.Outcome outcome = switch (op.op()) {
 				case Op.STEP_RUN -> saveMemo(op.id(), CallRequests.memo("data", op.data()));
-				case Op.STEP_FAILED -> saveFailed(op, attemptsOf(op.id()) + 1);
+				case Op.STEP_FAILED -> saveFailed(op.id(), op.error(), attemptsOf(op.id()) + 1);
 				case Op.STEP_ERROR -> stepError(op, reply);
 				case Op.STEP_PLANNED -> {
 					planned.putIfAbsent(op.id(), op);
@@ -245,7 +245,7 @@ final class RemoteRun {
 	private Invocation.@Nullable Outcome stepError(Op op, Reply.Reported reply) {
 		int attempts = attemptsOf(op.id()) + 1;
 		if (reply.noRetry() || attempts > this.invocation.function().retries()) {
-			return saveFailed(op, attempts);
+			return saveFailed(op.id(), op.error(), attempts);
 		}
 		return retryStep(op.id(), attempts, errorText(op.error()), reply.retryAfter());
 	}
@@ -275,13 +275,13 @@ final class RemoteRun {
 		return null;
 	}
 
-	private Invocation.@Nullable Outcome saveFailed(Op op, int attempts) {
-		String memo = CallRequests.memo("error", op.error());
-		checkSize(op.id(), memo);
+	private Invocation.@Nullable Outcome saveFailed(String key, @Nullable JsonNode error, int attempts) {
+		String memo = CallRequests.memo("error", error);
+		checkSize(key, memo);
 		Instant now = this.journal.now();
-		this.journal.save(StoredStep.of(op.id(), positionOf(op.id()), startedAtOf(op.id(), now))
+		this.journal.save(StoredStep.of(key, positionOf(key), startedAtOf(key, now))
 			.attempts(attempts)
-			.failed(memo, MEMO, errorText(op.error()), now));
+			.failed(memo, MEMO, errorText(error), now));
 		this.discoveryAttempt = 0;
 		return null;
 	}
@@ -355,7 +355,7 @@ final class RemoteRun {
 			ObjectNode error = NODES.objectNode()
 				.put("name", "Error")
 				.put("message", "No function '" + functionId + "' to invoke on this database");
-			return saveFailed(new Op(Op.STEP_FAILED, op.id(), op.name(), op.opts(), null, error), 1);
+			return saveFailed(op.id(), error, 1);
 		}
 		JsonNode data = op.opts().path("payload").path("data");
 		Map<String, Object> payload = data.isObject() ? JSON.convertValue(data, Map.class) : Map.of();

@@ -7,7 +7,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Set;
 
 import org.jspecify.annotations.Nullable;
 import org.springframework.expression.Expression;
@@ -42,9 +41,6 @@ public final class SdkFunctions {
 
 	/** What Inngest's {@code idempotency} means: one run per key in 24 hours. */
 	static final Duration IDEMPOTENCY_PERIOD = Duration.ofHours(24);
-
-	/** Options that change what a run does and that fanout does not have. */
-	private static final Set<String> REFUSED = Set.of("batchEvents.if");
 
 	private SdkFunctions() {
 	}
@@ -213,11 +209,10 @@ public final class SdkFunctions {
 	}
 
 	private static FlowControl flow(JsonNode function) {
-		for (String refused : REFUSED) {
-			String[] path = refused.split("\\.");
-			if (!function.path(path[0]).path(path[1]).isMissingNode()) {
-				throw new IllegalArgumentException(refused + " is not supported");
-			}
+		if (function.path("batchEvents").has("if")) {
+			// A batch that only some events may join has no counterpart in fanout's
+			// @Batch.
+			throw new IllegalArgumentException("batchEvents.if is not supported");
 		}
 		JsonNode singleton = function.has("singleton") ? function.get("singleton") : function.path("Singleton");
 		FlowControl flow = new FlowControl(concurrency(function.path("concurrency")),

@@ -9,6 +9,7 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
 import java.util.HexFormat;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.BlockingQueue;
@@ -70,7 +71,7 @@ final class FakeSdk implements AutoCloseable {
 	}
 
 	FakeSdk answer(int status, String body, String... headers) {
-		Map<String, String> all = new java.util.LinkedHashMap<>();
+		Map<String, String> all = new LinkedHashMap<>();
 		all.put("X-Inngest-Sdk", "inngest-js:v4.24.0");
 		all.put("X-Inngest-Req-Version", "2");
 		for (int i = 0; i < headers.length; i += 2) {

@@ -1,6 +1,7 @@
 package dev.fanout.engine.remote;
 
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -262,8 +263,7 @@ class RemoteRunTests {
 				RunStatus.COMPLETED);
 		FakeSdk.Call call = this.sdk.calls().get(0);
 		assertThat(key.verifies(call.raw(), call.signature(), Instant.now())).isTrue();
-		assertThat(CanonicalJson.of(new String(call.raw(), java.nio.charset.StandardCharsets.UTF_8)))
-			.isEqualTo(call.raw());
+		assertThat(CanonicalJson.of(new String(call.raw(), StandardCharsets.UTF_8))).isEqualTo(call.raw());
 	}
 
 	@OnEachDatabase
