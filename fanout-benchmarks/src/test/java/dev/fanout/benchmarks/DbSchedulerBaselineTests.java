@@ -7,6 +7,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * The db-scheduler baseline of issue 22 runs the benchmark's workload on the embedded
  * PostgreSQL: a tiny workload, checked by what the tasks did rather than by how fast.
+ * Commits are not counted: a complete count waits for PostgreSQL's statistics for some 11
+ * s before and after the run.
  */
 class DbSchedulerBaselineTests {
 
@@ -16,7 +18,7 @@ class DbSchedulerBaselineTests {
 	void runsEveryTaskOnceWithEveryUnitOfWork() {
 		DbSchedulerBaseline.Result result;
 		try (DatabaseTarget postgresql = DatabaseTarget.of("postgresql", null, "", "", 0)) {
-			result = DbSchedulerBaseline.throughput(postgresql, TINY, 0);
+			result = DbSchedulerBaseline.throughput(postgresql, TINY, 0, false);
 		}
 		System.out.println(result.measurement().format());
 		assertThat(result.tasks()).isEqualTo(TINY.events() * TINY.functions());
@@ -25,7 +27,6 @@ class DbSchedulerBaselineTests {
 		assertThat(result.measurement().unfinishedRuns()).isZero();
 		assertThat(result.measurement().mode()).isEqualTo(DbSchedulerBaseline.MODE);
 		assertThat(result.measurement().runsPerSecond()).isPositive();
-		assertThat(result.measurement().commitsPerRun()).isPositive();
 		assertThat(result.measurement().walBytesPerRun()).isPositive();
 	}
 
