@@ -84,7 +84,13 @@ const multiply = inngest.createFunction(
   },
 );
 
-const handler = serve({ client: inngest, functions: [signup, refuse, multiply] });
+// fanout cannot evaluate size(): it refuses this function at sync, naming it, and runs the others.
+const bulky = inngest.createFunction(
+  { id: "bulky-orders", triggers: [{ event: "app/order.placed", if: "size(event.data.items) > 2" }] },
+  async () => "never run by fanout",
+);
+
+const handler = serve({ client: inngest, functions: [signup, refuse, multiply, bulky] });
 
 const server = http.createServer((request, response) => {
   if (request.url === "/counts") {

@@ -1,5 +1,7 @@
 package dev.fanout;
 
+import java.util.Collection;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -17,6 +19,20 @@ public interface FanoutAdmin {
 	 * @return the run, or empty if there is none with that id
 	 */
 	Optional<RunInfo> run(String runId);
+
+	/**
+	 * The statuses of many runs, such as those a bulk action touched, without their
+	 * steps: one query where the default reads each run.
+	 * @param runIds the runs
+	 * @return the status of each run found, by id; runs not found are left out
+	 */
+	default Map<String, RunStatus> statuses(Collection<String> runIds) {
+		Map<String, RunStatus> statuses = new LinkedHashMap<>();
+		for (String runId : runIds) {
+			run(runId).ifPresent((run) -> statuses.put(runId, run.status()));
+		}
+		return statuses;
+	}
 
 	/**
 	 * The runs an event triggered, oldest first, with their steps; a batched run is a run

@@ -338,6 +338,13 @@ public interface RunStore {
 	Optional<RunInfo> run(String runId);
 
 	/**
+	 * The statuses of runs, in one query, for following many at once.
+	 * @param runIds the runs
+	 * @return the status of each run found, by id
+	 */
+	Map<String, RunStatus> statuses(Collection<String> runIds);
+
+	/**
 	 * Find the runs of an event with their steps: those it triggered, and those of the
 	 * batches it is one of the events of.
 	 * @param eventId the event id

@@ -35,6 +35,7 @@ import dev.fanout.testsupport.TestEngine;
 import static dev.fanout.testsupport.TestEngine.awaiting;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
+import static org.assertj.core.api.Assertions.entry;
 import static org.assertj.core.api.Assertions.tuple;
 
 /**
@@ -83,6 +84,19 @@ class AdminTests {
 			.extracting(RunInfo::runId)
 			.containsExactly(failed.get(1));
 		assertThat(engine.admin().runs(RunQuery.builder().function("no-such-function").build())).isEmpty();
+	}
+
+	@OnEachDatabase
+	void readsTheStatusesOfManyRunsAtOnceLeavingOutUnknownIds(TestDatabase database) {
+		Invoices invoices = new Invoices();
+		TestEngine engine = this.fixture.start(database, invoices);
+		invoices.outage.set(true);
+		String failed = engine.awaitRun(invoice(engine, 1), RunStatus.FAILED).runId();
+		invoices.outage.set(false);
+		String completed = engine.awaitRun(invoice(engine, 2), RunStatus.COMPLETED).runId();
+		assertThat(engine.admin().statuses(List.of(completed, "no-such-run", failed)))
+			.containsOnly(entry(completed, RunStatus.COMPLETED), entry(failed, RunStatus.FAILED));
+		assertThat(engine.admin().statuses(List.of())).isEmpty();
 	}
 
 	@OnEachDatabase

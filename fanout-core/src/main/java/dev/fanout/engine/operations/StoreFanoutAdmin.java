@@ -1,5 +1,6 @@
 package dev.fanout.engine.operations;
 
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -16,6 +17,7 @@ import dev.fanout.ReplayRequest;
 import dev.fanout.ReplayResult;
 import dev.fanout.RunInfo;
 import dev.fanout.RunQuery;
+import dev.fanout.RunStatus;
 import dev.fanout.engine.run.Cancellations;
 import dev.fanout.engine.sending.SkippedEvents;
 import dev.fanout.store.RunStore;
@@ -95,6 +97,14 @@ public final class StoreFanoutAdmin implements FanoutAdmin {
 			throw new IllegalArgumentException("runId must not be null");
 		}
 		return this.store.run(runId);
+	}
+
+	@Override
+	public Map<String, RunStatus> statuses(Collection<String> runIds) {
+		if (runIds == null) {
+			throw new IllegalArgumentException("runIds must not be null");
+		}
+		return this.store.statuses(runIds);
 	}
 
 	@Override

@@ -4,7 +4,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
-import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -163,7 +163,7 @@ final class RemoteRun {
 		if (reply instanceof Reply.Failed failed) {
 			return new Invocation.Outcome(null, failure(failed), null);
 		}
-		return answered(reply);
+		return answered(reply, true);
 	}
 
 	private Invocation.@Nullable Outcome callStep(String key, int attempts) throws InterruptedException {
@@ -174,22 +174,23 @@ final class RemoteRun {
 			}
 			return retryStep(key, attempts + 1, failed.message(), failed.retryAfter());
 		}
-		return answered(reply);
+		return answered(reply, false);
 	}
 
-	private Invocation.@Nullable Outcome answered(Reply reply) throws InterruptedException {
+	private Invocation.@Nullable Outcome answered(Reply reply, boolean discovery) throws InterruptedException {
 		if (reply instanceof Reply.Returned returned) {
 			return new Invocation.Outcome(returned.value(), null, null);
 		}
-		return apply((Reply.Reported) reply);
+		return apply((Reply.Reported) reply, discovery);
 	}
 
 	/**
-	 * Record the ops of a reply; then call the planned steps. {@code null} when the next
-	 * discovery is due.
+	 * Record the ops of a reply; then call the planned steps, each once. {@code null}
+	 * when the next discovery is due. A discovery that reports nothing new would be made
+	 * again and again: it fails the run.
 	 */
-	private Invocation.@Nullable Outcome apply(Reply.Reported reply) throws InterruptedException {
-		List<Op> planned = new ArrayList<>();
+	private Invocation.@Nullable Outcome apply(Reply.Reported reply, boolean discovery) throws InterruptedException {
+		Map<String, Op> planned = new LinkedHashMap<>();
 		boolean progressed = false;
 		for (Op op : reply.ops()) {
 			if (op.isLazy()) {
@@ -207,7 +208,7 @@ final class RemoteRun {
 				case Op.STEP_FAILED -> saveFailed(op, attemptsOf(op.id()) + 1);
 				case Op.STEP_ERROR -> stepError(op, reply);
 				case Op.STEP_PLANNED -> {
-					planned.add(op);
+					planned.putIfAbsent(op.id(), op);
 					yield null;
 				}
 				case Op.SLEEP -> sleep(op);
@@ -221,7 +222,10 @@ final class RemoteRun {
 			}
 			progressed = progressed || !op.op().equals(Op.STEP_PLANNED);
 		}
-		for (Op op : planned) {
+		for (Op op : planned.values()) {
+			if (hasEnded(op.id())) {
+				continue;
+			}
 			Invocation.Outcome outcome = callStep(op.id(), attemptsOf(op.id()));
 			if (outcome != null) {
 				return outcome;
@@ -231,7 +235,7 @@ final class RemoteRun {
 				break;
 			}
 		}
-		if (!progressed) {
+		if (discovery && !progressed) {
 			throw new NonRetriableException("The app reported nothing new (" + reply.ops().size()
 					+ " ops, all stored already): it may have been redeployed with other steps; sync it again");
 		}

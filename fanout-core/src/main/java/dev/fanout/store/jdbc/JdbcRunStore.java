@@ -348,6 +348,11 @@ public final class JdbcRunStore implements RunStore {
 	}
 
 	@Override
+	public Map<String, RunStatus> statuses(Collection<String> runIds) {
+		return this.views.statuses(runIds);
+	}
+
+	@Override
 	public List<RunInfo> runsForEvent(String eventId) {
 		return this.views.runsForEvent(eventId);
 	}

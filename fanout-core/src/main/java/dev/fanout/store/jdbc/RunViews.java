@@ -1,6 +1,7 @@
 package dev.fanout.store.jdbc;
 
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -42,6 +43,21 @@ final class RunViews {
 	 */
 	Optional<RunInfo> run(String runId) {
 		return withSteps(this.jdbc.query(this.statements.get(Sql.SELECT_RUN), Rows.RUN, runId)).stream().findFirst();
+	}
+
+	/**
+	 * See {@link dev.fanout.store.RunStore#statuses}.
+	 * @param runIds the runs
+	 * @return the status of each run found, by id
+	 */
+	Map<String, RunStatus> statuses(Collection<String> runIds) {
+		Map<String, RunStatus> statuses = new LinkedHashMap<>();
+		if (runIds.isEmpty()) {
+			return statuses;
+		}
+		RowCallbackHandler row = (rs) -> statuses.put(rs.getString("id"), RunStatus.valueOf(rs.getString("status")));
+		this.jdbc.query(this.statements.get(Sql.SELECT_RUN_STATUSES), row, new SqlArray(runIds));
+		return statuses;
 	}
 
 	/**

@@ -302,6 +302,8 @@ enum Sql {
 
 	SELECT_RUN("SELECT %s FROM fanout_runs WHERE id = ?".formatted(Columns.RUN_VIEW)),
 
+	SELECT_RUN_STATUSES("SELECT id, status FROM fanout_runs WHERE id = ANY (?)"),
+
 	/** The runs a query lists, before its filters; see {@link RunViews#runs}. */
 	SELECT_RUNS("SELECT %s FROM fanout_runs WHERE 1 = 1".formatted(Columns.RUN_VIEW)),
 

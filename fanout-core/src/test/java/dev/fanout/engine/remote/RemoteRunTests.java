@@ -13,6 +13,9 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 import dev.fanout.EventFunction;
+import dev.fanout.ReplayMode;
+import dev.fanout.ReplayRequest;
+import dev.fanout.ReplayResult;
 import dev.fanout.RunInfo;
 import dev.fanout.RunStatus;
 import dev.fanout.StepContext;
@@ -261,6 +264,57 @@ class RemoteRunTests {
 		assertThat(key.verifies(call.raw(), call.signature(), Instant.now())).isTrue();
 		assertThat(CanonicalJson.of(new String(call.raw(), java.nio.charset.StandardCharsets.UTF_8)))
 			.isEqualTo(call.raw());
+	}
+
+	@OnEachDatabase
+	void aResumeReplayKeepsTheMemosAndCallsOnFromThem(TestDatabase database) {
+		String first = hash("first");
+		this.sdk.ops("[{\"id\":\"" + first + "\",\"op\":\"StepRun\",\"data\":\"kept\"}]")
+			.answer(500, "{\"message\":\"the CRM is down\"}", "X-Inngest-No-Retry", "true")
+			.returns("\"after the outage\"");
+		TestEngine engine = start(database, 0);
+		String failed = engine.awaitRun(engine.send("fake/go", Map.of()).runIds().get(0), RunStatus.FAILED).runId();
+		ReplayResult replay = engine.admin()
+			.replay(ReplayRequest.builder().function(FUNCTION).mode(ReplayMode.RESUME).build());
+		assertThat(replay.runIds()).containsExactly(failed);
+		RunInfo run = engine.awaitRun(failed, RunStatus.COMPLETED);
+		assertThat(run.output()).isEqualTo("\"after the outage\"");
+		assertThat(this.sdk.calls()).hasSize(3);
+		assertThat(this.sdk.calls().get(2).stack()).containsExactly(first);
+		assertThat(this.sdk.calls().get(2).steps().get(first)).isEqualTo(JSON.readTree("{\"data\":\"kept\"}"));
+	}
+
+	@OnEachDatabase
+	void aCancelledRunMakesNoMoreCalls(TestDatabase database) {
+		this.sdk.ops("[{\"id\":\"" + hash("nap") + "\",\"op\":\"Sleep\",\"name\":\"1h\"}]");
+		TestEngine engine = start(database, 0);
+		String runId = engine.send("fake/go", Map.of()).runIds().get(0);
+		engine.awaitStatus(runId, RunStatus.SLEEPING);
+		engine.admin().cancel(runId);
+		engine.awaitRun(runId, RunStatus.CANCELLED);
+		assertThat(this.sdk.calls()).hasSize(1);
+	}
+
+	@OnEachDatabase
+	void aStepPlannedTwiceIsCalledOnce(TestDatabase database) {
+		String p = hash("p");
+		this.sdk.ops("[{\"id\":\"" + p + "\",\"op\":\"StepPlanned\"},{\"id\":\"" + p + "\",\"op\":\"StepPlanned\"}]")
+			.ops("[{\"id\":\"" + p + "\",\"op\":\"StepRun\",\"data\":1}]")
+			.returns("1");
+		TestEngine engine = start(database, 0);
+		engine.awaitRun(engine.send("fake/go", Map.of()).runIds().get(0), RunStatus.COMPLETED);
+		assertThat(this.sdk.stepIds()).containsExactly("step", p, "step");
+	}
+
+	@OnEachDatabase
+	void aDiscoveryWithNothingNewFailsTheRunRatherThanCallingForever(TestDatabase database) {
+		String first = hash("first");
+		String ran = "[{\"id\":\"" + first + "\",\"op\":\"StepRun\",\"data\":1}]";
+		this.sdk.ops(ran).ops(ran);
+		TestEngine engine = start(database, 3);
+		RunInfo run = engine.awaitRun(engine.send("fake/go", Map.of()).runIds().get(0), RunStatus.FAILED);
+		assertThat(run.error()).contains("reported nothing new");
+		assertThat(this.sdk.calls()).hasSize(2);
 	}
 
 	@OnEachDatabase

@@ -176,19 +176,16 @@ final class DashboardActions {
 		Map<RunStatus, Integer> tally = new EnumMap<>(RunStatus.class);
 		tally.putAll(endedBefore);
 		List<String> pending = new ArrayList<>();
-		for (String runId : runIds.subList(0, Math.min(FOLLOWED, runIds.size()))) {
-			if (runId.isBlank()) {
-				continue;
-			}
-			RunStatus status = this.admin.run(runId).map(RunInfo::status).orElse(null);
-			if (status == null) {
-				continue;
-			}
+		List<String> followed = runIds.subList(0, Math.min(FOLLOWED, runIds.size()))
+			.stream()
+			.filter((runId) -> !runId.isBlank())
+			.toList();
+		this.admin.statuses(followed).forEach((runId, status) -> {
 			tally.merge(status, 1, Integer::sum);
 			if (!Views.ended(status)) {
 				pending.add(runId);
 			}
-		}
+		});
 		Map<String, Object> model = this.pages.model(request, "Progress");
 		StringJoiner endedNow = new StringJoiner(",");
 		tally.forEach((status, count) -> {

@@ -184,6 +184,14 @@ abstract class AbstractRemoteFunctionsTests {
 		assertThat(app.path("error").isNull()).isTrue();
 		assertThat(app.path("functions").toString()).contains("crm-app-add-to-crm", "crm-app-refuse-fraud-failure",
 				"crm-app-multiply");
+		assertThat(app.path("refused").path("crm-app-bulky-orders").stringValue())
+			.startsWith("Function 'crm-app-bulky-orders' of app 'crm-app' cannot run on fanout")
+			.contains("'size' is not known");
+		HttpResponse<String> listing = get("/fanout/api/functions?app=crm-app");
+		assertThat(JSON.readTree(listing.body()).path("remoteApps").get(0).path("refused").has("crm-app-bulky-orders"))
+			.isTrue();
+		assertThat(JSON.readTree(listing.body()).path("functions").toString()).contains("crm-app-add-to-crm")
+			.doesNotContain("crm-app-bulky-orders");
 		assertThat(admin().functions()).anySatisfy((function) -> {
 			assertThat(function.appId()).isEqualTo("crm-app");
 			assertThat(function.id()).isEqualTo("crm-app-add-to-crm");
@@ -263,6 +271,12 @@ abstract class AbstractRemoteFunctionsTests {
 			.POST(HttpRequest.BodyPublishers.ofString(body));
 		request.headers(headers);
 		return HttpClient.newHttpClient().send(request.build(), HttpResponse.BodyHandlers.ofString());
+	}
+
+	private HttpResponse<String> get(String path) throws Exception {
+		return HttpClient.newHttpClient()
+			.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + this.port + path)).timeout(TIMEOUT).build(),
+					HttpResponse.BodyHandlers.ofString());
 	}
 
 	private static int freePort() throws IOException {
