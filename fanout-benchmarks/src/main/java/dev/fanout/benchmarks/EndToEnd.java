@@ -27,6 +27,9 @@ public final class EndToEnd {
 	/** Marks a child's median rows for the summary; not echoed. */
 	private static final String ROW = "@row ";
 
+	/** Marks a child's line printed after the summary's table; not echoed. */
+	private static final String NOTE = "@note ";
+
 	private EndToEnd() {
 	}
 
@@ -59,6 +62,7 @@ public final class EndToEnd {
 				+ options.lightRate() + "/s, one per send");
 		List<String> targets = (options.jdbcUrl() != null) ? List.of("url") : options.databases();
 		List<String> rows = new ArrayList<>();
+		List<String> notes = new ArrayList<>();
 		for (String target : targets) {
 			List<String> command = new ArrayList<>();
 			command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
@@ -75,6 +79,9 @@ public final class EndToEnd {
 					if (line.startsWith(ROW)) {
 						rows.add(line.substring(ROW.length()));
 					}
+					else if (line.startsWith(NOTE)) {
+						notes.add(line.substring(NOTE.length()));
+					}
 					else {
 						System.out.println(line);
 					}
@@ -89,6 +96,7 @@ public final class EndToEnd {
 			System.out.println("Medians of " + options.runs() + " runs:");
 			System.out.println(Measurement.markdownHeader());
 			rows.forEach(System.out::println);
+			notes.forEach(System.out::println);
 		}
 	}
 
@@ -112,7 +120,15 @@ public final class EndToEnd {
 				return;
 			}
 			int warmup = options.warmupEvents();
-			report(options, out, "throughput", () -> Trial.throughput(target, options.workload(), warmup));
+			if (PeerRounds.apply(options, target)) {
+				PeerRounds.Medians medians = PeerRounds.run(options, target, out);
+				out.println(ROW + medians.fanout().markdownRow());
+				out.println(ROW + medians.peer().markdownRow());
+				out.println(NOTE + medians.ratio());
+			}
+			else {
+				report(options, out, "throughput", () -> Trial.throughput(target, options.workload(), warmup));
+			}
 			if (options.lightEvents() > 0) {
 				Workload light = options.workload().withEvents(options.lightEvents());
 				report(options, out, "light", () -> Trial.lightLoad(target, light, options.lightRate(), warmup));

@@ -27,12 +27,14 @@ import java.util.function.ToDoubleFunction;
  * @param commitsPerRun the engine's commits (sends included) over runs
  * @param peakHeapBytes the largest heap in use during the run
  * @param peakRssBytes the largest resident set size of the JVM during the run
+ * @param walBytesPerRun the bytes of write-ahead log PostgreSQL wrote from the first send
+ * until the last run ended, over runs; {@code NaN} where unknown (H2)
  * @since 0.1.0
  */
 public record Measurement(String database, String mode, long events, long runs, long unfinishedRuns, double seconds,
 		double sendSeconds, double eventsPerSecond, double runsPerSecond, double stepsPerSecond, double startP50Millis,
 		double startP99Millis, double doneP50Millis, double doneP99Millis, double commitsPerRun, long peakHeapBytes,
-		long peakRssBytes) {
+		long peakRssBytes, double walBytesPerRun) {
 
 	private static final double MB = 1024 * 1024;
 
@@ -50,7 +52,7 @@ public record Measurement(String database, String mode, long events, long runs, 
 				median(runs, Measurement::startP50Millis), median(runs, Measurement::startP99Millis),
 				median(runs, Measurement::doneP50Millis), median(runs, Measurement::doneP99Millis),
 				median(runs, Measurement::commitsPerRun), (long) median(runs, Measurement::peakHeapBytes),
-				(long) median(runs, Measurement::peakRssBytes));
+				(long) median(runs, Measurement::peakRssBytes), median(runs, Measurement::walBytesPerRun));
 	}
 
 	private static double median(List<Measurement> runs, ToDoubleFunction<Measurement> figure) {
@@ -82,10 +84,13 @@ public record Measurement(String database, String mode, long events, long runs, 
 		return String.format(Locale.ROOT,
 				"%-12s %-10s %7d events %7d runs in %6.1f s (sent in %5.1f s) | %7.0f events/s %7.0f runs/s %7.0f steps/s | "
 						+ "send-to-start p50 %8.1f ms p99 %8.1f ms | send-to-done p50 %8.1f ms p99 %8.1f ms | "
-						+ "%5.2f commits/run | peak heap %5.0f MB | peak RSS %5.0f MB%s",
+						+ "%5.2f commits/run%s | peak heap %5.0f MB | peak RSS %5.0f MB%s",
 				this.database, this.mode, this.events, this.runs, this.seconds, this.sendSeconds, this.eventsPerSecond,
 				this.runsPerSecond, this.stepsPerSecond, this.startP50Millis, this.startP99Millis, this.doneP50Millis,
-				this.doneP99Millis, this.commitsPerRun, this.peakHeapBytes / MB, this.peakRssBytes / MB,
+				this.doneP99Millis, this.commitsPerRun,
+				Double.isNaN(this.walBytesPerRun) ? ""
+						: String.format(Locale.ROOT, " | %6.0f WAL bytes/run", this.walBytesPerRun),
+				this.peakHeapBytes / MB, this.peakRssBytes / MB,
 				(this.unfinishedRuns > 0) ? " | " + this.unfinishedRuns + " runs NOT COMPLETED" : "");
 	}
 
@@ -95,8 +100,8 @@ public record Measurement(String database, String mode, long events, long runs, 
 	 */
 	public static String markdownHeader() {
 		return "| database | mode | events/s | runs/s | steps/s | send-to-start p50 / p99 (ms) "
-				+ "| send-to-done p50 / p99 (ms) | commits/run | peak heap (MB) | peak RSS (MB) |\n"
-				+ "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|";
+				+ "| send-to-done p50 / p99 (ms) | commits/run | WAL bytes/run | peak heap (MB) | peak RSS (MB) |\n"
+				+ "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|";
 	}
 
 	/**
@@ -105,9 +110,10 @@ public record Measurement(String database, String mode, long events, long runs, 
 	 */
 	public String markdownRow() {
 		return String.format(Locale.ROOT,
-				"| %s | %s | %.0f | %.0f | %.0f | %.1f / %.1f | %.1f / %.1f | %.2f | %.0f | %.0f |", this.database,
+				"| %s | %s | %.0f | %.0f | %.0f | %.1f / %.1f | %.1f / %.1f | %.2f | %s | %.0f | %.0f |", this.database,
 				this.mode, this.eventsPerSecond, this.runsPerSecond, this.stepsPerSecond, this.startP50Millis,
 				this.startP99Millis, this.doneP50Millis, this.doneP99Millis, this.commitsPerRun,
+				Double.isNaN(this.walBytesPerRun) ? "-" : String.format(Locale.ROOT, "%.0f", this.walBytesPerRun),
 				this.peakHeapBytes / MB, this.peakRssBytes / MB);
 	}
 

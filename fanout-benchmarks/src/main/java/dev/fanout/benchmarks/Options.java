@@ -30,13 +30,15 @@ import org.jspecify.annotations.Nullable;
  * @param jvmArgs the options of the JVM each configuration runs in
  * @param pgStatements how many of its costliest statements the embedded PostgreSQL
  * reports, 0 for none
+ * @param peer whether the throughput runs on PostgreSQL alternate with runs of the
+ * db-scheduler baseline (issue 22)
  * @param child the one target this process runs, or {@code null} when it starts a JVM per
  * target
  * @since 0.1.0
  */
 public record Options(List<String> databases, @Nullable String jdbcUrl, String user, String password, Workload workload,
 		int runs, int warmupEvents, int lightEvents, double lightRate, long backlog, int matchers, int hotKey,
-		List<String> jvmArgs, int pgStatements, @Nullable String child) {
+		List<String> jvmArgs, int pgStatements, boolean peer, @Nullable String child) {
 
 	static final String USAGE = """
 			Options (all optional):
@@ -61,6 +63,9 @@ public record Options(List<String> databases, @Nullable String jdbcUrl, String u
 			                         steps with a handler that does nothing: what metrics and tracing cost
 			  --jvm-args "-Xmx1g"    options of the JVM started per database
 			  --pg-statements 0      print the embedded PostgreSQL's N costliest statements (pg_stat_statements)
+			  --peer true            on PostgreSQL, alternate the throughput runs with the same workload run by
+			                         db-scheduler (100 ms polling, lock-and-fetch, fanout's threads and pool) and
+			                         print both medians and their ratio; false to skip the baseline
 			""";
 
 	/**
@@ -87,7 +92,7 @@ public record Options(List<String> databases, @Nullable String jdbcUrl, String u
 				Double.parseDouble(reader.text("light-rate", "200")), Long.parseLong(reader.text("backlog", "0")),
 				reader.integer("matchers", 0), reader.integer("hot-key", 0),
 				jvmArgs(reader.text("jvm-args", ""), Boolean.parseBoolean(reader.text("observe", "false"))),
-				reader.integer("pg-statements", 0), reader.nullableText("child"));
+				reader.integer("pg-statements", 0), reader.flag("peer", true), reader.nullableText("child"));
 		reader.rejectUnknown();
 		return options;
 	}
@@ -140,6 +145,17 @@ public record Options(List<String> databases, @Nullable String jdbcUrl, String u
 			catch (NumberFormatException ex) {
 				throw new IllegalArgumentException("--" + name + " takes a whole number, not '" + value + "'", ex);
 			}
+		}
+
+		boolean flag(String name, boolean fallback) {
+			String value = this.values.remove(name);
+			if (value == null) {
+				return fallback;
+			}
+			if (!value.equals("true") && !value.equals("false")) {
+				throw new IllegalArgumentException("--" + name + " takes true or false, not '" + value + "'");
+			}
+			return Boolean.parseBoolean(value);
 		}
 
 		void rejectUnknown() {

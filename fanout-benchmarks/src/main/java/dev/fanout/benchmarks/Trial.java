@@ -108,6 +108,8 @@ public final class Trial {
 			FanoutEngine engine = BenchmarkEngines.start(database, workload, true);
 			SendLog log = new SendLog();
 			long commitsBefore;
+			@Nullable String walBefore;
+			double walBytes;
 			long peakHeap;
 			long peakRss;
 			try {
@@ -118,12 +120,14 @@ public final class Trial {
 					database.analyze();
 				}
 				commitsBefore = database.commits();
+				walBefore = database.walPosition();
 				// Start from a collected heap, so the peak is this run's.
 				MemorySampler.liveHeap();
 				try (MemorySampler sampler = MemorySampler.start()) {
 					sending.send(engine.sender(), log);
 					log.done();
 					awaitFinished(database, log.runs());
+					walBytes = database.walBytesSince(walBefore);
 					peakHeap = sampler.peakHeap();
 					peakRss = sampler.peakRss();
 				}
@@ -133,7 +137,7 @@ public final class Trial {
 			}
 			long commits = database.commits() - commitsBefore;
 			List<RunRow> measured = readRuns(database).stream().filter((row) -> log.has(row.eventId())).toList();
-			return measure(target.name(), mode, workload, log, measured, commits, peakHeap, peakRss);
+			return measure(target.name(), mode, workload, log, measured, commits, walBytes, peakHeap, peakRss);
 		}
 	}
 
@@ -179,7 +183,7 @@ public final class Trial {
 	}
 
 	private static Measurement measure(String database, String mode, Workload workload, SendLog log, List<RunRow> rows,
-			long commits, long peakHeap, long peakRss) {
+			long commits, double walBytes, long peakHeap, long peakRss) {
 		List<RunRow> completed = rows.stream().filter(RunRow::completed).toList();
 		double[] toStart = new double[completed.size()];
 		double[] toDone = new double[completed.size()];
@@ -201,7 +205,7 @@ public final class Trial {
 				millisBetween(log.first(), log.last()) / 1000, log.events() / seconds, runs / seconds,
 				runs * workload.steps() / seconds, Measurement.percentile(toStart, 50),
 				Measurement.percentile(toStart, 99), Measurement.percentile(toDone, 50),
-				Measurement.percentile(toDone, 99), (double) commits / runs, peakHeap, peakRss);
+				Measurement.percentile(toDone, 99), (double) commits / runs, peakHeap, peakRss, walBytes / runs);
 	}
 
 	private static double millisBetween(Instant from, Instant to) {
