@@ -85,15 +85,17 @@ public final class DbSchedulerBaseline {
 			double walBytes;
 			long peakHeap;
 			long peakRss;
-			try (MemorySampler sampler = MemorySampler.start()) {
+			double busy;
+			try (MemorySampler sampler = MemorySampler.start(); CpuSampler cpu = CpuSampler.start()) {
 				sending = runPhase(database, workload, tasks, ledger);
 				walBytes = database.walBytesSince(walBefore);
 				peakHeap = sampler.peakHeap();
 				peakRss = sampler.peakRss();
+				busy = cpu.busy(sending.first(), ledger.lastDone(sending.first()));
 			}
 			double commits = countCommits ? database.commits() - commitsBefore : Double.NaN;
 			Measurement measurement = measure(target.name(), workload, ledger, sending, commits, walBytes, peakHeap,
-					peakRss);
+					peakRss, busy);
 			return new Result(measurement, ledger.tasks(), ledger.tasksRunOnce(), ledger.workUnits());
 		}
 	}
@@ -186,7 +188,7 @@ public final class DbSchedulerBaseline {
 	}
 
 	private static Measurement measure(String database, Workload workload, DbSchedulerLedger ledger, Sending sending,
-			double commits, double walBytes, long peakHeap, long peakRss) {
+			double commits, double walBytes, long peakHeap, long peakRss, double cpuBusy) {
 		Instant first = sending.first();
 		double[] toStart = new double[ledger.tasks()];
 		double[] toDone = new double[ledger.tasks()];
@@ -213,7 +215,7 @@ public final class DbSchedulerBaseline {
 				millisBetween(first, sending.last()) / 1000, ledger.events() / seconds, runs / seconds,
 				runs * workload.steps() / seconds, Measurement.percentile(starts, 50),
 				Measurement.percentile(starts, 99), Measurement.percentile(dones, 50),
-				Measurement.percentile(dones, 99), commits / runs, peakHeap, peakRss, walBytes / runs);
+				Measurement.percentile(dones, 99), commits / runs, peakHeap, peakRss, walBytes / runs, cpuBusy);
 	}
 
 	private static double millisBetween(Instant from, Instant to) {

@@ -153,6 +153,19 @@ final class DbSchedulerLedger {
 		return this.doneAt[index];
 	}
 
+	/**
+	 * When the last task was done, or {@code since} if none was.
+	 */
+	Instant lastDone(Instant since) {
+		Instant last = since;
+		for (Instant done : this.doneAt) {
+			if (done != null && done.isAfter(last)) {
+				last = done;
+			}
+		}
+		return last;
+	}
+
 	private int index(int function, String instanceId) {
 		int colon = instanceId.indexOf(':');
 		if (colon < 0 || !this.phase.equals(instanceId.substring(0, colon))) {

@@ -98,18 +98,19 @@ final class EmbeddedPostgresTarget implements DatabaseTarget {
 			return;
 		}
 		out.println("# PostgreSQL statements by total execution time (pg_stat_statements, all runs):");
-		out.println("#    calls   exec ms   plan ms      rows  statement");
+		out.println("#    calls   exec ms   plan ms      rows   WAL bytes  statement");
 		new JdbcTemplate(server().getPostgresDatabase()).query("""
 				SELECT SUM(calls) AS calls, SUM(total_exec_time) AS exec, SUM(total_plan_time) AS plan,
-					SUM(rows) AS rows, MIN(regexp_replace(query, '\\s+', ' ', 'g')) AS text
+					SUM(rows) AS rows, SUM(wal_bytes) AS wal, MIN(regexp_replace(query, '\\s+', ' ', 'g')) AS text
 				FROM pg_stat_statements
 				GROUP BY LEFT(regexp_replace(query, '\\s+', ' ', 'g'), ?)
 				ORDER BY exec DESC
 				LIMIT ?
 				""", (rs) -> {
 			String text = rs.getString("text");
-			out.printf(Locale.ROOT, "# %8d %9.0f %9.0f %9d  %s%n", rs.getLong("calls"), rs.getDouble("exec"),
-					rs.getDouble("plan"), rs.getLong("rows"), text.substring(0, Math.min(text.length(), 110)));
+			out.printf(Locale.ROOT, "# %8d %9.0f %9.0f %9d %11d  %s%n", rs.getLong("calls"), rs.getDouble("exec"),
+					rs.getDouble("plan"), rs.getLong("rows"), rs.getLong("wal"),
+					text.substring(0, Math.min(text.length(), 110)));
 		}, STATEMENT_KEY_LENGTH, this.statements);
 	}
 

@@ -29,12 +29,14 @@ import java.util.function.ToDoubleFunction;
  * @param peakRssBytes the largest resident set size of the JVM during the run
  * @param walBytesPerRun the bytes of write-ahead log PostgreSQL wrote from the first send
  * until the last run ended, over runs; {@code NaN} where unknown (H2)
+ * @param cpuBusy the share of the machine's CPU time that was busy from the first send
+ * until the last run ended, from 0 to 1; {@code NaN} where unknown
  * @since 0.1.0
  */
 public record Measurement(String database, String mode, long events, long runs, long unfinishedRuns, double seconds,
 		double sendSeconds, double eventsPerSecond, double runsPerSecond, double stepsPerSecond, double startP50Millis,
 		double startP99Millis, double doneP50Millis, double doneP99Millis, double commitsPerRun, long peakHeapBytes,
-		long peakRssBytes, double walBytesPerRun) {
+		long peakRssBytes, double walBytesPerRun, double cpuBusy) {
 
 	private static final double MB = 1024 * 1024;
 
@@ -52,7 +54,8 @@ public record Measurement(String database, String mode, long events, long runs, 
 				median(runs, Measurement::startP50Millis), median(runs, Measurement::startP99Millis),
 				median(runs, Measurement::doneP50Millis), median(runs, Measurement::doneP99Millis),
 				median(runs, Measurement::commitsPerRun), (long) median(runs, Measurement::peakHeapBytes),
-				(long) median(runs, Measurement::peakRssBytes), median(runs, Measurement::walBytesPerRun));
+				(long) median(runs, Measurement::peakRssBytes), median(runs, Measurement::walBytesPerRun),
+				median(runs, Measurement::cpuBusy));
 	}
 
 	private static double median(List<Measurement> runs, ToDoubleFunction<Measurement> figure) {
@@ -84,13 +87,13 @@ public record Measurement(String database, String mode, long events, long runs, 
 		return String.format(Locale.ROOT,
 				"%-12s %-10s %7d events %7d runs in %6.1f s (sent in %5.1f s) | %7.0f events/s %7.0f runs/s %7.0f steps/s | "
 						+ "send-to-start p50 %8.1f ms p99 %8.1f ms | send-to-done p50 %8.1f ms p99 %8.1f ms | "
-						+ "%5.2f commits/run%s | peak heap %5.0f MB | peak RSS %5.0f MB%s",
+						+ "%5.2f commits/run%s | CPU busy %3.0f%% | peak heap %5.0f MB | peak RSS %5.0f MB%s",
 				this.database, this.mode, this.events, this.runs, this.seconds, this.sendSeconds, this.eventsPerSecond,
 				this.runsPerSecond, this.stepsPerSecond, this.startP50Millis, this.startP99Millis, this.doneP50Millis,
 				this.doneP99Millis, this.commitsPerRun,
 				Double.isNaN(this.walBytesPerRun) ? ""
 						: String.format(Locale.ROOT, " | %6.0f WAL bytes/run", this.walBytesPerRun),
-				this.peakHeapBytes / MB, this.peakRssBytes / MB,
+				this.cpuBusy * 100, this.peakHeapBytes / MB, this.peakRssBytes / MB,
 				(this.unfinishedRuns > 0) ? " | " + this.unfinishedRuns + " runs NOT COMPLETED" : "");
 	}
 
@@ -100,8 +103,8 @@ public record Measurement(String database, String mode, long events, long runs, 
 	 */
 	public static String markdownHeader() {
 		return "| database | mode | events/s | runs/s | steps/s | send-to-start p50 / p99 (ms) "
-				+ "| send-to-done p50 / p99 (ms) | commits/run | WAL bytes/run | peak heap (MB) | peak RSS (MB) |\n"
-				+ "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|";
+				+ "| send-to-done p50 / p99 (ms) | commits/run | WAL bytes/run | CPU busy | peak heap (MB) | peak RSS (MB) |\n"
+				+ "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|";
 	}
 
 	/**
@@ -110,11 +113,11 @@ public record Measurement(String database, String mode, long events, long runs, 
 	 */
 	public String markdownRow() {
 		return String.format(Locale.ROOT,
-				"| %s | %s | %.0f | %.0f | %.0f | %.1f / %.1f | %.1f / %.1f | %.2f | %s | %.0f | %.0f |", this.database,
-				this.mode, this.eventsPerSecond, this.runsPerSecond, this.stepsPerSecond, this.startP50Millis,
-				this.startP99Millis, this.doneP50Millis, this.doneP99Millis, this.commitsPerRun,
+				"| %s | %s | %.0f | %.0f | %.0f | %.1f / %.1f | %.1f / %.1f | %.2f | %s | %.0f%% | %.0f | %.0f |",
+				this.database, this.mode, this.eventsPerSecond, this.runsPerSecond, this.stepsPerSecond,
+				this.startP50Millis, this.startP99Millis, this.doneP50Millis, this.doneP99Millis, this.commitsPerRun,
 				Double.isNaN(this.walBytesPerRun) ? "-" : String.format(Locale.ROOT, "%.0f", this.walBytesPerRun),
-				this.peakHeapBytes / MB, this.peakRssBytes / MB);
+				this.cpuBusy * 100, this.peakHeapBytes / MB, this.peakRssBytes / MB);
 	}
 
 }

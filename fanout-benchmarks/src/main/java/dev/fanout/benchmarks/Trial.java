@@ -112,6 +112,7 @@ public final class Trial {
 			double walBytes;
 			long peakHeap;
 			long peakRss;
+			CpuSampler cpu = CpuSampler.start();
 			try {
 				if (warmupEvents > 0) {
 					SendLog warmup = new SendLog();
@@ -133,11 +134,12 @@ public final class Trial {
 				}
 			}
 			finally {
+				cpu.close();
 				engine.stop();
 			}
 			long commits = database.commits() - commitsBefore;
 			List<RunRow> measured = readRuns(database).stream().filter((row) -> log.has(row.eventId())).toList();
-			return measure(target.name(), mode, workload, log, measured, commits, walBytes, peakHeap, peakRss);
+			return measure(target.name(), mode, workload, log, measured, commits, walBytes, peakHeap, peakRss, cpu);
 		}
 	}
 
@@ -183,7 +185,7 @@ public final class Trial {
 	}
 
 	private static Measurement measure(String database, String mode, Workload workload, SendLog log, List<RunRow> rows,
-			long commits, double walBytes, long peakHeap, long peakRss) {
+			long commits, double walBytes, long peakHeap, long peakRss, CpuSampler cpu) {
 		List<RunRow> completed = rows.stream().filter(RunRow::completed).toList();
 		double[] toStart = new double[completed.size()];
 		double[] toDone = new double[completed.size()];
@@ -205,7 +207,8 @@ public final class Trial {
 				millisBetween(log.first(), log.last()) / 1000, log.events() / seconds, runs / seconds,
 				runs * workload.steps() / seconds, Measurement.percentile(toStart, 50),
 				Measurement.percentile(toStart, 99), Measurement.percentile(toDone, 50),
-				Measurement.percentile(toDone, 99), (double) commits / runs, peakHeap, peakRss, walBytes / runs);
+				Measurement.percentile(toDone, 99), (double) commits / runs, peakHeap, peakRss, walBytes / runs,
+				cpu.busy(log.first(), lastEnd));
 	}
 
 	private static double millisBetween(Instant from, Instant to) {

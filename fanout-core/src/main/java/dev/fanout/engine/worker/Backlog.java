@@ -12,7 +12,7 @@ import dev.fanout.store.ClaimedRun;
 
 /**
  * Whether more runs are due than there are threads, and the runs claimed ahead meanwhile:
- * under a backlog the worker claims up to half its concurrency ahead, for the threads
+ * under a backlog the worker claims up to twice its concurrency ahead, for the threads
  * that free up next.
  */
 final class Backlog {

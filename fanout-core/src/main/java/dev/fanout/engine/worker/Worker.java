@@ -94,7 +94,9 @@ public final class Worker implements RunHost, DirectStart {
 		this.settings = settings;
 		this.clock = clock;
 		this.held = new HeldRuns(store, transaction, retry, clock, settings);
-		this.backlog = new Backlog(settings.concurrency() / 2, this.held, this.signal);
+		// Twice the concurrency: under load a claim takes a few milliseconds, in which
+		// the threads take that many runs (BENCHMARKS.md, issue 22).
+		this.backlog = new Backlog(2 * settings.concurrency(), this.held, this.signal);
 		this.executor = executors.apply(this);
 		this.threads = new RunThreads(settings.concurrency(), this.executor, this.held, this.backlog, this.signal,
 				registry);

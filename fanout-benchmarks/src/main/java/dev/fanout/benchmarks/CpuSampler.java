@@ -1,0 +1,131 @@
+package dev.fanout.benchmarks;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Samples the whole machine's CPU time ({@code /proc/stat}: the JVM, PostgreSQL and
+ * anything else) every 50 ms on a daemon thread, so that the share of it that was busy
+ * can be read for any window of the run afterwards: a measured phase ends when its last
+ * run ended, which is known only once it is over.
+ *
+ * @since 0.1.0
+ */
+public final class CpuSampler implements AutoCloseable {
+
+	private static final Path STAT = Path.of("/proc/stat");
+
+	private final List<Sample> samples = new ArrayList<>();
+
+	private final Thread thread;
+
+	private volatile boolean stopped;
+
+	private CpuSampler() {
+		this.thread = new Thread(this::sample, "bench-cpu-sampler");
+		this.thread.setDaemon(true);
+	}
+
+	/**
+	 * Start sampling.
+	 * @return the running sampler
+	 */
+	public static CpuSampler start() {
+		CpuSampler sampler = new CpuSampler();
+		sampler.record();
+		sampler.thread.start();
+		return sampler;
+	}
+
+	private void sample() {
+		while (!this.stopped) {
+			record();
+			try {
+				TimeUnit.MILLISECONDS.sleep(50);
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+				return;
+			}
+		}
+	}
+
+	private void record() {
+		long[] times = cpuTimes();
+		if (times.length > 0) {
+			synchronized (this.samples) {
+				this.samples.add(new Sample(Instant.now(), times[0], times[1]));
+			}
+		}
+	}
+
+	/**
+	 * The share of the machine's CPU time that was busy between the first sample at or
+	 * after {@code from} and the last at or before {@code to}.
+	 * @param from the start of the window
+	 * @param to its end
+	 * @return from 0 to 1, or {@code NaN} where {@code /proc/stat} does not exist or the
+	 * window holds fewer than two samples
+	 */
+	public double busy(Instant from, Instant to) {
+		Sample first = null;
+		Sample last = null;
+		synchronized (this.samples) {
+			for (Sample sample : this.samples) {
+				if (first == null && !sample.at.isBefore(from)) {
+					first = sample;
+				}
+				if (!sample.at.isAfter(to)) {
+					last = sample;
+				}
+			}
+		}
+		if (first == null || last == null || last.total <= first.total) {
+			return Double.NaN;
+		}
+		return (double) (last.busy - first.busy) / (last.total - first.total);
+	}
+
+	@Override
+	public void close() {
+		this.stopped = true;
+		this.thread.interrupt();
+		try {
+			this.thread.join(1000);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+		}
+	}
+
+	/**
+	 * The machine's busy and total CPU time so far, in clock ticks: everything but idle
+	 * and I/O wait is busy.
+	 */
+	private static long[] cpuTimes() {
+		try {
+			String[] fields = Files.readAllLines(STAT).get(0).trim().split("\\s+");
+			long total = 0;
+			// user nice system idle iowait irq softirq steal: guest time is already in
+			// user.
+			for (int i = 1; i <= Math.min(8, fields.length - 1); i++) {
+				total += Long.parseLong(fields[i]);
+			}
+			long idle = Long.parseLong(fields[4]) + Long.parseLong(fields[5]);
+			return new long[] { total - idle, total };
+		}
+		catch (IOException | RuntimeException ex) {
+			return new long[0];
+		}
+	}
+
+	private record Sample(Instant at, long busy, long total) {
+
+	}
+
+}
