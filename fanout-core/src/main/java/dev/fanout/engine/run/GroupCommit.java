@@ -23,16 +23,14 @@ import dev.fanout.engine.support.RetrySupport;
  * its write over and waits until the transaction holding it has committed, so a step is
  * acknowledged only once its output is durable, yet many runs pay for one commit. The
  * writer takes everything waiting whenever it is free: a lone write commits at once, and
- * under load writes gather while the previous batch commits; then the writer waits a
- * moment (at most a quarter of the last batch's time) for the threads that batch released
- * to come back with their next writes, so that they do not each wait for two batches.
- * Writes of one {@link Bulk} kind are made by one call for the whole batch, so a batch
- * costs a few statement round trips rather than a few per run. A batch in which a write
- * throws is rolled back and its writes made again one by one, so one bad write fails only
- * its own run. An {@link Error} (out of memory in a serializer or the driver, say) is
- * nobody's write in particular: it fails the whole batch with a
- * {@link BatchFailedException}, and the writer goes on with the next one. The last
- * failure is kept until a later batch commits, for the engine's health.
+ * under load writes gather while the previous batch commits, with no delay added. Writes
+ * of one {@link Bulk} kind are made by one call for the whole batch, so a batch costs a
+ * few statement round trips rather than a few per run. A batch in which a write throws is
+ * rolled back and its writes made again one by one, so one bad write fails only its own
+ * run. An {@link Error} (out of memory in a serializer or the driver, say) is nobody's
+ * write in particular: it fails the whole batch with a {@link BatchFailedException}, and
+ * the writer goes on with the next one. The last failure is kept until a later batch
+ * commits, for the engine's health.
  */
 final class GroupCommit {
 
@@ -41,12 +39,6 @@ final class GroupCommit {
 	 * short.
 	 */
 	private static final int MAX_BATCH = 64;
-
-	/**
-	 * The longest wait for a batch's expected writes, as a share of the last batch's
-	 * time: one quarter (BENCHMARKS.md, issue 22).
-	 */
-	private static final long GATHER_SHARE = 4;
 
 	private final TransactionTemplate transaction;
 
@@ -57,12 +49,6 @@ final class GroupCommit {
 	private volatile @Nullable Thread writer;
 
 	private volatile @Nullable WriteFailure lastFailure;
-
-	/** How many threads the last batch released; writer only. */
-	private int released;
-
-	/** How long the last batch took to write; writer only. */
-	private long lastBatchNanos;
 
 	GroupCommit(TransactionTemplate transaction, RetrySupport retry) {
 		this.transaction = transaction;
@@ -110,7 +96,7 @@ final class GroupCommit {
 	 * @return the write's result, once committed
 	 */
 	<T> T commit(Supplier<T> work) {
-		return handOver(new Write<>(null, null, (ignored) -> work.get(), true)).await();
+		return handOver(new Write<>(null, null, (ignored) -> work.get())).await();
 	}
 
 	/**
@@ -125,7 +111,7 @@ final class GroupCommit {
 	 * @return the follow-up's result, once committed
 	 */
 	<I, T> T commit(Bulk<I> bulk, I item, Function<Boolean, T> then) {
-		return handOver(new Write<>(bulk, item, then, true)).await();
+		return handOver(new Write<>(bulk, item, then)).await();
 	}
 
 	/**
@@ -139,7 +125,7 @@ final class GroupCommit {
 	 * @return the follow-up's result, complete once committed, or the write's failure
 	 */
 	<I, T> CompletableFuture<T> submit(Bulk<I> bulk, I item, Function<Boolean, T> then) {
-		return handOver(new Write<>(bulk, item, then, false)).done;
+		return handOver(new Write<>(bulk, item, then)).done;
 	}
 
 	private <T> Write<?, T> handOver(Write<?, T> write) {
@@ -178,11 +164,7 @@ final class GroupCommit {
 				}
 				batch.add(first);
 				this.queue.drainTo(batch, MAX_BATCH - 1);
-				gather(batch);
-				long started = System.nanoTime();
 				write(batch);
-				this.lastBatchNanos = System.nanoTime() - started;
-				this.released = (int) batch.stream().filter((write) -> write.awaited).count();
 			}
 			catch (InterruptedException ex) {
 				// Stopping: write what is left, then end.
@@ -194,31 +176,6 @@ final class GroupCommit {
 			finally {
 				batch.clear();
 			}
-		}
-	}
-
-	/**
-	 * Wait a moment for the writes of the threads that the last batch released: they come
-	 * back with their next write within microseconds of its commit, and a batch that left
-	 * without them would make them wait for the whole of the next one. The wait is at
-	 * most a fraction of the last batch's time, and none for a lone write.
-	 */
-	private void gather(List<Write<?, ?>> batch) {
-		int expected = Math.min(this.released, MAX_BATCH);
-		long deadline = System.nanoTime() + this.lastBatchNanos / GATHER_SHARE;
-		try {
-			while (batch.size() < expected) {
-				long left = deadline - System.nanoTime();
-				Write<?, ?> next = (left > 0) ? this.queue.poll(left, TimeUnit.NANOSECONDS) : null;
-				if (next == null) {
-					return;
-				}
-				batch.add(next);
-				this.queue.drainTo(batch, MAX_BATCH - batch.size());
-			}
-		}
-		catch (InterruptedException ex) {
-			// Stopping: this batch is written all the same, then what is left.
 		}
 	}
 
@@ -328,20 +285,16 @@ final class GroupCommit {
 
 		private final Function<Boolean, T> then;
 
-		/** Whether a thread waits for this write, and comes back with another. */
-		private final boolean awaited;
-
 		private final CompletableFuture<T> done = new CompletableFuture<>();
 
 		private boolean written;
 
 		private @Nullable T result;
 
-		Write(@Nullable Bulk<I> bulk, @Nullable I item, Function<Boolean, T> then, boolean awaited) {
+		Write(@Nullable Bulk<I> bulk, @Nullable I item, Function<Boolean, T> then) {
 			this.bulk = bulk;
 			this.item = item;
 			this.then = then;
-			this.awaited = awaited;
 		}
 
 		void run() {

@@ -89,34 +89,6 @@ class GroupCommitTests {
 	}
 
 	@Test
-	void theThreadsABatchReleasedComeBackIntoOneBatch() throws Exception {
-		CountDownLatch release = new CountDownLatch(1);
-		CompletableFuture<Integer> first = blockedFirstWrite(release);
-		CountDownLatch secondRound = new CountDownLatch(1);
-		List<CompletableFuture<Integer>> callers = new ArrayList<>();
-		for (int i = 1; i <= 10; i++) {
-			int id = i;
-			callers.add(CompletableFuture.supplyAsync(() -> {
-				// The first write of the batch is slow, so that the next batch may wait a
-				// few milliseconds for these threads' next writes.
-				this.group.commit(() -> (id == 1) ? slowInsert(id) : insert(id));
-				await(secondRound);
-				return this.group.commit(() -> insert(100 + id));
-			}, this.callers));
-		}
-		awaiting().until(() -> this.group.waiting() == 10);
-		release.countDown();
-		assertThat(first.get()).isZero();
-		awaiting().until(() -> this.commits.get() == 2);
-		// The writer is idle: the first write back would leave alone without the wait.
-		secondRound.countDown();
-		for (int i = 0; i < callers.size(); i++) {
-			assertThat(callers.get(i).get()).isEqualTo(101 + i);
-		}
-		assertThat(this.commits).hasValue(3);
-	}
-
-	@Test
 	void aWriteThatThrowsFailsAloneAndTheOthersCommit() throws Exception {
 		CountDownLatch release = new CountDownLatch(1);
 		CompletableFuture<Integer> first = blockedFirstWrite(release);
@@ -213,15 +185,6 @@ class GroupCommitTests {
 
 	private CompletableFuture<Integer> submit(java.util.function.Supplier<Integer> write) {
 		return CompletableFuture.supplyAsync(() -> this.group.commit(write), this.callers);
-	}
-
-	/** An insert that takes at least 40 ms, as a slow statement would. */
-	private int slowInsert(int id) {
-		long until = System.nanoTime() + 40_000_000L;
-		while (System.nanoTime() < until) {
-			Thread.onSpinWait();
-		}
-		return insert(id);
 	}
 
 	private int insert(int id) {
