@@ -6,29 +6,23 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 /**
  * Samples the whole machine's CPU time ({@code /proc/stat}: the JVM, PostgreSQL and
- * anything else) every 50 ms on a daemon thread, so that the share of it that was busy
- * can be read for any window of the run afterwards: a measured phase ends when its last
- * run ended, which is known only once it is over.
+ * anything else) every 50 ms, so that the share of it that was busy can be read for any
+ * window of the run afterwards: a measured phase ends when its last run ended, which is
+ * known only once it is over.
  *
  * @since 0.1.0
  */
-public final class CpuSampler implements AutoCloseable {
+public final class CpuSampler extends PeriodicSampler {
 
 	private static final Path STAT = Path.of("/proc/stat");
 
 	private final List<Sample> samples = new ArrayList<>();
 
-	private final Thread thread;
-
-	private volatile boolean stopped;
-
 	private CpuSampler() {
-		this.thread = new Thread(this::sample, "bench-cpu-sampler");
-		this.thread.setDaemon(true);
+		super("bench-cpu-sampler");
 	}
 
 	/**
@@ -37,25 +31,12 @@ public final class CpuSampler implements AutoCloseable {
 	 */
 	public static CpuSampler start() {
 		CpuSampler sampler = new CpuSampler();
-		sampler.record();
-		sampler.thread.start();
+		sampler.begin();
 		return sampler;
 	}
 
-	private void sample() {
-		while (!this.stopped) {
-			record();
-			try {
-				TimeUnit.MILLISECONDS.sleep(50);
-			}
-			catch (InterruptedException ex) {
-				Thread.currentThread().interrupt();
-				return;
-			}
-		}
-	}
-
-	private void record() {
+	@Override
+	void record() {
 		long[] times = cpuTimes();
 		if (times.length > 0) {
 			synchronized (this.samples) {
@@ -89,18 +70,6 @@ public final class CpuSampler implements AutoCloseable {
 			return Double.NaN;
 		}
 		return (double) (last.busy - first.busy) / (last.total - first.total);
-	}
-
-	@Override
-	public void close() {
-		this.stopped = true;
-		this.thread.interrupt();
-		try {
-			this.thread.join(1000);
-		}
-		catch (InterruptedException ex) {
-			Thread.currentThread().interrupt();
-		}
 	}
 
 	/**

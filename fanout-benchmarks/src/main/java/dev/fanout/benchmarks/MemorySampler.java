@@ -5,7 +5,6 @@ import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryMXBean;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -15,7 +14,7 @@ import java.util.concurrent.atomic.AtomicLong;
  *
  * @since 0.1.0
  */
-public final class MemorySampler implements AutoCloseable {
+public final class MemorySampler extends PeriodicSampler {
 
 	private static final Path STATUS = Path.of("/proc/self/status");
 
@@ -25,13 +24,8 @@ public final class MemorySampler implements AutoCloseable {
 
 	private final AtomicLong peakRss = new AtomicLong();
 
-	private final Thread thread;
-
-	private volatile boolean stopped;
-
 	private MemorySampler() {
-		this.thread = new Thread(this::sample, "bench-memory-sampler");
-		this.thread.setDaemon(true);
+		super("bench-memory-sampler");
 	}
 
 	/**
@@ -40,25 +34,12 @@ public final class MemorySampler implements AutoCloseable {
 	 */
 	public static MemorySampler start() {
 		MemorySampler sampler = new MemorySampler();
-		sampler.record();
-		sampler.thread.start();
+		sampler.begin();
 		return sampler;
 	}
 
-	private void sample() {
-		while (!this.stopped) {
-			record();
-			try {
-				TimeUnit.MILLISECONDS.sleep(50);
-			}
-			catch (InterruptedException ex) {
-				Thread.currentThread().interrupt();
-				return;
-			}
-		}
-	}
-
-	private void record() {
+	@Override
+	void record() {
 		this.peakHeap.accumulateAndGet(heapUsed(), Math::max);
 		this.peakRss.accumulateAndGet(rss(), Math::max);
 	}
@@ -78,19 +59,6 @@ public final class MemorySampler implements AutoCloseable {
 	 */
 	public long peakRss() {
 		return this.peakRss.get();
-	}
-
-	@Override
-	public void close() {
-		this.stopped = true;
-		this.thread.interrupt();
-		try {
-			this.thread.join(1000);
-		}
-		catch (InterruptedException ex) {
-			Thread.currentThread().interrupt();
-		}
-		record();
 	}
 
 	/**
