@@ -301,10 +301,11 @@ final class H2Dialect extends Dialect {
 		}
 		SqlArray taken = new SqlArray(List.copyOf(due.keySet()));
 		jdbc.update(this.take, owner, leaseUntil, leaseUntil, now, now, taken);
-		return jdbc.query(this.selectClaimed, Rows.CLAIMED_RUN, taken)
-			.stream()
-			.map((run) -> run.withDueAt(due.get(run.id())))
-			.toList();
+		return Rows.inOrderOf(runIds,
+				jdbc.query(this.selectClaimed, Rows.CLAIMED_RUN, taken)
+					.stream()
+					.map((run) -> run.withDueAt(due.get(run.id())))
+					.toList());
 	}
 
 	/** An update, or an insert where there is no row, for each gate. */

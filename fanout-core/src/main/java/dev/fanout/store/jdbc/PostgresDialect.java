@@ -57,19 +57,24 @@ final class PostgresDialect extends Dialect {
 	 * which {@link GateClaim} starts, and those of paused functions (unless their lease
 	 * expired: a run that was running when its function was paused goes on). Its
 	 * parameters are the reach of priorities, the time, the application, the functions
-	 * and the most runs, then those of {@link #TAKE}.
+	 * and the most runs, then those of {@link #TAKE}. The runs are read back in rank
+	 * order: those claimed ahead start in it.
 	 */
 	static final String CLAIM = """
 			WITH next AS MATERIALIZED (
-				SELECT id, due_at AS was_due FROM fanout_runs
+				SELECT id, due_at AS was_due, rank_at AS was_rank FROM fanout_runs
 				WHERE status IN ('QUEUED', 'RUNNING', 'SLEEPING', 'WAITING') AND (gate IS NULL OR status = 'RUNNING')
 					AND rank_at <= ? AND due_at <= ? AND app_id = ? AND function_id = ANY (?)
 					AND (status = 'RUNNING' OR %s)
 				ORDER BY rank_at
 				LIMIT ?
 				FOR UPDATE SKIP LOCKED
+			), taken AS (
+			""".formatted(Sql.Columns.notPaused("fanout_runs")) + TAKE + """
+				, next.was_rank AS claim_rank
 			)
-			""".formatted(Sql.Columns.notPaused("fanout_runs")) + TAKE;
+			SELECT * FROM taken ORDER BY claim_rank
+			""";
 
 	/** {@link #TAKE} of runs locked by a gated claim, named by its first parameter. */
 	static final String TAKE_LOCKED = "WITH next AS (SELECT id, due_at AS was_due FROM fanout_runs "
@@ -390,8 +395,8 @@ final class PostgresDialect extends Dialect {
 	@Override
 	List<ClaimedRun> take(JdbcOperations jdbc, List<String> runIds, String owner, OffsetDateTime now,
 			OffsetDateTime leaseUntil) {
-		return jdbc.query(this.takeLocked, Rows.CLAIMED_RUN, new SqlArray(runIds), owner, leaseUntil, leaseUntil, now,
-				now);
+		return Rows.inOrderOf(runIds, jdbc.query(this.takeLocked, Rows.CLAIMED_RUN, new SqlArray(runIds), owner,
+				leaseUntil, leaseUntil, now, now));
 	}
 
 	@Override

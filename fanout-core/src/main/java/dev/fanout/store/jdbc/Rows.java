@@ -5,7 +5,10 @@ import java.sql.SQLException;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Function;
 
 import org.jspecify.annotations.Nullable;
@@ -38,6 +41,21 @@ import dev.fanout.store.StoredStep;
 final class Rows {
 
 	static final RowMapper<StoredEvent> EVENT = (rs, n) -> event(rs, "id", null);
+
+	/**
+	 * Claimed runs in the order of the ids they were taken by: an update reads its rows
+	 * back in no particular order, and runs claimed ahead start in the order they are
+	 * given.
+	 */
+	static List<ClaimedRun> inOrderOf(List<String> ids, List<ClaimedRun> runs) {
+		Map<String, Integer> positions = new HashMap<>();
+		for (int i = 0; i < ids.size(); i++) {
+			positions.putIfAbsent(ids.get(i), i);
+		}
+		return runs.stream()
+			.sorted(Comparator.comparingInt((ClaimedRun run) -> positions.getOrDefault(run.id(), Integer.MAX_VALUE)))
+			.toList();
+	}
 
 	/** Reads {@link Sql.Columns#RUN_WITH_EVENT}. */
 	static final RowMapper<ClaimedRun> CLAIMED_RUN = (rs, n) -> new ClaimedRun(rs.getString("id"),
