@@ -7,6 +7,8 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * Samples the whole machine's CPU time ({@code /proc/stat}: the JVM, PostgreSQL and
  * anything else) every 50 ms, so that the share of it that was busy can be read for any
@@ -37,10 +39,10 @@ public final class CpuSampler extends PeriodicSampler {
 
 	@Override
 	void record() {
-		long[] times = cpuTimes();
-		if (times.length > 0) {
+		Sample sample = sampleNow();
+		if (sample != null) {
 			synchronized (this.samples) {
-				this.samples.add(new Sample(Instant.now(), times[0], times[1]));
+				this.samples.add(sample);
 			}
 		}
 	}
@@ -54,8 +56,8 @@ public final class CpuSampler extends PeriodicSampler {
 	 * window holds fewer than two samples
 	 */
 	public double busy(Instant from, Instant to) {
-		Sample first = null;
-		Sample last = null;
+		@Nullable Sample first = null;
+		@Nullable Sample last = null;
 		synchronized (this.samples) {
 			for (Sample sample : this.samples) {
 				if (first == null && !sample.at.isBefore(from)) {
@@ -75,8 +77,9 @@ public final class CpuSampler extends PeriodicSampler {
 	/**
 	 * The machine's busy and total CPU time so far, in clock ticks: everything but idle
 	 * and I/O wait is busy.
+	 * @return the sample, or {@code null} where {@code /proc/stat} cannot be read
 	 */
-	private static long[] cpuTimes() {
+	private static @Nullable Sample sampleNow() {
 		try {
 			String[] fields = Files.readAllLines(STAT).get(0).trim().split("\\s+");
 			long total = 0;
@@ -86,10 +89,10 @@ public final class CpuSampler extends PeriodicSampler {
 				total += Long.parseLong(fields[i]);
 			}
 			long idle = Long.parseLong(fields[4]) + Long.parseLong(fields[5]);
-			return new long[] { total - idle, total };
+			return new Sample(Instant.now(), total - idle, total);
 		}
 		catch (IOException | RuntimeException ex) {
-			return new long[0];
+			return null;
 		}
 	}
 
