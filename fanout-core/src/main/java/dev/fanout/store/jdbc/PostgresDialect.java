@@ -188,15 +188,15 @@ final class PostgresDialect extends Dialect {
 	/**
 	 * The runs locked as {@link Sql#LOCK_RUNS} locks them, and the steps of those the
 	 * owner holds saved, in one statement: the materialized CTE takes the locks before
-	 * the insert reads which runs are held. The runs are found from the steps' rows
-	 * rather than from an array parameter, so that the statement's plan, for a given
-	 * number of rows, is made once and not for each batch. The held runs are filtered
-	 * from the locked rows, not in the lock's {@code WHERE}, which keeps status out of
-	 * the conditions on the table (see {@link Sql}).
+	 * the insert reads which runs are held. The steps come as one array per column, so
+	 * that the statement has one text and one plan whatever the number of steps, made
+	 * once rather than once per batch size (see BENCHMARKS.md). The held runs are
+	 * filtered from the locked rows, not in the lock's {@code WHERE}, which keeps status
+	 * out of the conditions on the table (see {@link Sql}).
 	 */
 	static final String SAVE_HELD_STEPS = "WITH v (" + Sql.Columns.STEPS + """
 			) AS (
-				VALUES %s
+				SELECT * FROM %s
 			), locked AS MATERIALIZED (
 				SELECT id, lease_owner, status, cancel_requested FROM fanout_runs
 				WHERE id IN (SELECT run_id FROM v) ORDER BY id FOR UPDATE
@@ -210,19 +210,16 @@ final class PostgresDialect extends Dialect {
 			SELECT id FROM held
 			""";
 
-	/** An end's values, as {@link Rows#endValues} lists them, each cast. */
-	static final String END_ROW = "(?::varchar, ?::text, ?::text, ?::text, ?::timestamptz, ?::varchar)";
-
 	/**
 	 * {@link Sql#FINISH} for many runs, and the delete of their pending matchers, in one
-	 * statement.
+	 * statement; the ends come as one array per column, as in {@link #SAVE_HELD_STEPS}.
 	 */
 	static final String FINISH_ALL = """
 			WITH changed AS (
 				UPDATE fanout_runs r
 				SET status = v.status, lease_owner = NULL, output = v.output, error = v.error, error_stack = v.error_stack,
 					ended_at = v.ended_at
-				FROM (VALUES %s) AS v (status, output, error, error_stack, ended_at, id)
+				FROM %s AS v (status, output, error, error_stack, ended_at, id)
 				WHERE r.id = v.id AND r.lease_owner = ?
 				RETURNING r.id, r.slot1, r.slot2
 			), unwaited AS (
@@ -350,8 +347,8 @@ final class PostgresDialect extends Dialect {
 			this.freeingSlots.put(statement, statements().render(freeingSlots(statement)));
 		}
 		this.upsertSteps = statements().render(UPSERT_STEPS);
-		this.saveHeldSteps = statements().render(SAVE_HELD_STEPS);
-		this.finishAll = statements().render(FINISH_ALL);
+		this.saveHeldSteps = statements().render(SAVE_HELD_STEPS.formatted(SqlArray.unnest(Rows.STEP_TYPES)));
+		this.finishAll = statements().render(FINISH_ALL.formatted(SqlArray.unnest(Rows.END_TYPES)));
 		this.lockAndAcceptEventIds = statements().render(LOCK_AND_ACCEPT_EVENT_IDS);
 		this.functionsVersion = statements().render(FUNCTIONS_VERSION_TEXT);
 		this.upsertFlowStates = statements().render(UPSERT_FLOW_STATES);
@@ -446,7 +443,7 @@ final class PostgresDialect extends Dialect {
 
 	@Override
 	Set<String> saveHeldSteps(JdbcOperations jdbc, String owner, List<RunStep> steps) {
-		return ownedIds(jdbc, this.saveHeldSteps, STEP_ROW, steps, Rows::stepValues, owner);
+		return ownedIds(jdbc, this.saveHeldSteps, Rows.STEP_TYPES, steps, Rows::stepValues, owner);
 	}
 
 	@Override
@@ -459,22 +456,21 @@ final class PostgresDialect extends Dialect {
 
 	@Override
 	Set<String> finish(JdbcOperations jdbc, String owner, List<RunEnd> ends) {
-		return ownedIds(jdbc, this.finishAll, END_ROW, ends, Rows::endValues, owner);
+		return ownedIds(jdbc, this.finishAll, Rows.END_TYPES, ends, Rows::endValues, owner);
 	}
 
 	/**
-	 * Run a statement of many runs' rows, whose last parameter is the owner, and read the
-	 * ids of the runs it applied to.
+	 * Run a statement of many runs' rows, given as one array per column, whose last
+	 * parameter is the owner, and read the ids of the runs it applied to.
 	 */
-	private static <T> Set<String> ownedIds(JdbcOperations jdbc, String template, String row, List<T> items,
+	private static <T> Set<String> ownedIds(JdbcOperations jdbc, String sql, List<String> types, List<T> items,
 			Function<T, Object[]> values, String owner) {
 		if (items.isEmpty()) {
 			return Set.of();
 		}
-		List<Object> args = RowsInsert.rowValues(items, values);
+		List<Object> args = new ArrayList<>(SqlArray.columns(types, items, values));
 		args.add(owner);
-		return new HashSet<>(jdbc.queryForList(template.formatted(RowsInsert.rows(row, items.size())), String.class,
-				args.toArray()));
+		return new HashSet<>(jdbc.queryForList(sql, String.class, args.toArray()));
 	}
 
 	@Override

@@ -234,6 +234,10 @@ final class Rows {
 				time(function.registeredAt()), time(function.lastSeen()), function.retries() };
 	}
 
+	/** The SQL types of {@link #stepValues}, in order, for steps given as arrays. */
+	static final List<String> STEP_TYPES = List.of("varchar", "varchar", "integer", "varchar", "text", "varchar",
+			"text", "text", "integer", "timestamptz", "timestamptz", "timestamptz");
+
 	/**
 	 * The values of {@link Sql#INSERT_STEP} for a step.
 	 * @param s the step and its run
@@ -245,6 +249,9 @@ final class Rows {
 				step.outputType(), step.error(), step.errorStack(), step.attempts(), nullableTime(step.wakeAt()),
 				time(step.startedAt()), nullableTime(step.endedAt()) };
 	}
+
+	/** The SQL types of {@link #endValues}, in order, for ends given as arrays. */
+	static final List<String> END_TYPES = List.of("varchar", "text", "text", "text", "timestamptz", "varchar");
 
 	/**
 	 * The parameters of {@link Sql#FINISH} for an end, all but the owner.

@@ -2,13 +2,18 @@ package dev.fanout.store.jdbc;
 
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
+import java.util.ArrayList;
 import java.util.Collection;
+import java.util.List;
+import java.util.function.Function;
+import java.util.stream.Collectors;
 
 import org.jspecify.annotations.Nullable;
 import org.springframework.jdbc.core.SqlTypeValue;
 
 /**
- * Values bound as one SQL array parameter, for {@code = ANY (?)}: strings, or integers.
+ * Values bound as one SQL array parameter: for {@code = ANY (?)}, or a column of rows
+ * given as arrays.
  */
 final class SqlArray implements SqlTypeValue {
 
@@ -32,6 +37,39 @@ final class SqlArray implements SqlTypeValue {
 	 */
 	static SqlArray ofIntegers(Integer[] values) {
 		return new SqlArray("integer", values);
+	}
+
+	/**
+	 * Rows as one array per column, in the columns' order, for {@link #unnest}.
+	 * @param <T> what a row is made of
+	 * @param types the columns' SQL types
+	 * @param items the rows' items
+	 * @param row the values of an item's row, one per column
+	 * @return the arrays
+	 */
+	static <T> List<SqlArray> columns(List<String> types, List<T> items, Function<T, Object[]> row) {
+		Object[][] columns = new Object[types.size()][items.size()];
+		for (int i = 0; i < items.size(); i++) {
+			Object[] values = row.apply(items.get(i));
+			for (int c = 0; c < columns.length; c++) {
+				columns[c][i] = values[c];
+			}
+		}
+		List<SqlArray> arrays = new ArrayList<>(columns.length);
+		for (int c = 0; c < columns.length; c++) {
+			arrays.add(new SqlArray(types.get(c), columns[c]));
+		}
+		return arrays;
+	}
+
+	/**
+	 * The rows of {@link #columns} as a table: {@code unnest} of one array parameter per
+	 * column, each cast to its type.
+	 * @param types the columns' SQL types
+	 * @return the table expression
+	 */
+	static String unnest(List<String> types) {
+		return types.stream().map((type) -> "?::" + type + "[]").collect(Collectors.joining(", ", "unnest(", ")"));
 	}
 
 	@Override

@@ -2,6 +2,7 @@ package dev.fanout.store.jdbc;
 
 import java.time.Instant;
 import java.time.OffsetDateTime;
+import java.util.ArrayList;
 import java.util.List;
 
 import org.jspecify.annotations.Nullable;
@@ -112,6 +113,39 @@ class BulkWriteTests {
 				.containsExactly("COMPLETED", "RUNNING");
 			assertThat(database.jdbc().queryForList("SELECT run_id FROM fanout_waits", String.class))
 				.containsExactly("run-taken");
+		}
+	}
+
+	@OnEachDatabase
+	void valuesThatAnArrayMustQuoteAreStoredAsGiven(TestDatabase kind) {
+		List<String> awkward = List.of("{\"note\":\"a, b\\\\c \\\"d\\\" {e}\"}", "NULL", "", " padded ",
+				"line\nbreak\ttab", "\u00e9t\u00e9 \u2603 \ud83d\ude80");
+		try (FreshDatabase database = kind.create().createSchema()) {
+			JdbcRunStore store = JdbcRunStore.create(database.dataSource(), "fanout_", "app");
+			List<RunStep> steps = new ArrayList<>();
+			List<RunEnd> ends = new ArrayList<>();
+			for (int i = 0; i < awkward.size(); i++) {
+				insertRun(database, "run-" + i, OWNER, false);
+				steps.add(new RunStep("run-" + i, new StoredStep("key " + awkward.get(i), i, StepStatus.FAILED,
+						awkward.get(i), null, awkward.get(i), null, 1, null, NOW, null)));
+				ends.add(RunEnd.completed("run-" + i, awkward.get(i), NOW));
+			}
+			database.transactionTemplate().execute((status) -> store.saveSteps(OWNER, steps));
+			database.transactionTemplate().execute((status) -> store.finish(OWNER, ends));
+			for (int i = 0; i < awkward.size(); i++) {
+				assertThat(database.jdbc()
+					.queryForMap(
+							"SELECT step_key, output, error, output_type, ended_at FROM fanout_steps WHERE run_id = ?",
+							"run-" + i))
+					.containsEntry("step_key", "key " + awkward.get(i))
+					.containsEntry("output", awkward.get(i))
+					.containsEntry("error", awkward.get(i))
+					.containsEntry("output_type", null)
+					.containsEntry("ended_at", null);
+				assertThat(database.jdbc()
+					.queryForObject("SELECT output FROM fanout_runs WHERE id = ?", String.class, "run-" + i))
+					.isEqualTo(awkward.get(i));
+			}
 		}
 	}
 

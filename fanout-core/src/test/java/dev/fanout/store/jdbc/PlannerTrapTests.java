@@ -1,6 +1,7 @@
 package dev.fanout.store.jdbc;
 
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 
 import org.junit.jupiter.api.AfterAll;
@@ -73,11 +74,21 @@ class PlannerTrapTests {
 	@Test
 	void theWritersStatementsForABatchUseThePrimaryKey() {
 		String other = "00000000000000000000004101";
-		assertUsesThePrimaryKey(PostgresDialect.SAVE_HELD_STEPS.formatted(RowsInsert.rows(PostgresDialect.STEP_ROW, 2)),
-				RUN_ID, "charge", 0, "COMPLETED", "1", null, null, null, 1, null, NOW, NOW, other, "charge", 0,
-				"COMPLETED", "2", null, null, null, 1, null, NOW, NOW, "worker-1");
-		assertUsesThePrimaryKey(PostgresDialect.FINISH_ALL.formatted(RowsInsert.rows(PostgresDialect.END_ROW, 2)),
-				"COMPLETED", "1", null, null, NOW, RUN_ID, "COMPLETED", "2", null, null, NOW, other, "worker-1");
+		List<Object[]> steps = List.of(
+				new Object[] { RUN_ID, "charge", 0, "COMPLETED", "1", null, null, null, 1, null, NOW, NOW },
+				new Object[] { other, "charge", 0, "COMPLETED", "2", null, null, null, 1, null, NOW, NOW });
+		assertUsesThePrimaryKey(PostgresDialect.SAVE_HELD_STEPS.formatted(SqlArray.unnest(Rows.STEP_TYPES)),
+				ownedBy(SqlArray.columns(Rows.STEP_TYPES, steps, (row) -> row)));
+		List<Object[]> ends = List.of(new Object[] { "COMPLETED", "1", null, null, NOW, RUN_ID },
+				new Object[] { "COMPLETED", "2", null, null, NOW, other });
+		assertUsesThePrimaryKey(PostgresDialect.FINISH_ALL.formatted(SqlArray.unnest(Rows.END_TYPES)),
+				ownedBy(SqlArray.columns(Rows.END_TYPES, ends, (row) -> row)));
+	}
+
+	private static Object[] ownedBy(List<SqlArray> columns) {
+		List<Object> args = new ArrayList<>(columns);
+		args.add("worker-1");
+		return args.toArray();
 	}
 
 	@Test
