@@ -162,13 +162,6 @@ final class PostgresDialect extends Dialect {
 			WHERE r.id = c.id AND c.status IN ('QUEUED', 'SLEEPING', 'WAITING')
 			""";
 
-	/**
-	 * A step's values, as {@link Rows#stepValues} lists them, each cast: a {@code VALUES}
-	 * list that is not an insert's own takes no types from the table.
-	 */
-	static final String STEP_ROW = "(?::varchar, ?::varchar, ?::integer, ?::varchar, ?::text, ?::varchar, "
-			+ "?::text, ?::text, ?::integer, ?::timestamptz, ?::timestamptz, ?::timestamptz)";
-
 	private static final String INSERT_STEPS = "INSERT INTO fanout_steps AS s (" + Sql.Columns.STEPS + ") ";
 
 	/** A completed step stays as it is: recording is exactly-once. */
@@ -181,9 +174,10 @@ final class PostgresDialect extends Dialect {
 			""";
 
 	/**
-	 * Steps saved in one statement: {@code %s} takes their rows, of {@link #STEP_ROW}.
+	 * Steps saved in one statement: {@code %s} takes their rows, one array per column as
+	 * in {@link #SAVE_HELD_STEPS}.
 	 */
-	static final String UPSERT_STEPS = INSERT_STEPS + "VALUES %s " + ON_STEP_CONFLICT;
+	static final String UPSERT_STEPS = INSERT_STEPS + "SELECT * FROM %s " + ON_STEP_CONFLICT;
 
 	/**
 	 * The runs locked as {@link Sql#LOCK_RUNS} locks them, and the steps of those the
@@ -346,7 +340,7 @@ final class PostgresDialect extends Dialect {
 		for (Sql statement : List.of(Sql.PARK, Sql.REQUEUE, Sql.RELEASE, Sql.UNCLAIM)) {
 			this.freeingSlots.put(statement, statements().render(freeingSlots(statement)));
 		}
-		this.upsertSteps = statements().render(UPSERT_STEPS);
+		this.upsertSteps = statements().render(UPSERT_STEPS.formatted(SqlArray.unnest(Rows.STEP_TYPES)));
 		this.saveHeldSteps = statements().render(SAVE_HELD_STEPS.formatted(SqlArray.unnest(Rows.STEP_TYPES)));
 		this.finishAll = statements().render(FINISH_ALL.formatted(SqlArray.unnest(Rows.END_TYPES)));
 		this.lockAndAcceptEventIds = statements().render(LOCK_AND_ACCEPT_EVENT_IDS);
@@ -449,8 +443,7 @@ final class PostgresDialect extends Dialect {
 	@Override
 	void saveSteps(JdbcOperations jdbc, List<RunStep> steps) {
 		if (!steps.isEmpty()) {
-			jdbc.update(this.upsertSteps.formatted(RowsInsert.rows(STEP_ROW, steps.size())),
-					RowsInsert.rowValues(steps, Rows::stepValues).toArray());
+			jdbc.update(this.upsertSteps, SqlArray.columns(Rows.STEP_TYPES, steps, Rows::stepValues).toArray());
 		}
 	}
 
