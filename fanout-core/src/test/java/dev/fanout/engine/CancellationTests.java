@@ -171,6 +171,25 @@ class CancellationTests {
 	}
 
 	@OnEachDatabase
+	void aCancellationDuringTheLastStepKeepsItsOutputAndCancelsTheRun(TestDatabase database) {
+		Reminders reminders = new Reminders();
+		TestEngine engine = this.fixture.start(database, reminders);
+		String runId = remind(engine, 1, "last");
+		awaiting().until(() -> reminders.blocking.getCount() == 0);
+		engine.send("app/user.deleted", Map.of("userId", 1));
+		reminders.release.countDown();
+		// The last step is stored with the run's end: refused together, the step is kept
+		// and the run cancelled rather than completed.
+		RunInfo run = engine.awaitRun(runId, RunStatus.CANCELLED);
+		assertThat(run.error()).startsWith("Cancelled by event 'app/user.deleted'");
+		assertThat(run.output()).isNull();
+		assertThat(reminders.blocked).hasValue(1);
+		assertThat(run.steps()).extracting(StepInfo::key, StepInfo::status)
+			.containsExactly(tuple("block", StepStatus.COMPLETED));
+		engine.awaitRunsOf("on-cancelled", 1);
+	}
+
+	@OnEachDatabase
 	void adminCancelOnAnotherInstanceStopsARunningRunBeforeItsNextStep(TestDatabase database) {
 		FreshDatabase db = this.fixture.database(database);
 		Reminders reminders = new Reminders();
@@ -248,13 +267,16 @@ class CancellationTests {
 				case "sleep" -> step.sleep("nap", Duration.ofSeconds(30));
 				case "wait" -> step.waitForEvent("confirmation", "app/user.confirmed", Duration.ofSeconds(30),
 						"async.data.userId == event.data.userId");
-				case "block" -> step.run("block", () -> {
+				case "block", "last" -> step.run("block", () -> {
 					this.blocking.countDown();
 					this.release.await();
 					this.blocked.incrementAndGet();
 				});
 				default -> {
 				}
+			}
+			if ("last".equals(data.get("mode"))) {
+				return;
 			}
 			step.run("remind", () -> this.reminded.add("user " + data.get("userId")));
 		}

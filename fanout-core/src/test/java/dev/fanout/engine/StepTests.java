@@ -8,6 +8,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.springframework.jdbc.core.JdbcTemplate;
 
 import dev.fanout.Event;
 import dev.fanout.EventFunction;
@@ -22,6 +23,7 @@ import dev.fanout.StepFailedException;
 import dev.fanout.StepInfo;
 import dev.fanout.StepStatus;
 import dev.fanout.testsupport.EngineFixture;
+import dev.fanout.testsupport.FreshDatabase;
 import dev.fanout.testsupport.OnEachDatabase;
 import dev.fanout.testsupport.TestDatabase;
 import dev.fanout.testsupport.TestEngine;
@@ -186,6 +188,19 @@ class StepTests {
 	}
 
 	@OnEachDatabase
+	void eachStepIsCommittedBeforeTheNextAndTheLastWithTheRunsEnd(TestDatabase database) {
+		FreshDatabase db = this.fixture.database(database);
+		CommitWatcher function = new CommitWatcher(db.jdbc());
+		TestEngine engine = this.fixture.start(db, EngineFixture.settings(), function);
+		RunInfo run = engine.awaitRun(send(engine, "app/commits.watched"), RunStatus.COMPLETED);
+		assertThat(function.committedBeforeSecond).containsExactly("first");
+		assertThat(function.committedBeforeEnd).containsExactly("first");
+		assertThat(run.steps()).extracting(StepInfo::key, StepInfo::status, StepInfo::output)
+			.containsExactly(tuple("first", StepStatus.COMPLETED, "1"), tuple("second", StepStatus.COMPLETED, "2"));
+		assertThat(run.output()).isEqualTo("3");
+	}
+
+	@OnEachDatabase
 	void errorWithControlCharactersIsRecorded(TestDatabase database) {
 		TestEngine engine = this.fixture.start(database, new FailingFunctions());
 		RunInfo run = engine.awaitRun(send(engine, "app/binary.parsed"), RunStatus.FAILED);
@@ -217,6 +232,39 @@ class StepTests {
 		SendResult sent = engine.send(name, Map.of());
 		assertThat(sent.runIds()).hasSize(1);
 		return sent.runIds().get(0);
+	}
+
+	/**
+	 * Reads, from a connection of its own, which steps of its run are committed: before
+	 * its second step's body, and after its last step.
+	 */
+	static class CommitWatcher {
+
+		private final JdbcTemplate jdbc;
+
+		final List<String> committedBeforeSecond = new CopyOnWriteArrayList<>();
+
+		final List<String> committedBeforeEnd = new CopyOnWriteArrayList<>();
+
+		CommitWatcher(JdbcTemplate jdbc) {
+			this.jdbc = jdbc;
+		}
+
+		@EventFunction(id = "watch-commits", event = "app/commits.watched", retries = 0)
+		int watch(StepContext step) {
+			int first = step.run("first", () -> 1);
+			int second = step.run("second", () -> {
+				this.committedBeforeSecond.addAll(committed());
+				return 2;
+			});
+			this.committedBeforeEnd.addAll(committed());
+			return first + second;
+		}
+
+		private List<String> committed() {
+			return this.jdbc.queryForList("SELECT step_key FROM fanout_steps ORDER BY position", String.class);
+		}
+
 	}
 
 	static class ImportFunction {

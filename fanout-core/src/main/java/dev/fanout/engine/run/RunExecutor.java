@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Supplier;
 
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -22,6 +23,7 @@ import dev.fanout.engine.sending.EventWriter;
 import dev.fanout.engine.settings.Limits;
 import dev.fanout.engine.step.Interruption;
 import dev.fanout.engine.step.Invocation;
+import dev.fanout.engine.step.Refusal;
 import dev.fanout.engine.step.StepOutputs;
 import dev.fanout.engine.support.Errors;
 import dev.fanout.engine.support.RetrySupport;
@@ -168,11 +170,27 @@ public final class RunExecutor {
 		if (outcome.failure() != null && outcome.interruption() == null) {
 			scope.error(outcome.failure());
 		}
-		if (outcome.interruption() != null) {
-			return interrupted(run, event, outcome.interruption(), journal);
+		if (outcome.interruption() == null && outcome.failure() == null) {
+			return completed(run, function, event, outcome.result(), journal);
 		}
-		return (outcome.failure() == null) ? completed(run, function, event, outcome.result())
-				: failed(run, function, event, outcome.failure());
+		return flushed(run, event, journal,
+				() -> (outcome.interruption() != null) ? interrupted(run, event, outcome.interruption(), journal)
+						: failed(run, function, event, outcome.failure()));
+	}
+
+	/**
+	 * Store the step the journal kept, then record the outcome: any but a completion
+	 * follows the last step in a write of its own.
+	 */
+	private CompletableFuture<Void> flushed(ClaimedRun run, Event event, StoreJournal journal,
+			Supplier<CompletableFuture<Void>> outcome) {
+		try {
+			journal.flush();
+		}
+		catch (Refusal refusal) {
+			return interrupted(run, event, refusal.reason(), journal);
+		}
+		return outcome.get();
 	}
 
 	/**
@@ -257,24 +275,45 @@ public final class RunExecutor {
 			this.writes.db(() -> this.writes.store().release(owner(), List.of(run.id()), this.writes.now()));
 		}
 		else {
-			logger.warn("Run {} of {} lost its lease to another worker; this invocation's results are discarded",
-					run.id(), run.functionId());
+			return lost(run);
 		}
 		return RECORDED;
 	}
 
+	private static CompletableFuture<Void> lost(ClaimedRun run) {
+		logger.warn("Run {} of {} lost its lease to another worker; this invocation's results are discarded", run.id(),
+				run.functionId());
+		return RECORDED;
+	}
+
 	private CompletableFuture<Void> completed(ClaimedRun run, FunctionDefinition function, Event event,
-			@Nullable Object result) {
+			@Nullable Object result, StoreJournal journal) {
 		String output;
 		try {
 			output = this.outputs.encodeRunOutput(result);
 		}
 		catch (NonRetriableException ex) {
-			return failed(run, function, event, ex);
+			return flushed(run, event, journal, () -> failed(run, function, event, ex));
 		}
-		return finish(run, RunEnd.completed(run.id(), output, this.writes.now()),
+		StoredStep last = journal.takeUnsaved();
+		return finish(run, event, RunEnd.completed(run.id(), output, this.writes.now()), last,
 				() -> this.endings.completed(run, event, output), () -> {
+					if (last != null) {
+						journal.saved(last);
+					}
 				});
+	}
+
+	/**
+	 * The run's last step was refused, and with it its end: it is cancelled, or another
+	 * owner has it. This runs on the thread that committed the write, once: a
+	 * cancellation or a lost lease between a run's last step and its end is rare, and
+	 * nothing here waits for the group commit.
+	 */
+	private CompletableFuture<Void> lastStepRefused(ClaimedRun run, Event event, StoredStep last) {
+		Interruption reason = this.writes.stepRefused(run.id(), last);
+		return (reason instanceof Interruption.Cancelled cancelled) ? cancelled(run, event, cancelled.reason())
+				: lost(run);
 	}
 
 	private CompletableFuture<Void> failed(ClaimedRun run, FunctionDefinition function, Event event, Throwable error) {
@@ -291,7 +330,7 @@ public final class RunExecutor {
 			return refused(run, event);
 		}
 		String stack = Errors.stack(error);
-		return finish(run, RunEnd.failed(run.id(), Errors.describe(error), stack, this.writes.now()),
+		return finish(run, event, RunEnd.failed(run.id(), Errors.describe(error), stack, this.writes.now()), null,
 				() -> this.endings.failed(run, event, error, stack),
 				() -> logger.warn("Run {} ({}) of event {} failed for good: {}", run.id(), run.functionId(),
 						run.event().id(), Errors.describe(error)));
@@ -300,7 +339,7 @@ public final class RunExecutor {
 	private CompletableFuture<Void> cancelled(ClaimedRun run, Event event, @Nullable String reason) {
 		String why = (reason != null) ? reason
 				: this.writes.db(() -> this.writes.store().cancelRequested(run.id(), owner())).orElse("Cancelled");
-		return finish(run, RunEnd.cancelled(run.id(), why, this.writes.now()),
+		return finish(run, event, RunEnd.cancelled(run.id(), why, this.writes.now()), null,
 				() -> this.endings.cancelled(run, event, why),
 				() -> logger.info("Run {} ({}) cancelled: {}", run.id(), run.functionId(), why));
 	}
@@ -317,24 +356,49 @@ public final class RunExecutor {
 	}
 
 	/**
-	 * End a run, together with other runs' writes, and follow its end up in the same
-	 * transaction; without waiting for the commit.
+	 * End a run, and store its last step first if it has one, together with other runs'
+	 * writes, and follow its end up in the same transaction; without waiting for the
+	 * commit.
+	 * @param last the run's last step, not stored yet, or {@code null}
 	 * @param endings the follow-up, in the transaction, if the run was still held
 	 * @param ended what to do once the end committed, if the run was still held, besides
 	 * telling the metrics
 	 */
-	private CompletableFuture<Void> finish(ClaimedRun run, RunEnd end, Runnable endings, Runnable ended) {
-		return this.writes.commits().submit(this.writes.runEnds(), end, (held) -> {
+	private CompletableFuture<Void> finish(ClaimedRun run, Event event, RunEnd end, @Nullable StoredStep last,
+			Runnable endings, Runnable ended) {
+		return this.writes.commits().submit(this.writes.runWrites(), new RunWrite(run.id(), last, end), (held) -> {
 			if (held) {
 				endings.run();
 			}
 			return held;
-		}).thenAccept((held) -> {
+		}).thenCompose((held) -> {
 			if (held) {
 				ended.run();
 				this.telemetry.runEnded(run.functionId(), end.status(), run.startedAt(), end.endedAt());
+				return RECORDED;
 			}
+			return (last != null) ? lastStepRefused(run, event, last) : RECORDED;
+		}).exceptionallyCompose((failure) -> {
+			if (last != null) {
+				keep(run, last, failure);
+			}
+			return CompletableFuture.failedFuture(failure);
 		});
+	}
+
+	/**
+	 * The write of a run's end failed, and with it its last step's: store the step alone,
+	 * so that the run, handed back, does not repeat it. On the thread that failed the
+	 * write, in a transaction of its own: a failed end is rare, and nothing here waits
+	 * for the group commit.
+	 */
+	private void keep(ClaimedRun run, StoredStep last, Throwable failure) {
+		try {
+			this.writes.db(() -> this.writes.store().saveStep(run.id(), owner(), last));
+		}
+		catch (RuntimeException ex) {
+			failure.addSuppressed(ex);
+		}
 	}
 
 	private String owner() {

@@ -2,13 +2,21 @@ package dev.fanout.engine.run;
 
 import java.time.Clock;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
+import java.util.function.Predicate;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
 import java.util.function.Supplier;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.transaction.support.TransactionTemplate;
 
+import dev.fanout.StepStatus;
 import dev.fanout.engine.step.Interruption;
 import dev.fanout.engine.step.Refusal;
 import dev.fanout.engine.support.RetrySupport;
@@ -38,9 +46,7 @@ final class RunWrites {
 
 	private final GroupCommit commits;
 
-	private final GroupCommit.Bulk<RunStep> stepWrites;
-
-	private final GroupCommit.Bulk<RunEnd> runEnds;
+	private final GroupCommit.Bulk<RunWrite> runWrites;
 
 	RunWrites(RunStore store, TransactionTemplate transaction, RetrySupport retry, RunHost host, Clock clock) {
 		this.store = store;
@@ -49,8 +55,7 @@ final class RunWrites {
 		this.host = host;
 		this.clock = clock;
 		this.commits = new GroupCommit(transaction, retry);
-		this.stepWrites = (steps) -> store.saveSteps(owner(), steps);
-		this.runEnds = (ends) -> store.finish(owner(), ends);
+		this.runWrites = this::write;
 	}
 
 	RunStore store() {
@@ -65,8 +70,44 @@ final class RunWrites {
 		return this.commits;
 	}
 
-	GroupCommit.Bulk<RunEnd> runEnds() {
-		return this.runEnds;
+	GroupCommit.Bulk<RunWrite> runWrites() {
+		return this.runWrites;
+	}
+
+	/**
+	 * A batch's steps in one statement, then the ends of its runs in another: a run's
+	 * last step is stored with its end, and a run whose step was refused is not ended.
+	 */
+	private boolean[] write(List<RunWrite> writes) {
+		boolean[] written = new boolean[writes.size()];
+		Arrays.fill(written, true);
+		List<Integer> stepped = indexes(writes, (write) -> write.step() != null);
+		if (!stepped.isEmpty()) {
+			set(written, stepped,
+					this.store.saveSteps(owner(), stepped.stream()
+						.map((i) -> new RunStep(writes.get(i).runId(), Objects.requireNonNull(writes.get(i).step())))
+						.toList()));
+		}
+		List<Integer> ending = indexes(writes, (write) -> write.end() != null);
+		ending.removeIf((i) -> !written[i]);
+		if (!ending.isEmpty()) {
+			set(written, ending, this.store.finish(owner(),
+					ending.stream().map((i) -> Objects.requireNonNull(writes.get(i).end())).toList()));
+		}
+		return written;
+	}
+
+	private static List<Integer> indexes(List<RunWrite> writes, Predicate<RunWrite> which) {
+		return IntStream.range(0, writes.size())
+			.filter((i) -> which.test(writes.get(i)))
+			.boxed()
+			.collect(Collectors.toCollection(ArrayList::new));
+	}
+
+	private static void set(boolean[] written, List<Integer> indexes, boolean[] flags) {
+		for (int j = 0; j < flags.length; j++) {
+			written[indexes.get(j)] = flags[j];
+		}
 	}
 
 	/**
@@ -78,7 +119,7 @@ final class RunWrites {
 	 */
 	boolean saveStep(String runId, StoredStep step, Supplier<Boolean> then) {
 		try {
-			return this.commits.commit(this.stepWrites, new RunStep(runId, step), (held) -> held && then.get());
+			return this.commits.commit(this.runWrites, new RunWrite(runId, step, null), (held) -> held && then.get());
 		}
 		catch (GroupCommit.BatchFailedException ex) {
 			logger.warn("Run {} is handed back: its write failed with its batch", runId, ex);
@@ -93,6 +134,19 @@ final class RunWrites {
 	Interruption lostOrCancelled(String runId) {
 		Optional<String> reason = db(() -> this.store.cancelRequested(runId, owner()));
 		return reason.<Interruption>map(Interruption.Cancelled::new).orElseGet(Interruption.LeaseLost::new);
+	}
+
+	/**
+	 * Why a step's write was refused. A completed step of a run asked to cancel is stored
+	 * all the same: it finished before the cancellation could stop the run, and a resumed
+	 * replay must not repeat its work.
+	 */
+	Interruption stepRefused(String runId, StoredStep step) {
+		Interruption reason = lostOrCancelled(runId);
+		if (reason instanceof Interruption.Cancelled && step.status() == StepStatus.COMPLETED) {
+			db(() -> this.store.saveStepOfCancellingRun(runId, owner(), step));
+		}
+		return reason;
 	}
 
 	/**

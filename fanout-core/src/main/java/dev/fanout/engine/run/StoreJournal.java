@@ -59,6 +59,9 @@ final class StoreJournal implements RunJournal {
 	/** How long that body ran, in nanoseconds. */
 	private long calledNanos;
 
+	/** A step's outcome not stored yet: see {@link #save}. */
+	private @Nullable StoredStep unsaved;
+
 	StoreJournal(ClaimedRun run, Event trigger, List<StoredStep> stored, RunWrites writes, EventWriter events,
 			LocalFunctions functions, PayloadSerializer serializer, Telemetry telemetry) {
 		this.run = run;
@@ -100,6 +103,7 @@ final class StoreJournal implements RunJournal {
 	@Override
 	public @Nullable Object call(StepRef step, int attempt, List<@Nullable Object> arguments, Callable<?> body)
 			throws Exception {
+		flush();
 		long started = System.nanoTime();
 		try (StepScope scope = this.telemetry.step(this.run.id(), this.run.functionId(), step.key())) {
 			try {
@@ -128,18 +132,49 @@ final class StoreJournal implements RunJournal {
 		}
 	}
 
+	/**
+	 * Keep a step's outcome until whatever follows it: the next step's body, any other
+	 * journal write, or the run's end, which stores it in its own write (see
+	 * {@link #flush()}).
+	 */
 	@Override
 	public void save(StoredStep step) {
-		if (!this.writes.saveStep(this.run.id(), step, () -> true)) {
-			Interruption reason = this.writes.lostOrCancelled(this.run.id());
-			if (reason instanceof Interruption.Cancelled && step.status() == StepStatus.COMPLETED) {
-				// The step finished before the cancellation could stop the run: keep its
-				// output, so that a resumed replay does not repeat its work.
-				this.writes.db(() -> this.writes.store().saveStepOfCancellingRun(this.run.id(), owner(), step));
-			}
-			throw new Refusal(reason);
-		}
+		flush();
 		remember(step);
+		this.unsaved = step;
+	}
+
+	/**
+	 * Store the step kept by {@link #save}, if any, and wait until it has committed: a
+	 * step's outcome is durable before anything follows it but the run's end, which a
+	 * run's last step commits with, so that a run waits for one commit fewer.
+	 * @throws Refusal if the run is no longer this worker's to write
+	 */
+	void flush() {
+		StoredStep step = takeUnsaved();
+		if (step == null) {
+			return;
+		}
+		if (!this.writes.saveStep(this.run.id(), step, () -> true)) {
+			throw new Refusal(this.writes.stepRefused(this.run.id(), step));
+		}
+		saved(step);
+	}
+
+	/**
+	 * Take the step kept by {@link #save}, for the run's end to store.
+	 * @return the step, or {@code null}
+	 */
+	@Nullable StoredStep takeUnsaved() {
+		StoredStep step = this.unsaved;
+		this.unsaved = null;
+		return step;
+	}
+
+	/**
+	 * Tell the metrics of a step's outcome, once committed.
+	 */
+	void saved(StoredStep step) {
 		if (step.status() == StepStatus.COMPLETED || step.hasFailedForGood()) {
 			stepEnded(step.key(), (step.status() == StepStatus.COMPLETED) ? "completed" : "failed");
 		}
@@ -147,6 +182,7 @@ final class StoreJournal implements RunJournal {
 
 	@Override
 	public void park(StepRef ref, StoredStep step, RunStatus status, Instant due) {
+		flush();
 		String runId = this.run.id();
 		if (!this.writes.saveStep(runId, step, () -> this.writes.store().park(runId, owner(), status, due))) {
 			throw refused();
@@ -155,6 +191,7 @@ final class StoreJournal implements RunJournal {
 
 	@Override
 	public Waited registerWait(StepRef ref, StoredStep waiting, WaitFor wait) {
+		flush();
 		StoredStep step = new WaitRegistration(this.run, this.trigger, this.writes, this.serializer).register(waiting,
 				wait, this.steps.values());
 		remember(step);
@@ -167,6 +204,7 @@ final class StoreJournal implements RunJournal {
 
 	@Override
 	public StoredStep resolveWait(StoredStep timedOut) {
+		flush();
 		String runId = this.run.id();
 		StoredStep resolved = this.writes.db(() -> {
 			if (this.writes.store().resolveWaitingStep(runId, timedOut)) {
@@ -186,6 +224,7 @@ final class StoreJournal implements RunJournal {
 
 	@Override
 	public SendResult send(StepRef ref, int attempt, List<Event> events, Function<SendResult, StoredStep> row) {
+		flush();
 		StoredStep[] saved = new StoredStep[1];
 		SendResult result = this.writes.db(() -> {
 			SendResult sent = this.events.write(events, EventSources.STEP);
@@ -211,6 +250,7 @@ final class StoreJournal implements RunJournal {
 	@Override
 	public Instant startInvocation(StepRef ref, StoredStep waiting, String functionId, Event trigger,
 			@Nullable Duration timeout) {
+		flush();
 		String runId = this.run.id();
 		Instant wakeAt = requireWakeAt(waiting);
 		this.writes.db(() -> {
