@@ -303,6 +303,17 @@ public interface RunStore {
 	boolean[] finish(String owner, List<RunEnd> ends);
 
 	/**
+	 * Store steps as {@link #saveSteps} does and end runs as {@link #finish} does, in as
+	 * few statement round trips as the store can: a run with both a step and an end here
+	 * (its last step, stored with its end) is ended only if its step was stored.
+	 * @param owner the lease owner
+	 * @param steps the steps, at most one per run
+	 * @param ends the ends, at most one per run
+	 * @return for each step, then for each end, in order, whether it was written
+	 */
+	boolean[] saveStepsAndFinish(String owner, List<RunStep> steps, List<RunEnd> ends);
+
+	/**
 	 * Extend the leases of the given runs.
 	 * @param owner the lease owner
 	 * @param runIds the runs

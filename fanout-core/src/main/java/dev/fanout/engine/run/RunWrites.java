@@ -2,13 +2,11 @@ package dev.fanout.engine.run;
 
 import java.time.Clock;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.function.Predicate;
-import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import java.util.function.Supplier;
 
@@ -75,39 +73,28 @@ final class RunWrites {
 	}
 
 	/**
-	 * A batch's steps in one statement, then the ends of its runs in another: a run's
-	 * last step is stored with its end, and a run whose step was refused is not ended.
+	 * A batch's steps and ends in one call: a run's last step is stored with its end, and
+	 * a run whose step was refused is not ended.
 	 */
 	private boolean[] write(List<RunWrite> writes) {
+		List<Integer> stepped = indexes(writes, (write) -> write.step() != null);
+		List<Integer> ending = indexes(writes, (write) -> write.end() != null);
+		boolean[] flags = this.store.saveStepsAndFinish(owner(),
+				stepped.stream()
+					.map((i) -> new RunStep(writes.get(i).runId(), Objects.requireNonNull(writes.get(i).step())))
+					.toList(),
+				ending.stream().map((i) -> Objects.requireNonNull(writes.get(i).end())).toList());
 		boolean[] written = new boolean[writes.size()];
 		Arrays.fill(written, true);
-		List<Integer> stepped = indexes(writes, (write) -> write.step() != null);
-		if (!stepped.isEmpty()) {
-			set(written, stepped,
-					this.store.saveSteps(owner(), stepped.stream()
-						.map((i) -> new RunStep(writes.get(i).runId(), Objects.requireNonNull(writes.get(i).step())))
-						.toList()));
-		}
-		List<Integer> ending = indexes(writes, (write) -> write.end() != null);
-		ending.removeIf((i) -> !written[i]);
-		if (!ending.isEmpty()) {
-			set(written, ending, this.store.finish(owner(),
-					ending.stream().map((i) -> Objects.requireNonNull(writes.get(i).end())).toList()));
+		for (int j = 0; j < flags.length; j++) {
+			int i = (j < stepped.size()) ? stepped.get(j) : ending.get(j - stepped.size());
+			written[i] &= flags[j];
 		}
 		return written;
 	}
 
 	private static List<Integer> indexes(List<RunWrite> writes, Predicate<RunWrite> which) {
-		return IntStream.range(0, writes.size())
-			.filter((i) -> which.test(writes.get(i)))
-			.boxed()
-			.collect(Collectors.toCollection(ArrayList::new));
-	}
-
-	private static void set(boolean[] written, List<Integer> indexes, boolean[] flags) {
-		for (int j = 0; j < flags.length; j++) {
-			written[indexes.get(j)] = flags[j];
-		}
+		return IntStream.range(0, writes.size()).filter((i) -> which.test(writes.get(i))).boxed().toList();
 	}
 
 	/**

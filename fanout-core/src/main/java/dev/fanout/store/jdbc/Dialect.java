@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.stream.Collectors;
 
 import javax.sql.DataSource;
 
@@ -256,6 +257,36 @@ abstract sealed class Dialect permits H2Dialect, PostgresDialect {
 	 * @return the ids of the runs ended
 	 */
 	abstract Set<String> finish(JdbcOperations jdbc, String owner, List<RunEnd> ends);
+
+	/**
+	 * Save the steps of the runs the owner holds, then end the runs the owner holds whose
+	 * step here, if any, was saved; see
+	 * {@link dev.fanout.store.RunStore#saveStepsAndFinish}. By default in two statements.
+	 * @param jdbc the JDBC operations, in a transaction
+	 * @param owner the lease owner
+	 * @param steps the steps, at most one per run
+	 * @param ends the ends, at most one per run
+	 * @return the runs whose steps were saved, and those ended
+	 */
+	Written saveStepsAndFinish(JdbcOperations jdbc, String owner, List<RunStep> steps, List<RunEnd> ends) {
+		Set<String> held = steps.isEmpty() ? Set.of() : saveHeldSteps(jdbc, owner, steps);
+		Set<String> refused = steps.stream()
+			.map(RunStep::runId)
+			.filter((runId) -> !held.contains(runId))
+			.collect(Collectors.toSet());
+		List<RunEnd> ending = ends.stream().filter((end) -> !refused.contains(end.runId())).toList();
+		return new Written(held, ending.isEmpty() ? Set.of() : finish(jdbc, owner, ending));
+	}
+
+	/**
+	 * What {@link #saveStepsAndFinish} wrote.
+	 *
+	 * @param held the runs whose steps were saved
+	 * @param ended the runs ended
+	 */
+	record Written(Set<String> held, Set<String> ended) {
+
+	}
 
 	/**
 	 * The function table's version; see

@@ -317,6 +317,19 @@ public final class JdbcRunStore implements RunStore {
 	}
 
 	@Override
+	public boolean[] saveStepsAndFinish(String owner, List<RunStep> steps, List<RunEnd> ends) {
+		Dialect.Written written = this.dialect.saveStepsAndFinish(this.jdbc, owner, steps, ends);
+		boolean[] flags = new boolean[steps.size() + ends.size()];
+		for (int i = 0; i < steps.size(); i++) {
+			flags[i] = written.held().contains(steps.get(i).runId());
+		}
+		for (int i = 0; i < ends.size(); i++) {
+			flags[steps.size() + i] = written.ended().contains(ends.get(i).runId());
+		}
+		return flags;
+	}
+
+	@Override
 	public int extendLeases(String owner, Collection<String> runIds, Instant leaseUntil) {
 		if (runIds.isEmpty()) {
 			return 0;

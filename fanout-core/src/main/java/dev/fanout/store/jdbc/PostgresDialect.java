@@ -175,22 +175,22 @@ final class PostgresDialect extends Dialect {
 
 	/**
 	 * Steps saved in one statement: {@code %s} takes their rows, one array per column as
-	 * in {@link #SAVE_HELD_STEPS}.
+	 * in {@link #HELD_STEPS}.
 	 */
 	static final String UPSERT_STEPS = INSERT_STEPS + "SELECT * FROM %s " + ON_STEP_CONFLICT;
 
 	/**
 	 * The runs locked as {@link Sql#LOCK_RUNS} locks them, and the steps of those the
-	 * owner holds saved, in one statement: the materialized CTE takes the locks before
-	 * the insert reads which runs are held. The steps come as one array per column, so
-	 * that the statement has one text and one plan whatever the number of steps, made
-	 * once rather than once per batch size (see BENCHMARKS.md). The held runs are
-	 * filtered from the locked rows, not in the lock's {@code WHERE}, which keeps status
-	 * out of the conditions on the table (see {@link Sql}).
+	 * owner holds saved: the materialized CTE takes the locks before the insert reads
+	 * which runs are held. The steps come as one array per column ({@code %1$s}), so that
+	 * the statement has one text and one plan whatever the number of steps, made once
+	 * rather than once per batch size (see BENCHMARKS.md). The held runs are filtered
+	 * from the locked rows, not in the lock's {@code WHERE}, which keeps status out of
+	 * the conditions on the table (see {@link Sql}).
 	 */
-	static final String SAVE_HELD_STEPS = "WITH v (" + Sql.Columns.STEPS + """
+	private static final String HELD_STEPS = "v (" + Sql.Columns.STEPS + """
 			) AS (
-				SELECT * FROM %s
+				SELECT * FROM %1$s
 			), locked AS MATERIALIZED (
 				SELECT id, lease_owner, status, cancel_requested FROM fanout_runs
 				WHERE id IN (SELECT run_id FROM v) ORDER BY id FOR UPDATE
@@ -201,27 +201,45 @@ final class PostgresDialect extends Dialect {
 				SELECT * FROM v WHERE run_id IN (SELECT id FROM held)
 			""" + ON_STEP_CONFLICT + """
 			)
-			SELECT id FROM held
 			""";
 
 	/**
-	 * {@link Sql#FINISH} for many runs, and the delete of their pending matchers, in one
-	 * statement; the ends come as one array per column, as in {@link #SAVE_HELD_STEPS}.
+	 * {@link Sql#FINISH} for many runs whose ends come as one array per column
+	 * ({@code %2$s}), on the condition {@code %3$s} besides the owner's lease, and the
+	 * delete of their pending matchers.
 	 */
-	static final String FINISH_ALL = """
-			WITH changed AS (
+	private static final String ENDED_RUNS = """
+			changed AS (
 				UPDATE fanout_runs r
-				SET status = v.status, lease_owner = NULL, output = v.output, error = v.error, error_stack = v.error_stack,
-					ended_at = v.ended_at
-				FROM %s AS v (status, output, error, error_stack, ended_at, id)
-				WHERE r.id = v.id AND r.lease_owner = ?
+				SET status = e.status, lease_owner = NULL, output = e.output, error = e.error, error_stack = e.error_stack,
+					ended_at = e.ended_at
+				FROM %2$s AS e (status, output, error, error_stack, ended_at, id)
+				WHERE r.id = e.id AND r.lease_owner = ? %3$s
 				RETURNING r.id, r.slot1, r.slot2
 			), unwaited AS (
 				DELETE FROM fanout_waits WHERE run_id IN (SELECT id FROM changed)
 			)"""
-			+ WAKE_GATES + """
-					SELECT id FROM changed
-					""";
+			+ WAKE_GATES;
+
+	private static final String STEP_ARRAYS = SqlArray.unnest(Rows.STEP_TYPES);
+
+	private static final String END_ARRAYS = SqlArray.unnest(Rows.END_TYPES);
+
+	/** {@link #HELD_STEPS} alone, with the ids of the held runs as its result. */
+	static final String SAVE_HELD_STEPS = ("WITH " + HELD_STEPS + "SELECT id FROM held").formatted(STEP_ARRAYS);
+
+	/** {@link #ENDED_RUNS} alone, with the ids of the ended runs as its result. */
+	static final String FINISH_ALL = ("WITH " + ENDED_RUNS + "SELECT id FROM changed").formatted(null, END_ARRAYS, "");
+
+	/**
+	 * {@link #HELD_STEPS} then {@link #ENDED_RUNS} in one statement, so that a batch's
+	 * writes take one round trip: a run with a step here is ended only if its step was
+	 * saved. The result names the held runs, then the ended ones.
+	 */
+	static final String SAVE_HELD_STEPS_AND_FINISH = ("WITH " + HELD_STEPS + ", " + ENDED_RUNS
+			+ "SELECT 'held' AS kind, id FROM held UNION ALL SELECT 'ended', id FROM changed")
+		.formatted(STEP_ARRAYS, END_ARRAYS,
+				"AND (e.id IN (SELECT id FROM held) OR e.id NOT IN (SELECT run_id FROM v))");
 
 	/**
 	 * A statement that takes runs out of {@code RUNNING}, with their slots' gates made
@@ -317,6 +335,8 @@ final class PostgresDialect extends Dialect {
 
 	private final String finishAll;
 
+	private final String saveHeldStepsAndFinish;
+
 	private final String lockAndAcceptEventIds;
 
 	private final String functionsVersion;
@@ -341,8 +361,9 @@ final class PostgresDialect extends Dialect {
 			this.freeingSlots.put(statement, statements().render(freeingSlots(statement)));
 		}
 		this.upsertSteps = statements().render(UPSERT_STEPS.formatted(SqlArray.unnest(Rows.STEP_TYPES)));
-		this.saveHeldSteps = statements().render(SAVE_HELD_STEPS.formatted(SqlArray.unnest(Rows.STEP_TYPES)));
-		this.finishAll = statements().render(FINISH_ALL.formatted(SqlArray.unnest(Rows.END_TYPES)));
+		this.saveHeldSteps = statements().render(SAVE_HELD_STEPS);
+		this.finishAll = statements().render(FINISH_ALL);
+		this.saveHeldStepsAndFinish = statements().render(SAVE_HELD_STEPS_AND_FINISH);
 		this.lockAndAcceptEventIds = statements().render(LOCK_AND_ACCEPT_EVENT_IDS);
 		this.functionsVersion = statements().render(FUNCTIONS_VERSION_TEXT);
 		this.upsertFlowStates = statements().render(UPSERT_FLOW_STATES);
@@ -450,6 +471,24 @@ final class PostgresDialect extends Dialect {
 	@Override
 	Set<String> finish(JdbcOperations jdbc, String owner, List<RunEnd> ends) {
 		return ownedIds(jdbc, this.finishAll, Rows.END_TYPES, ends, Rows::endValues, owner);
+	}
+
+	@Override
+	Written saveStepsAndFinish(JdbcOperations jdbc, String owner, List<RunStep> steps, List<RunEnd> ends) {
+		if (steps.isEmpty() || ends.isEmpty()) {
+			return super.saveStepsAndFinish(jdbc, owner, steps, ends);
+		}
+		List<Object> args = new ArrayList<>(SqlArray.columns(Rows.STEP_TYPES, steps, Rows::stepValues));
+		args.add(owner);
+		args.addAll(SqlArray.columns(Rows.END_TYPES, ends, Rows::endValues));
+		args.add(owner);
+		Set<String> held = new HashSet<>();
+		Set<String> ended = new HashSet<>();
+		jdbc.query(this.saveHeldStepsAndFinish,
+				(RowCallbackHandler) (rs) -> ("held".equals(rs.getString("kind")) ? held : ended)
+					.add(rs.getString("id")),
+				args.toArray());
+		return new Written(held, ended);
 	}
 
 	/**

@@ -117,6 +117,35 @@ class BulkWriteTests {
 	}
 
 	@OnEachDatabase
+	void stepsAndEndsTogetherEndARunOnlyIfItsStepWasStored(TestDatabase kind) {
+		try (FreshDatabase database = kind.create().createSchema()) {
+			JdbcRunStore store = JdbcRunStore.create(database.dataSource(), "fanout_", "app");
+			insertRun(database, "run-last-step", OWNER, false);
+			insertRun(database, "run-cancelling", OWNER, true);
+			insertRun(database, "run-step-only", OWNER, false);
+			insertRun(database, "run-end-only", OWNER, false);
+			insertRun(database, "run-taken", "worker-2", false);
+			database.jdbc()
+				.update("INSERT INTO fanout_waits (run_id, step_key, kind, event_name, match_expr, expires_at) "
+						+ "VALUES ('run-last-step', 'stop', 'cancel', 'app/stopped', NULL, ?)", Rows.time(NOW));
+			boolean[] written = database.transactionTemplate()
+				.execute((status) -> store.saveStepsAndFinish(OWNER,
+						List.of(step("run-last-step"), step("run-cancelling"), step("run-step-only")),
+						List.of(RunEnd.completed("run-cancelling", "1", NOW),
+								RunEnd.completed("run-end-only", "2", NOW), RunEnd.completed("run-last-step", "3", NOW),
+								RunEnd.completed("run-taken", "4", NOW))));
+			assertThat(written).containsExactly(true, false, true, false, true, true, false);
+			assertThat(database.jdbc().queryForList("SELECT run_id FROM fanout_steps ORDER BY run_id", String.class))
+				.containsExactly("run-last-step", "run-step-only");
+			assertThat(database.jdbc().queryForList("SELECT id, status, output FROM fanout_runs ORDER BY id"))
+				.extracting((row) -> row.get("id") + " " + row.get("status") + " " + row.get("output"))
+				.containsExactly("run-cancelling RUNNING null", "run-end-only COMPLETED 2", "run-last-step COMPLETED 3",
+						"run-step-only RUNNING null", "run-taken RUNNING null");
+			assertThat(database.count("fanout_waits")).isZero();
+		}
+	}
+
+	@OnEachDatabase
 	void valuesThatAnArrayMustQuoteAreStoredAsGiven(TestDatabase kind) {
 		List<String> awkward = List.of("{\"note\":\"a, b\\\\c \\\"d\\\" {e}\"}", "NULL", "", " padded ",
 				"line\nbreak\ttab", "\u00e9t\u00e9 \u2603 \ud83d\ude80");

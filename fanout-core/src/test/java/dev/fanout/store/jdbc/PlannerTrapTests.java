@@ -77,12 +77,15 @@ class PlannerTrapTests {
 		List<Object[]> steps = List.of(
 				new Object[] { RUN_ID, "charge", 0, "COMPLETED", "1", null, null, null, 1, null, NOW, NOW },
 				new Object[] { other, "charge", 0, "COMPLETED", "2", null, null, null, 1, null, NOW, NOW });
-		assertUsesThePrimaryKey(PostgresDialect.SAVE_HELD_STEPS.formatted(SqlArray.unnest(Rows.STEP_TYPES)),
-				ownedBy(SqlArray.columns(Rows.STEP_TYPES, steps, (row) -> row)));
+		List<SqlArray> stepColumns = SqlArray.columns(Rows.STEP_TYPES, steps, (row) -> row);
+		assertUsesThePrimaryKey(PostgresDialect.SAVE_HELD_STEPS, ownedBy(stepColumns));
 		List<Object[]> ends = List.of(new Object[] { "COMPLETED", "1", null, null, NOW, RUN_ID },
 				new Object[] { "COMPLETED", "2", null, null, NOW, other });
-		assertUsesThePrimaryKey(PostgresDialect.FINISH_ALL.formatted(SqlArray.unnest(Rows.END_TYPES)),
-				ownedBy(SqlArray.columns(Rows.END_TYPES, ends, (row) -> row)));
+		List<SqlArray> endColumns = SqlArray.columns(Rows.END_TYPES, ends, (row) -> row);
+		assertUsesThePrimaryKey(PostgresDialect.FINISH_ALL, ownedBy(endColumns));
+		List<Object> both = new ArrayList<>(List.of(ownedBy(stepColumns)));
+		both.addAll(List.of(ownedBy(endColumns)));
+		assertUsesThePrimaryKey(PostgresDialect.SAVE_HELD_STEPS_AND_FINISH, both.toArray());
 	}
 
 	private static Object[] ownedBy(List<SqlArray> columns) {
