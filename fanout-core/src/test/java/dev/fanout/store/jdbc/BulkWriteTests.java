@@ -130,11 +130,12 @@ class BulkWriteTests {
 						+ "VALUES ('run-last-step', 'stop', 'cancel', 'app/stopped', NULL, ?)", Rows.time(NOW));
 			boolean[] written = database.transactionTemplate()
 				.execute((status) -> store.saveStepsAndFinish(OWNER,
-						List.of(step("run-last-step"), step("run-cancelling"), step("run-step-only")),
+						List.of(step("run-last-step"), step("run-cancelling"), step("run-step-only"),
+								step("run-taken")),
 						List.of(RunEnd.completed("run-cancelling", "1", NOW),
 								RunEnd.completed("run-end-only", "2", NOW), RunEnd.completed("run-last-step", "3", NOW),
 								RunEnd.completed("run-taken", "4", NOW))));
-			assertThat(written).containsExactly(true, false, true, false, true, true, false);
+			assertThat(written).containsExactly(true, false, true, false, false, true, true, false);
 			assertThat(database.jdbc().queryForList("SELECT run_id FROM fanout_steps ORDER BY run_id", String.class))
 				.containsExactly("run-last-step", "run-step-only");
 			assertThat(database.jdbc().queryForList("SELECT id, status, output FROM fanout_runs ORDER BY id"))
