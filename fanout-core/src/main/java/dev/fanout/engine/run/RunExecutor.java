@@ -37,8 +37,9 @@ import dev.fanout.store.StoredStep;
 /**
  * Executes one claimed run: invokes its function over the run's journal, then records the
  * outcome (completed, requeued for a retry, parked, cancelled or failed), one transaction
- * per outcome. A run's end is handed to the group commit without waiting for it: no step
- * follows it, so its thread is free for the next run while the end commits.
+ * per outcome. A run's end, with its last step, is handed to the group commit without
+ * waiting for it: nothing follows it, so its thread is free for the next run while the
+ * end commits.
  *
  * @since 0.1.0
  */

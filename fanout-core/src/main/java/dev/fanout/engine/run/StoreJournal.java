@@ -33,7 +33,8 @@ import dev.fanout.store.StoredStep;
  * The journal of one claimed run, on the store: steps are read once per invocation and
  * every write is fenced by the worker's lease, so a worker that lost the run records
  * nothing over its new owner. A step's result commits together with other runs' writes
- * before the step returns.
+ * before whatever follows the step: the next step's body, any other write, or the run's
+ * end, with which a run's last step commits.
  */
 final class StoreJournal implements RunJournal {
 
