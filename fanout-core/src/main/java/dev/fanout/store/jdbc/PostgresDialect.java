@@ -164,6 +164,15 @@ final class PostgresDialect extends Dialect {
 
 	private static final String INSERT_STEPS = "INSERT INTO fanout_steps AS s (" + Sql.Columns.STEPS + ") ";
 
+	/**
+	 * A batch's steps, or its ends, as one array per column: a statement has one text and
+	 * one plan whatever the number of rows, made once rather than once per batch size
+	 * (see BENCHMARKS.md).
+	 */
+	private static final String STEP_ARRAYS = SqlArray.unnest(Rows.STEP_TYPES);
+
+	private static final String END_ARRAYS = SqlArray.unnest(Rows.END_TYPES);
+
 	/** A completed step stays as it is: recording is exactly-once. */
 	private static final String ON_STEP_CONFLICT = """
 			ON CONFLICT (run_id, step_key) DO UPDATE
@@ -173,73 +182,62 @@ final class PostgresDialect extends Dialect {
 			WHERE s.status <> 'COMPLETED'
 			""";
 
-	/**
-	 * Steps saved in one statement: {@code %s} takes their rows, one array per column as
-	 * in {@link #HELD_STEPS}.
-	 */
-	static final String UPSERT_STEPS = INSERT_STEPS + "SELECT * FROM %s " + ON_STEP_CONFLICT;
+	/** Steps saved in one statement, given as arrays. */
+	static final String UPSERT_STEPS = INSERT_STEPS + "SELECT * FROM " + STEP_ARRAYS + " " + ON_STEP_CONFLICT;
 
 	/**
 	 * The runs locked as {@link Sql#LOCK_RUNS} locks them, and the steps of those the
 	 * owner holds saved: the materialized CTE takes the locks before the insert reads
-	 * which runs are held. The steps come as one array per column ({@code %1$s}), so that
-	 * the statement has one text and one plan whatever the number of steps, made once
-	 * rather than once per batch size (see BENCHMARKS.md). The held runs are filtered
-	 * from the locked rows, not in the lock's {@code WHERE}, which keeps status out of
-	 * the conditions on the table (see {@link Sql}).
+	 * which runs are held. The held runs are filtered from the locked rows, not in the
+	 * lock's {@code WHERE}, which keeps status out of the conditions on the table (see
+	 * {@link Sql}).
 	 */
-	private static final String HELD_STEPS = "v (" + Sql.Columns.STEPS + """
-			) AS (
-				SELECT * FROM %1$s
-			), locked AS MATERIALIZED (
-				SELECT id, lease_owner, status, cancel_requested FROM fanout_runs
-				WHERE id IN (SELECT run_id FROM v) ORDER BY id FOR UPDATE
-			), held AS (
-				SELECT id FROM locked WHERE lease_owner = ? AND status = 'RUNNING' AND NOT cancel_requested
-			), saved AS (
-			""" + INSERT_STEPS + """
-				SELECT * FROM v WHERE run_id IN (SELECT id FROM held)
-			""" + ON_STEP_CONFLICT + """
-			)
-			""";
-
-	/**
-	 * {@link Sql#FINISH} for many runs whose ends come as one array per column
-	 * ({@code %2$s}), on the condition {@code %3$s} besides the owner's lease, and the
-	 * delete of their pending matchers.
-	 */
-	private static final String ENDED_RUNS = """
-			changed AS (
-				UPDATE fanout_runs r
-				SET status = e.status, lease_owner = NULL, output = e.output, error = e.error, error_stack = e.error_stack,
-					ended_at = e.ended_at
-				FROM %2$s AS e (status, output, error, error_stack, ended_at, id)
-				WHERE r.id = e.id AND r.lease_owner = ? %3$s
-				RETURNING r.id, r.slot1, r.slot2
-			), unwaited AS (
-				DELETE FROM fanout_waits WHERE run_id IN (SELECT id FROM changed)
-			)"""
-			+ WAKE_GATES;
-
-	private static final String STEP_ARRAYS = SqlArray.unnest(Rows.STEP_TYPES);
-
-	private static final String END_ARRAYS = SqlArray.unnest(Rows.END_TYPES);
+	private static final String HELD_STEPS = "v (" + Sql.Columns.STEPS + ") AS (SELECT * FROM " + STEP_ARRAYS + "), "
+			+ """
+					locked AS MATERIALIZED (
+						SELECT id, lease_owner, status, cancel_requested FROM fanout_runs
+						WHERE id IN (SELECT run_id FROM v) ORDER BY id FOR UPDATE
+					), held AS (
+						SELECT id FROM locked WHERE lease_owner = ? AND status = 'RUNNING' AND NOT cancel_requested
+					), saved AS (
+					""" + INSERT_STEPS + """
+						SELECT * FROM v WHERE run_id IN (SELECT id FROM held)
+					""" + ON_STEP_CONFLICT + """
+					)
+					""";
 
 	/** {@link #HELD_STEPS} alone, with the ids of the held runs as its result. */
-	static final String SAVE_HELD_STEPS = ("WITH " + HELD_STEPS + "SELECT id FROM held").formatted(STEP_ARRAYS);
+	static final String SAVE_HELD_STEPS = "WITH " + HELD_STEPS + "SELECT id FROM held";
 
-	/** {@link #ENDED_RUNS} alone, with the ids of the ended runs as its result. */
-	static final String FINISH_ALL = ("WITH " + ENDED_RUNS + "SELECT id FROM changed").formatted(null, END_ARRAYS, "");
+	/** {@link #endedRuns} alone, with the ids of the ended runs as its result. */
+	static final String FINISH_ALL = "WITH " + endedRuns("") + "SELECT id FROM changed";
 
 	/**
-	 * {@link #HELD_STEPS} then {@link #ENDED_RUNS} in one statement, so that a batch's
+	 * {@link #HELD_STEPS} then {@link #endedRuns} in one statement, so that a batch's
 	 * writes take one round trip: a run with a step here is ended only if its step was
 	 * saved. The result names the held runs, then the ended ones.
 	 */
-	static final String SAVE_HELD_STEPS_AND_FINISH = ("WITH " + HELD_STEPS + ", " + ENDED_RUNS
-			+ "SELECT 'held' AS kind, id FROM held UNION ALL SELECT 'ended', id FROM changed")
-		.formatted(STEP_ARRAYS, END_ARRAYS,
-				"AND (e.id IN (SELECT id FROM held) OR e.id NOT IN (SELECT run_id FROM v))");
+	static final String SAVE_HELD_STEPS_AND_FINISH = "WITH " + HELD_STEPS + ", "
+			+ endedRuns("AND (e.id IN (SELECT id FROM held) OR e.id NOT IN (SELECT run_id FROM v))")
+			+ "SELECT 'held' AS kind, id FROM held UNION ALL SELECT 'ended', id FROM changed";
+
+	/**
+	 * {@link Sql#FINISH} for many runs, and the delete of their pending matchers.
+	 * @param condition a condition on the runs besides the owner's lease
+	 */
+	private static String endedRuns(String condition) {
+		return """
+				changed AS (
+					UPDATE fanout_runs r
+					SET status = e.status, lease_owner = NULL, output = e.output, error = e.error,
+						error_stack = e.error_stack, ended_at = e.ended_at
+					FROM %s AS e (status, output, error, error_stack, ended_at, id)
+					WHERE r.id = e.id AND r.lease_owner = ? %s
+					RETURNING r.id, r.slot1, r.slot2
+				), unwaited AS (
+					DELETE FROM fanout_waits WHERE run_id IN (SELECT id FROM changed)
+				)""".formatted(END_ARRAYS, condition) + WAKE_GATES;
+	}
 
 	/**
 	 * A statement that takes runs out of {@code RUNNING}, with their slots' gates made
@@ -360,7 +358,7 @@ final class PostgresDialect extends Dialect {
 		for (Sql statement : List.of(Sql.PARK, Sql.REQUEUE, Sql.RELEASE, Sql.UNCLAIM)) {
 			this.freeingSlots.put(statement, statements().render(freeingSlots(statement)));
 		}
-		this.upsertSteps = statements().render(UPSERT_STEPS.formatted(SqlArray.unnest(Rows.STEP_TYPES)));
+		this.upsertSteps = statements().render(UPSERT_STEPS);
 		this.saveHeldSteps = statements().render(SAVE_HELD_STEPS);
 		this.finishAll = statements().render(FINISH_ALL);
 		this.saveHeldStepsAndFinish = statements().render(SAVE_HELD_STEPS_AND_FINISH);
