@@ -3,6 +3,7 @@ package dev.fanout.store.jdbc;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
@@ -319,13 +320,10 @@ public final class JdbcRunStore implements RunStore {
 	@Override
 	public boolean[] saveStepsAndFinish(String owner, List<RunStep> steps, List<RunEnd> ends) {
 		Dialect.Written written = this.dialect.saveStepsAndFinish(this.jdbc, owner, steps, ends);
-		boolean[] flags = new boolean[steps.size() + ends.size()];
-		for (int i = 0; i < steps.size(); i++) {
-			flags[i] = written.held().contains(steps.get(i).runId());
-		}
-		for (int i = 0; i < ends.size(); i++) {
-			flags[steps.size() + i] = written.ended().contains(ends.get(i).runId());
-		}
+		boolean[] flags = Arrays.copyOf(flags(steps.stream().map(RunStep::runId).toList(), written.held()),
+				steps.size() + ends.size());
+		System.arraycopy(flags(ends.stream().map(RunEnd::runId).toList(), written.ended()), 0, flags, steps.size(),
+				ends.size());
 		return flags;
 	}
 
