@@ -120,6 +120,7 @@ public final class EndToEnd {
 				return;
 			}
 			int warmup = options.warmupEvents();
+			PeerRounds.warmUp(options, target, out);
 			if (PeerRounds.apply(options, target)) {
 				PeerRounds.Medians medians = PeerRounds.run(options, target, out);
 				out.println(ROW + medians.fanout().markdownRow());

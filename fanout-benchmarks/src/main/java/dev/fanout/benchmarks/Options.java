@@ -18,7 +18,10 @@ import org.jspecify.annotations.Nullable;
  * @param workload the throughput workload
  * @param runs how many measured runs per configuration
  * @param warmupEvents the events each run sends first, unmeasured, on its own database:
- * they warm the JIT up and give the tables a history and statistics
+ * they give the tables a history and statistics
+ * @param warmupRounds the whole throughput runs made first, unmeasured, in the same JVM
+ * (of fanout and, with the peer, of db-scheduler): the JIT compiles the hot code of each
+ * during them rather than during the measured runs
  * @param lightEvents the events of the light-load runs, 0 for none
  * @param lightRate the light load's events per second
  * @param backlog how many queued runs the backlog mode builds up to, 0 for the normal
@@ -37,8 +40,8 @@ import org.jspecify.annotations.Nullable;
  * @since 0.1.0
  */
 public record Options(List<String> databases, @Nullable String jdbcUrl, String user, String password, Workload workload,
-		int runs, int warmupEvents, int lightEvents, double lightRate, long backlog, int matchers, int hotKey,
-		List<String> jvmArgs, int pgStatements, boolean peer, @Nullable String child) {
+		int runs, int warmupEvents, int warmupRounds, int lightEvents, double lightRate, long backlog, int matchers,
+		int hotKey, List<String> jvmArgs, int pgStatements, boolean peer, @Nullable String child) {
 
 	static final String USAGE = """
 			Options (all optional):
@@ -52,6 +55,8 @@ public record Options(List<String> databases, @Nullable String jdbcUrl, String u
 			  --batch 100            events per sendAll in throughput runs
 			  --runs 3               measured runs per configuration (the median is reported)
 			  --warmup 2000          events each run sends first on its database, unmeasured, 0 for none
+			  --warmup-rounds 1      whole throughput runs made first, unmeasured (with --peer, one of each
+			                         system per round): the JIT compiles the hot code before the measured runs
 			  --light-events 1000    events of each light-load run, 0 for none
 			  --light-rate 200       light-load events per second
 			  --backlog 0            build up this many queued runs and report heap, instead of the runs above
@@ -88,9 +93,10 @@ public record Options(List<String> databases, @Nullable String jdbcUrl, String u
 				reader.integer("batch", 100), reader.integer("key-limit", 0), reader.integer("keys", 1000));
 		Options options = new Options(List.of(reader.text("db", "h2,postgresql").split(",")),
 				reader.nullableText("jdbc-url"), reader.text("user", ""), reader.text("password", ""), workload,
-				reader.integer("runs", 3), reader.integer("warmup", 2000), reader.integer("light-events", 1000),
-				Double.parseDouble(reader.text("light-rate", "200")), Long.parseLong(reader.text("backlog", "0")),
-				reader.integer("matchers", 0), reader.integer("hot-key", 0),
+				reader.integer("runs", 3), reader.integer("warmup", 2000), reader.integer("warmup-rounds", 1),
+				reader.integer("light-events", 1000), Double.parseDouble(reader.text("light-rate", "200")),
+				Long.parseLong(reader.text("backlog", "0")), reader.integer("matchers", 0),
+				reader.integer("hot-key", 0),
 				jvmArgs(reader.text("jvm-args", ""), Boolean.parseBoolean(reader.text("observe", "false"))),
 				reader.integer("pg-statements", 0), reader.flag("peer", true), reader.nullableText("child"));
 		reader.rejectUnknown();

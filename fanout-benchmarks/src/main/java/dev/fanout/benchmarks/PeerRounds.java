@@ -29,6 +29,26 @@ final class PeerRounds {
 	}
 
 	/**
+	 * Make the unmeasured throughput runs of {@link Options#warmupRounds()}: fanout's,
+	 * and db-scheduler's after each where the baseline applies. Each line is printed and
+	 * left out of every median.
+	 * @param options the options
+	 * @param target the target
+	 * @param out where to print
+	 */
+	static void warmUp(Options options, DatabaseTarget target, PrintStream out) {
+		for (int i = 1; i <= options.warmupRounds(); i++) {
+			Measurement ours = Trial.throughput(target, options.workload(), options.warmupEvents());
+			out.printf(Locale.ROOT, "warm-up %d/%d %s%n", i, options.warmupRounds(), ours.format());
+			if (apply(options, target)) {
+				Measurement theirs = DbSchedulerBaseline.throughput(target, options.workload(), options.warmupEvents())
+					.measurement();
+				out.printf(Locale.ROOT, "warm-up %d/%d %s%n", i, options.warmupRounds(), theirs.format());
+			}
+		}
+	}
+
+	/**
 	 * Run the rounds, printing a line per run, the medians and the ratio.
 	 * @param options the options: the workload, runs and warm-up
 	 * @param target the PostgreSQL target
