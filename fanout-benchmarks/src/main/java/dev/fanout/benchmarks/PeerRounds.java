@@ -8,7 +8,8 @@ import java.util.Locale;
 /**
  * The throughput runs of the default command on PostgreSQL when the peer baseline is on
  * (issue 22): fanout and db-scheduler alternately, round after round, so that a slow
- * spell of a shared machine hurts both alike; then both medians and their ratio.
+ * spell of a shared machine hurts both alike; then both medians and their ratio. The
+ * unmeasured warm-up rounds before them are made here too, with or without the peer.
  *
  * @since 0.1.0
  */
@@ -38,12 +39,10 @@ final class PeerRounds {
 	 */
 	static void warmUp(Options options, DatabaseTarget target, PrintStream out) {
 		for (int i = 1; i <= options.warmupRounds(); i++) {
-			Measurement ours = Trial.throughput(target, options.workload(), options.warmupEvents());
-			out.printf(Locale.ROOT, "warm-up %d/%d %s%n", i, options.warmupRounds(), ours.format());
+			out.printf(Locale.ROOT, "warm-up %d/%d %s%n", i, options.warmupRounds(), fanout(options, target).format());
 			if (apply(options, target)) {
-				Measurement theirs = DbSchedulerBaseline.throughput(target, options.workload(), options.warmupEvents())
-					.measurement();
-				out.printf(Locale.ROOT, "warm-up %d/%d %s%n", i, options.warmupRounds(), theirs.format());
+				out.printf(Locale.ROOT, "warm-up %d/%d %s%n", i, options.warmupRounds(),
+						peer(options, target).format());
 			}
 		}
 	}
@@ -59,11 +58,10 @@ final class PeerRounds {
 		List<Measurement> fanout = new ArrayList<>();
 		List<Measurement> peer = new ArrayList<>();
 		for (int i = 1; i <= options.runs(); i++) {
-			Measurement ours = Trial.throughput(target, options.workload(), options.warmupEvents());
+			Measurement ours = fanout(options, target);
 			fanout.add(ours);
 			out.printf(Locale.ROOT, "run %d/%d    %s%n", i, options.runs(), ours.format());
-			Measurement theirs = DbSchedulerBaseline.throughput(target, options.workload(), options.warmupEvents())
-				.measurement();
+			Measurement theirs = peer(options, target);
 			peer.add(theirs);
 			out.printf(Locale.ROOT, "peer %d/%d   %s%n", i, options.runs(), theirs.format());
 		}
@@ -72,6 +70,14 @@ final class PeerRounds {
 		out.println("median     " + medians.peer().format());
 		out.println(medians.ratio());
 		return medians;
+	}
+
+	private static Measurement fanout(Options options, DatabaseTarget target) {
+		return Trial.throughput(target, options.workload(), options.warmupEvents());
+	}
+
+	private static Measurement peer(Options options, DatabaseTarget target) {
+		return DbSchedulerBaseline.throughput(target, options.workload(), options.warmupEvents()).measurement();
 	}
 
 	/**

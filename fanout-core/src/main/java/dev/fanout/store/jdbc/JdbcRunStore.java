@@ -320,10 +320,10 @@ public final class JdbcRunStore implements RunStore {
 	@Override
 	public boolean[] saveStepsAndFinish(String owner, List<RunStep> steps, List<RunEnd> ends) {
 		Dialect.Written written = this.dialect.saveStepsAndFinish(this.jdbc, owner, steps, ends);
-		boolean[] flags = Arrays.copyOf(flags(steps.stream().map(RunStep::runId).toList(), written.held()),
-				steps.size() + ends.size());
-		System.arraycopy(flags(ends.stream().map(RunEnd::runId).toList(), written.ended()), 0, flags, steps.size(),
-				ends.size());
+		boolean[] held = flags(steps.stream().map(RunStep::runId).toList(), written.held());
+		boolean[] ended = flags(ends.stream().map(RunEnd::runId).toList(), written.ended());
+		boolean[] flags = Arrays.copyOf(held, held.length + ended.length);
+		System.arraycopy(ended, 0, flags, held.length, ended.length);
 		return flags;
 	}
 
