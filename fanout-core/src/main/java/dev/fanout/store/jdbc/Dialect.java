@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Function;
 import java.util.stream.Collectors;
 
 import javax.sql.DataSource;
@@ -221,6 +222,20 @@ abstract sealed class Dialect permits H2Dialect, PostgresDialect {
 	 */
 	abstract WaitLookup insertAndFindWaits(JdbcOperations jdbc, List<RowsInsert> inserts, SqlArray eventNames,
 			OffsetDateTime now);
+
+	/**
+	 * A send's insert of some rows, for {@link #insertAndFindWaits}: a multi-row
+	 * {@code VALUES} list unless the database takes them more cheaply.
+	 * @param <T> what a row is made of
+	 * @param head the statement up to its column list, rendered
+	 * @param types the columns' SQL types
+	 * @param items the rows' items, at least one
+	 * @param row the values of an item's row, one per column
+	 * @return the insert
+	 */
+	<T> RowsInsert rowsInsert(String head, List<String> types, List<T> items, Function<T, Object[]> row) {
+		return RowsInsert.of(head, items, row);
+	}
 
 	/**
 	 * Create the state rows of keys that have none, then lock and read every key's row;

@@ -125,10 +125,10 @@ public final class JdbcRunStore implements RunStore {
 		}
 		List<RowsInsert> inserts = new ArrayList<>();
 		if (!events.isEmpty()) {
-			inserts.add(RowsInsert.of(sql(Sql.INSERT_EVENTS), events, Rows::eventValues));
+			inserts.add(this.dialect.rowsInsert(sql(Sql.INSERT_EVENTS), Rows.EVENT_TYPES, events, Rows::eventValues));
 		}
 		if (!runs.isEmpty()) {
-			inserts.add(RowsInsert.of(sql(Sql.INSERT_RUNS), runs, Rows::runValues));
+			inserts.add(this.dialect.rowsInsert(sql(Sql.INSERT_RUNS), Rows.RUN_TYPES, runs, Rows::runValues));
 		}
 		return this.dialect.insertAndFindWaits(this.jdbc, inserts, new SqlArray(eventNames), time(now));
 	}

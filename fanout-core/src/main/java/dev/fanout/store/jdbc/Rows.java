@@ -3,6 +3,7 @@ package dev.fanout.store.jdbc;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
+import java.time.LocalDateTime;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.Comparator;
@@ -136,6 +137,16 @@ final class Rows {
 				rs.getString("user_data"), instant(rs, "ts"), rs.getString("v"), traceContext);
 	}
 
+	/** The SQL types of {@link #eventValues}, in order, for events given as arrays. */
+	static final List<String> EVENT_TYPES = List.of("varchar", "varchar", "varchar", "text", "text", "timestamptz",
+			"varchar", "timestamptz", "boolean", "text");
+
+	/** The SQL types of {@link #runValues}, in order, for runs given as arrays. */
+	static final List<String> RUN_TYPES = List.of("varchar", "varchar", "varchar", "varchar", "varchar", "varchar",
+			"integer", "integer", "integer", "timestamptz", "timestamptz", "boolean", "timestamptz", "varchar",
+			"varchar", "varchar", "varchar", "timestamptz", "integer", "timestamptz", "integer", "timestamptz",
+			"varchar", "varchar", "varchar", "varchar", "varchar");
+
 	/**
 	 * The values of {@link Sql#INSERT_EVENTS} for an event.
 	 * @param row the event row
@@ -264,7 +275,10 @@ final class Rows {
 	}
 
 	static OffsetDateTime time(Instant instant) {
-		return instant.atOffset(ZoneOffset.UTC);
+		// Not Instant.atOffset, which builds the offset's rules anew on every call.
+		return OffsetDateTime.of(
+				LocalDateTime.ofEpochSecond(instant.getEpochSecond(), instant.getNano(), ZoneOffset.UTC),
+				ZoneOffset.UTC);
 	}
 
 	static @Nullable OffsetDateTime nullableTime(@Nullable Instant instant) {

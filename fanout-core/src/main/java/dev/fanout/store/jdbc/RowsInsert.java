@@ -22,9 +22,9 @@ record RowsInsert(String sql, List<Object> args) {
 	static final int MAX_ROWS = 500;
 
 	/**
-	 * An insert of some rows.
+	 * An insert of some rows as a {@code VALUES} list.
 	 * @param <T> what a row is made of
-	 * @param head the statement up to its {@code VALUES} rows, rendered
+	 * @param head the statement up to its column list, rendered
 	 * @param items the rows' items, at least one
 	 * @param row the values of an item's row, one per column
 	 * @return the insert
@@ -35,14 +35,29 @@ record RowsInsert(String sql, List<Object> args) {
 		}
 		List<Object> args = rowValues(items, row);
 		int width = args.size() / items.size();
-		return new RowsInsert(head + rows("(" + "?, ".repeat(width - 1) + "?)", items.size()), args);
+		return new RowsInsert(head + " VALUES " + rows("(" + "?, ".repeat(width - 1) + "?)", items.size()), args);
+	}
+
+	/**
+	 * An insert of some rows given as one array per column, read with {@code unnest}: one
+	 * parameter per column whatever the number of rows; for PostgreSQL.
+	 * @param <T> what a row is made of
+	 * @param head the statement up to its column list, rendered
+	 * @param types the columns' SQL types
+	 * @param items the rows' items
+	 * @param row the values of an item's row, one per column
+	 * @return the insert
+	 */
+	static <T> RowsInsert ofArrays(String head, List<String> types, List<T> items, Function<T, Object[]> row) {
+		return new RowsInsert(head + " SELECT * FROM " + SqlArray.unnest(types),
+				List.copyOf(SqlArray.columns(types, items, row)));
 	}
 
 	/**
 	 * Insert rows with as few multi-row inserts as the limit of rows per insert allows.
 	 * @param <T> what a row is made of
 	 * @param jdbc the JDBC operations
-	 * @param head the statement up to its {@code VALUES} rows, rendered
+	 * @param head the statement up to its column list, rendered
 	 * @param items the rows' items, possibly none
 	 * @param row the values of an item's row, one per column
 	 */

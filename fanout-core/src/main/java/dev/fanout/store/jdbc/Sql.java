@@ -63,15 +63,15 @@ enum Sql {
 			LIMIT ?
 			"""),
 
-	/** The start of a multi-row insert of events, before its {@code VALUES} rows. */
+	/** The start of a multi-row insert of events, up to its column list. */
 	INSERT_EVENTS("INSERT INTO fanout_events (seq, id, name, data, user_data, ts, v, received_at, duplicate, "
-			+ "trace_context) VALUES "),
+			+ "trace_context)"),
 
-	/** The start of a multi-row insert of runs, before its {@code VALUES} rows. */
+	/** The start of a multi-row insert of runs, up to its column list. */
 	INSERT_RUNS("INSERT INTO fanout_runs (id, app_id, function_id, event_seq, event_id, status, attempts, failures, "
 			+ "retry_attempt, due_at, created_at, cancel_requested, deadline_at, deadline_reason, parent_run_id, "
 			+ "parent_step_key, lease_owner, started_at, idle_claims, claimed_at, priority, rank_at, gate, slot1, slot2, "
-			+ "throttle_key, singleton_key) VALUES "),
+			+ "throttle_key, singleton_key)"),
 
 	/*
 	 * The controls a send decides: their state rows, locked by the send (see
@@ -120,10 +120,8 @@ enum Sql {
 			WHERE id = ?
 			"""),
 
-	/**
-	 * The start of a multi-row insert of batch events, before its {@code VALUES} rows.
-	 */
-	INSERT_BATCH_EVENTS("INSERT INTO fanout_batch_events (run_id, position, event_seq, event_id) VALUES "),
+	/** The start of a multi-row insert of batch events, up to its column list. */
+	INSERT_BATCH_EVENTS("INSERT INTO fanout_batch_events (run_id, position, event_seq, event_id)"),
 
 	SELECT_BATCH_EVENTS("""
 			SELECT e.seq, e.id, e.name, e.data, e.user_data, e.ts, e.v
@@ -138,8 +136,8 @@ enum Sql {
 			SELECT ?, position, event_seq, event_id FROM fanout_batch_events WHERE run_id = ?
 			"""),
 
-	/** The start of a multi-row insert of matchers, before its {@code VALUES} rows. */
-	INSERT_WAITS("INSERT INTO fanout_waits (" + Columns.WAITS + ") VALUES "),
+	/** The start of a multi-row insert of matchers, up to its column list. */
+	INSERT_WAITS("INSERT INTO fanout_waits (" + Columns.WAITS + ")"),
 
 	INSERT_WAIT("INSERT INTO fanout_waits (" + Columns.WAITS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?)"),
 
@@ -563,8 +561,8 @@ enum Sql {
 
 	SELECT_FUNCTIONS("SELECT " + Columns.FUNCTIONS + " FROM fanout_functions ORDER BY app_id, function_id"),
 
-	/** The start of a multi-row insert of functions, before its {@code VALUES} rows. */
-	INSERT_FUNCTIONS("INSERT INTO fanout_functions (" + Columns.FUNCTIONS + ") VALUES "),
+	/** The start of a multi-row insert of functions, up to its column list. */
+	INSERT_FUNCTIONS("INSERT INTO fanout_functions (" + Columns.FUNCTIONS + ")"),
 
 	FUNCTIONS_VERSION("SELECT COUNT(*) AS functions, MAX(registered_at) AS latest FROM fanout_functions"),
 

@@ -3,6 +3,7 @@ package dev.fanout.store.jdbc;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collection;
 import java.util.List;
 import java.util.function.Function;
@@ -72,10 +73,22 @@ final class SqlArray implements SqlTypeValue {
 		return types.stream().map((type) -> "?::" + type + "[]").collect(Collectors.joining(", ", "unnest(", ")"));
 	}
 
+	/**
+	 * Bound as a Java array of the elements' class, which PostgreSQL's driver sends in
+	 * its binary format: no quoting or escaping of every element on either side, as the
+	 * text of {@code createArrayOf} needs (see BENCHMARKS.md). Times go as their ISO-8601
+	 * text, which the statement casts.
+	 */
 	@Override
 	public void setTypeValue(PreparedStatement ps, int paramIndex, int sqlType, @Nullable String typeName)
 			throws SQLException {
-		ps.setArray(paramIndex, ps.getConnection().createArrayOf(this.type, this.values));
+		ps.setObject(paramIndex, switch (this.type) {
+			case "integer" -> Arrays.copyOf(this.values, this.values.length, Integer[].class);
+			case "boolean" -> Arrays.copyOf(this.values, this.values.length, Boolean[].class);
+			default -> Arrays.stream(this.values)
+				.map((value) -> (value != null) ? value.toString() : null)
+				.toArray(String[]::new);
+		});
 	}
 
 }
